@@ -1,0 +1,174 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Region(models.TextChoices):
+    AF = "AF", "Africa"
+    EAP = "EAP", "East Asia and Pacific"
+    EUR = "EUR", "Europe and Eurasia"
+    NEA = "NEA", "Near East"
+    SCA = "SCA", "South and Central Asia"
+    WHA = "WHA", "Western Hemisphere"
+    IO = "IO", "International Organizations"
+
+
+class Post(models.Model):
+    """A US diplomatic post: embassy, consulate, mission or AIT office."""
+
+    class Kind(models.TextChoices):
+        EMBASSY = "embassy"
+        CONSULATE = "consulate"
+        MISSION = "mission"
+        AIT = "ait", "AIT"
+        OFFICE = "office"
+        DEPARTMENT = "department"
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    city = models.CharField(max_length=80, blank=True)
+    country = models.CharField(max_length=120, blank=True)
+    country_code = models.CharField(max_length=2, blank=True)
+    region = models.CharField(max_length=3, choices=Region.choices, blank=True, db_index=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    # ISO weekday numbers of the host country's weekend, e.g. [5, 6] for Friday-Saturday.
+    weekend = models.JSONField(default=list)
+    routing_names = models.JSONField(default=list, blank=True)
+    routing_indicators = models.JSONField(default=list, blank=True)
+    releasability_names = models.JSONField(default=list, blank=True)
+    active = models.BooleanField(default=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="posts", blank=True,
+        help_text="Embassy staff who work this post's tasks.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CableQuerySet(models.QuerySet):
+    def current(self):
+        """Only the latest revision of each reference id."""
+        return self.filter(is_current=True)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(reference_id__icontains=text.replace(" ", ""))
+            | Q(subject__icontains=text)
+            | Q(tags_text__icontains=text)
+        )
+
+
+class Cable(models.Model):
+    """One cable exactly as received, with its parse. Revisions never overwrite."""
+
+    class Status(models.TextChoices):
+        PARSED = "parsed"
+        FAILED = "failed"
+
+    reference_id = models.CharField(max_length=40)
+    revision = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    raw_text = models.TextField()
+    # Set only when the text alone cannot reproduce the input (NUL or non-UTF-8 bytes).
+    raw_bytes = models.BinaryField(null=True, blank=True, editable=False)
+    raw_sha256 = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    parse_error = models.TextField(blank=True)
+    parser_version = models.CharField(max_length=20)
+    parsed = models.JSONField(null=True, blank=True)
+    # Denormalised from `parsed` for lists and search.
+    subject = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    origin = models.CharField(max_length=120, blank=True)
+    classification = models.CharField(max_length=60, blank=True)
+    tags_text = models.CharField(max_length=500, blank=True)
+    is_action_request = models.BooleanField(default=False)
+    anomaly_count = models.PositiveIntegerField(default=0)
+    received_at = models.DateTimeField(auto_now_add=True)
+    ingested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference_id", "revision"], name="cable_revision_unique"),
+            # At most one current revision per reference id: lookups by id stay unambiguous.
+            models.UniqueConstraint(
+                fields=["reference_id"], condition=Q(is_current=True), name="cable_one_current"
+            ),
+        ]
+        indexes = [models.Index(fields=["-sent_at", "-id"], name="cable_list_idx")]
+
+    def __str__(self) -> str:
+        return self.reference_id if self.revision == 1 else f"{self.reference_id} (rev {self.revision})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cables:detail", args=[self.pk])
+
+    def as_received(self) -> bytes:
+        """Return the input byte for byte."""
+        if self.raw_bytes is not None:
+            return bytes(self.raw_bytes)
+        return self.raw_text.encode("utf-8", "surrogatepass")
+
+    @property
+    def tags(self) -> list[str]:
+        return (self.parsed or {}).get("tags") or []
+
+    @property
+    def anomalies(self) -> list[dict]:
+        return (self.parsed or {}).get("anomalies") or []
+
+
+class CableAddressee(models.Model):
+    """An addressee line of a cable, resolved to a post where possible."""
+
+    class Role(models.TextChoices):
+        FROM = "from"
+        ACTION = "action"
+        INFO = "info"
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="addressees")
+    role = models.CharField(max_length=6, choices=Role.choices)
+    position = models.PositiveSmallIntegerField()
+    raw = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20)
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["cable", "role", "position"]
+        # "Which cables were sent by / to this post": reply matching and post pages.
+        indexes = [models.Index(fields=["post", "role"], name="addressee_post_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.raw}"
+
+
+class CableReference(models.Model):
+    """A cable cited in REF; indexed so replies to a demarche are found fast."""
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="cited")
+    reference_id = models.CharField(max_length=40, db_index=True)
+    letter = models.CharField(max_length=4, blank=True)
+
+    class Meta:
+        ordering = ["cable", "letter", "reference_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cable", "reference_id"], name="cable_reference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cable} cites {self.reference_id}"

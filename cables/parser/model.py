@@ -1,0 +1,166 @@
+"""Dataclasses of a parsed cable; `Cable.to_dict()` is the JSON contract (docs/contract.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PARSER_VERSION = "1.0"
+
+
+class CableParseError(ValueError):
+    """The input is not a cable at all (empty, binary, HTML, prose...)."""
+
+
+ParseError = CableParseError
+
+
+@dataclass
+class Addressee:
+    raw: str
+    post: str | None
+    code: str | None
+    country: str | None
+    kind: str  # embassy|consulate|mission|ait|office|department|collective|other|unknown
+
+
+@dataclass
+class Paragraph:
+    number: int | None
+    marking: str | None
+    text: str
+    heading: str | None = None  # the section heading printed just above it; not exported
+
+
+@dataclass
+class Point:
+    text: str
+    conditional: bool = False
+
+
+@dataclass
+class TalkingPoints:
+    paragraph: int | None
+    post: str | None
+    code: str | None
+    audience: str | None
+    releasable_to: list[str]
+    points: list[Point]
+
+
+@dataclass
+class NonPaper:
+    paragraph: int | None
+    releasable_to: list[str]
+    text: str
+    title: str | None = None
+
+
+@dataclass
+class ActionException:
+    post: str | None
+    code: str | None
+    excluded: bool
+    instruction: str | None
+
+
+@dataclass
+class ActionRequest:
+    paragraph: int | None
+    text: str
+    non_paper_paragraphs: list[int] = field(default_factory=list)
+    talking_point_paragraphs: list[int] = field(default_factory=list)
+    exceptions: list[ActionException] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Anomaly:
+    kind: str
+    paragraph: int | None
+    detail: str
+
+
+@dataclass
+class Precedence:
+    action: str | None
+    info: str | None
+
+
+@dataclass
+class AlsoFor:
+    post: str
+    code: str | None
+    also_for: str
+
+
+@dataclass
+class Cable:
+    format: str
+    reference_id: str | None = None
+    cablegate_id: int | None = None
+    date: str | None = None
+    dtg: str | None = None
+    precedence: Precedence | None = None
+    classification: str | None = None
+    origin: str | None = None
+    references: list[str] = field(default_factory=list)
+    ref_letters: dict[str, str] = field(default_factory=dict)
+    sender: Addressee | None = None
+    action_addressees: list[Addressee] = field(default_factory=list)
+    info_addressees: list[Addressee] = field(default_factory=list)
+    also_for: list[AlsoFor] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    subject: str | None = None
+    eo: str | None = None
+    declassify_on: str | None = None
+    classified_by: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    summary: str | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    action_request: ActionRequest | None = None
+    non_papers: list[NonPaper] = field(default_factory=list)
+    talking_points: list[TalkingPoints] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+    other_references: list[str] = field(default_factory=list)  # non-cable REF items, kept out of JSON refs
+    parser_version: str = PARSER_VERSION
+
+    def warn(self, kind: str, paragraph: int | None, detail: str) -> None:
+        self.anomalies.append(Anomaly(kind, paragraph, detail))
+
+    def paragraph(self, number: int) -> Paragraph | None:
+        return next((p for p in self.paragraphs if p.number == number), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON contract: exactly the documented keys, JSON-serialisable."""
+        return {
+            "parser_version": self.parser_version,
+            "format": self.format,
+            "reference_id": self.reference_id,
+            "cablegate_id": self.cablegate_id,
+            "date": self.date,
+            "dtg": self.dtg,
+            "precedence": asdict(self.precedence) if self.precedence else None,
+            "classification": self.classification,
+            "origin": self.origin,
+            "references": list(self.references),
+            "ref_letters": dict(self.ref_letters),
+            "from": asdict(self.sender) if self.sender else None,
+            "action_addressees": [asdict(a) for a in self.action_addressees],
+            "info_addressees": [asdict(a) for a in self.info_addressees],
+            "also_for": [asdict(a) for a in self.also_for],
+            "tags": list(self.tags),
+            "subject": self.subject,
+            "eo": self.eo,
+            "declassify_on": self.declassify_on,
+            "classified_by": self.classified_by,
+            "reasons": list(self.reasons),
+            "summary": self.summary,
+            "paragraphs": [
+                {"number": p.number, "marking": p.marking, "text": p.text} for p in self.paragraphs
+            ],
+            "action_request": asdict(self.action_request) if self.action_request else None,
+            "non_papers": [asdict(n) for n in self.non_papers],
+            "talking_points": [asdict(t) for t in self.talking_points],
+            "anomalies": [asdict(a) for a in self.anomalies],
+        }

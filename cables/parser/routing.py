@@ -1,0 +1,119 @@
+"""The telegram's routing: DTG and precedence, FM/TO/INFO segments, and the classification banner."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Precedence
+
+PRECEDENCE = {"R": "ROUTINE", "P": "PRIORITY", "O": "IMMEDIATE", "Z": "FLASH"}
+MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+DTG_RE = re.compile(
+    r"(?:\b([ROPZ])\s{1,3}(?:([ROPZ])\s{1,3})?)?\b(\d{6})\s?Z\s{1,3}(" + "|".join(MONTHS) + r")\s{1,3}(\d{4}|\d{2})\b"
+)
+CLASS_WORD = (
+    r"(?:T\s?O\s?P\s{1,3}S\s?E\s?C\s?R\s?E\s?T|S\s?E\s?C\s?R\s?E\s?T|C\s?O\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L"
+    r"|U\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?)"
+)
+BANNER_RE = re.compile(
+    r"(?<![A-Za-z])(?P<cls>" + CLASS_WORD + r")(?:\s?//\s?[A-Z]{2,10})?[ \t]{1,12}"
+    r"(?:SECTION[ \t]{1,4}\d{1,3}[ \t]{1,4}OF[ \t]{1,4}\d{1,3}[ \t]{1,12})?"
+    r"(?P<station>(?!SECTION\b)[A-Z]{2,}(?:[ \t][A-Z]{2,}){0,3})[ \t]{1,12}(?P<num>\d{1,8})\b",
+    re.I,
+)
+GARBLE_RE = re.compile(r"\bPAGE \d{2} +[A-Z]{2,}(?: [A-Z]{2,}){0,2} +\d{1,8} +\d{6}Z\b")
+HEADER_KEY_RE = re.compile(r"(?im)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJECT\b|SUBJ\b|REFS?\b|CLASSIFIED BY\b)")
+
+
+@dataclass
+class Routing:
+    dtg: str | None = None
+    year: int | None = None
+    when: str | None = None  # ISO date-time from the DTG
+    precedence: Precedence | None = None
+    sender: str | None = None
+    to: str | None = None
+    info: str | None = None
+    banner_class: str | None = None
+    station: str | None = None
+    number: int | None = None
+    banner_end: int | None = None  # character offset just after the banner
+    garbled: bool = False
+
+
+def parse_routing(header: str) -> Routing:
+    """Read DTG, FM, TO, INFO and the banner from the text that precedes paragraph 1."""
+    routing = Routing()
+    dtg = DTG_RE.search(header)
+    cursor = 0
+    if dtg:
+        _read_dtg(dtg, routing)
+        cursor = dtg.end()
+    banner = _find_banner(header, cursor)
+    if banner:
+        _read_banner(banner, routing)
+    end = banner.start() if banner else _segment_end(header, cursor)
+    if dtg and end > cursor:
+        _read_segments(header[cursor:end], routing)
+    return routing
+
+
+def _read_dtg(match: re.Match[str], routing: Routing) -> None:
+    first, second, stamp, month, year = match.groups()
+    yy = year[-2:]
+    routing.dtg = f"{stamp}Z {month} {yy}"
+    routing.year = 2000 + int(yy) if int(yy) < 70 else 1900 + int(yy)
+    day, hour, minute = int(stamp[:2]), stamp[2:4], stamp[4:6]
+    if 1 <= day <= 31 and int(hour) < 24 and int(minute) < 60:
+        routing.when = f"{routing.year:04d}-{MONTHS.index(month) + 1:02d}-{day:02d}T{hour}:{minute}"
+    if first:
+        routing.precedence = Precedence(PRECEDENCE[first], PRECEDENCE[second] if second else None)
+
+
+def _find_banner(header: str, cursor: int) -> re.Match[str] | None:
+    for match in BANNER_RE.finditer(header, cursor):
+        if match.group("station").upper() not in {"SECTION", "OF", "PAGE"}:
+            return match
+    return None
+
+
+def _read_banner(match: re.Match[str], routing: Routing) -> None:
+    word = re.sub(r"\s", "", match.group("cls")).upper()
+    routing.banner_class = {"UNCLAS": "UNCLASSIFIED", "TOPSECRET": "TOP SECRET"}.get(word, word)
+    station = re.sub(r"\s", "", match.group("station")).upper()
+    routing.station = "STATE" if station == "SECSTATE" else station
+    routing.number = int(match.group("num"))
+    routing.banner_end = match.end()
+
+
+def _segment_end(header: str, cursor: int) -> int:
+    key = HEADER_KEY_RE.search(header, cursor)
+    blank = header.find("\n\n", cursor)
+    ends = [pos for pos in (key.start() if key else -1, blank) if pos != -1]
+    return min(ends) if ends else len(header)
+
+
+def _read_segments(text: str, routing: Routing) -> None:
+    if GARBLE_RE.search(text):
+        routing.garbled = True
+        text = GARBLE_RE.sub("\n", text)
+    fm = re.search(r"\bFM\s", text)
+    if not fm:
+        return
+    to = re.search(r"\bTO\s", text[fm.end() :])
+    to_at = fm.end() + to.start() if to else len(text)
+    routing.sender = text[fm.end() : to_at].strip() or None
+    if not to:
+        return
+    rest = text[to_at + 3 :]
+    info = re.search(r"(?:^|\s)INFO\s", rest)
+    routing.to = (rest[: info.start()] if info else rest).strip() or None
+    if info:
+        routing.info = rest[info.end() :].strip() or None
+
+
+def reference_id(routing: Routing) -> str | None:
+    if routing.station and routing.number and routing.year:
+        return f"{routing.year % 100:02d}{routing.station}{routing.number}"
+    return None

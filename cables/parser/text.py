@@ -1,0 +1,114 @@
+"""Small text helpers shared by the parser modules: markings, separators, list markers, sentences."""
+
+from __future__ import annotations
+
+import re
+
+MARK_WORDS = frozenset(
+    "U C S TS SBU NF FOUO SECRET CONFIDENTIAL UNCLASSIFIED UNCLAS SENSITIVE TOP REL NOFORN".split()
+)
+SEPARATOR_RE = re.compile(r"^[\s\-/=*_~+.]{3,}$")
+FRAMED_HEADING_RE = re.compile(r"^\s*[-/=*_]{4,}\s*(?P<title>[^-/=*_].{0,120}?)\s*[-/=*_]{4,}\s*$")
+LIST_MARKER_RE = re.compile(r"^(?:--|-\s|\*\s|[A-Z]\.\s|\(?[a-zA-Z0-9]{1,3}\)\s|\d{1,2}\)\s|[a-z]\.\s)")
+SIPDIS_RE = re.compile(r"\bSIPDIS\b", re.I)
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"])")
+ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]\.|\b(?:Para|para|No|Mr|Ms|Mrs|Dr|St|U\.S|a\.i|i\.e|e\.g|Amb|Gen|Jr))\.?$")
+
+
+def is_separator(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped) >= 3 and bool(SEPARATOR_RE.match(stripped)) and sum(c in "-/=*_~" for c in stripped) >= 3
+
+
+def framed_heading(line: str) -> str | None:
+    match = FRAMED_HEADING_RE.match(line)
+    return match["title"].strip() if match else None
+
+
+def split_marking(text: str) -> tuple[str | None, str]:
+    """Split a leading portion marking such as '(C/RELEASABLE UAE)' off a paragraph's text."""
+    stripped = text.lstrip()
+    if not stripped.startswith("("):
+        return None, text
+    close = stripped.find(")", 1, 400)
+    if close == -1:
+        return None, text
+    label = " ".join(stripped[1:close].split())
+    if not is_marking(label):
+        return None, text
+    rest = stripped[close + 1 :].lstrip()
+    if rest.startswith(":"):
+        rest = rest[1:].lstrip()
+    return label.upper().rstrip(":"), rest
+
+
+def is_marking(label: str) -> bool:
+    if not label or len(label) > 300:
+        return False
+    first = re.split(r"[/\s,]", label, maxsplit=1)[0].upper()
+    return first in MARK_WORDS
+
+
+def releasable_to(marking: str | None) -> list[str]:
+    """Countries a marking releases to: 'C/RELEASABLE UAE' -> ['UAE']; 'S//REL TO A, B AND C' -> [...]."""
+    if not marking:
+        return []
+    match = re.search(r"\bREL(?:EASABLE)?\b(?:\s+TO\b)?\s*(.*)$", marking.upper())
+    if not match:
+        return []
+    names = re.split(r",|\bAND\b", match.group(1).rstrip(".) "))
+    return [" ".join(n.split()) for n in names if n.strip(" .")]
+
+
+def clean_line(line: str) -> str:
+    return " ".join(SIPDIS_RE.sub(" ", line).split())
+
+
+def join_lines(lines: list[str], wrapped: bool) -> str:
+    """Rejoin a block of lines: hard-wrapped text becomes one line per logical item."""
+    out: list[str] = []
+    blank = True
+    for raw in lines:
+        line = clean_line(raw)
+        if not line:
+            blank = True
+            continue
+        if out and wrapped and not blank and not LIST_MARKER_RE.match(line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+        blank = False
+    return "\n".join(out)
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences without breaking 'U.S.', 'Para. 13' or initials."""
+    parts: list[str] = []
+    for piece in SENTENCE_END_RE.split(" ".join(text.split())):
+        if parts and ABBREVIATION_RE.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return parts
+
+
+def number_word(token: str) -> int | None:
+    token = token.strip().lower()
+    if token.isdigit():
+        return int(token)
+    return WORD_NUMBERS.get(token)
+
+
+def number_range(first: str, last: str | None) -> list[int]:
+    start = number_word(first)
+    if start is None:
+        return []
+    end = number_word(last) if last else None
+    if end is None or end < start or end - start > 200:
+        return [start]
+    return list(range(start, end + 1))

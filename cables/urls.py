@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cables"
+urlpatterns = [
+    path("", views.cable_list, name="list"),
+    path("ingest/", views.cable_ingest, name="ingest"),
+    path("<int:pk>/", views.cable_detail, name="detail"),
+]

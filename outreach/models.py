@@ -1,0 +1,263 @@
+"""Demarches and the per-post tasks they generate.
+
+Nothing here is ever hard-deleted: posts are removed from a demarche with a flag,
+tasks are cancelled, and every change leaves a TaskEvent.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from cables.models import Cable, Post
+
+
+class Demarche(models.Model):
+    """The tasking that one action-request cable gives its action posts."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft"
+        ISSUED = "issued"
+        CLOSED = "closed"
+
+    cable = models.ForeignKey(Cable, on_delete=models.PROTECT, related_name="demarches")
+    reference_id = models.CharField(max_length=40, unique=True)
+    subject = models.TextField(blank=True)
+    instructions = models.TextField(blank=True, help_text="The action request, as the posts will read it.")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_demarches")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    deliver_by = models.DateField()
+    report_by = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Reminder policy; null means the default from settings.
+    remind_days_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    overdue_every_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    escalate_after_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_reminders = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Optimistic lock: a save that read an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Dashboards list active demarches by due date.
+            models.Index(fields=["state", "deliver_by"], name="demarche_state_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:demarche_detail", args=[self.reference_id])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state != self.State.CLOSED
+
+
+class DemarchePost(models.Model):
+    """One action post of a demarche: receipt acknowledgement and the officer assigned."""
+
+    demarche = models.ForeignKey(Demarche, on_delete=models.CASCADE, related_name="posts")
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="demarche_posts")
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Set when a desk officer acknowledges on the post's behalf.
+    acknowledged_note = models.TextField(blank=True)
+    removed = models.BooleanField(default=False)
+    added_after_issue = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["post__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["demarche", "post"], name="demarche_post_unique"),
+        ]
+        indexes = [
+            # "Posts that have not acknowledged" on dashboards.
+            models.Index(fields=["post", "acknowledged_at"], name="dpost_ack_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demarche} → {self.post}"
+
+
+class PostTaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=PostTask.Status.OPEN)
+
+    def active(self):
+        """Tasks of issued demarches, the only ones posts work on."""
+        return self.filter(demarche__state=Demarche.State.ISSUED)
+
+    def visible_to(self, user):
+        """The tasks a user may see: all for desk officers and managers, own posts' for embassy staff."""
+        from cables.access import can_read_all, is_embassy_staff
+
+        if can_read_all(user):
+            return self
+        if is_embassy_staff(user):
+            return self.filter(post__staff=user).exclude(demarche__state=Demarche.State.DRAFT)
+        return self.none()
+
+
+class PostTask(models.Model):
+    """One thing one post must do for one demarche (and one audience)."""
+
+    class Kind(models.TextChoices):
+        DELIVER_NON_PAPER = "deliver_non_paper", "Deliver the non-paper"
+        TALKING_POINTS = "talking_points", "Make the talking points"
+        REPORT_BACK = "report_back", "Report back"
+        SPECIAL = "special", "Special instruction"
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        DONE = "done"
+        NOT_DELIVERED = "not_delivered", "Not delivered"
+        CANCELLED = "cancelled"
+
+    class Method(models.TextChoices):
+        MEETING = "meeting"
+        NOTE = "note", "Diplomatic note"
+        EMAIL = "email"
+        PHONE = "phone"
+
+    class Response(models.TextChoices):
+        WELCOMED = "welcomed"
+        NOTED = "noted"
+        NON_COMMITTAL = "non_committal", "Non-committal"
+        REJECTED = "rejected"
+        NO_RESPONSE = "no_response", "No response"
+
+    demarche = models.ForeignKey(Demarche, on_delete=models.CASCADE, related_name="tasks")
+    demarche_post = models.ForeignKey(DemarchePost, on_delete=models.CASCADE, related_name="tasks")
+    # Denormalised from demarche_post so inbox and dashboard queries need no join.
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="tasks")
+    audience = models.CharField(
+        max_length=120, blank=True, help_text="Blank: the host government. Else the other authority, e.g. Macau."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    instruction = models.TextField(blank=True)
+    talking_points = models.JSONField(default=list, blank=True)
+    tp_paragraph = models.PositiveSmallIntegerField(null=True, blank=True)
+    releasable_to = models.JSONField(default=list, blank=True)
+    # Set when the cable gives this action post no talking points, for the desk officer to resolve.
+    needs_attention = models.CharField(max_length=255, blank=True)
+    due = models.DateField()
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    status_reason = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What the post reports.
+    delivered_on = models.DateField(null=True, blank=True)
+    requested_level = models.CharField(max_length=255, blank=True)
+    officials = models.JSONField(default=list, blank=True)  # [{name, title, ministry}]
+    method = models.CharField(max_length=10, choices=Method.choices, blank=True)
+    response = models.CharField(max_length=20, choices=Response.choices, blank=True)
+    response_text = models.TextField(blank=True)
+    reply_reference_id = models.CharField(max_length=40, blank=True)
+    reply_cable = models.ForeignKey(
+        Cable, null=True, blank=True, on_delete=models.PROTECT, related_name="reported_tasks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PostTaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due", "demarche_id", "post__name", "audience", "position"]
+        constraints = [
+            # Creating a demarche twice from one cable must not duplicate tasks.
+            models.UniqueConstraint(
+                fields=["demarche", "post", "audience", "kind", "position"], name="post_task_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not_delivered") | ~Q(status_reason=""),
+                name="not_delivered_needs_reason",
+            ),
+        ]
+        indexes = [
+            # Embassy inbox: a post's open tasks, soonest due first.
+            models.Index(fields=["post", "status", "due"], name="task_inbox_idx"),
+            # Reminder sweep and overdue counts: open tasks by due date.
+            models.Index(fields=["status", "due"], name="task_status_due_idx"),
+            # Demarche matrix and completion figures.
+            models.Index(fields=["demarche", "kind", "status"], name="task_demarche_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        audience = f" ({self.audience})" if self.audience else ""
+        return f"{self.demarche} {self.post}{audience}: {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:task_detail", args=[self.pk])
+
+    def is_overdue(self, today) -> bool:
+        return self.status == self.Status.OPEN and self.due < today
+
+
+class TaskEvent(models.Model):
+    """One recorded change: who, when, and each field's old and new value."""
+
+    demarche = models.ForeignKey(Demarche, on_delete=models.CASCADE, related_name="events")
+    task = models.ForeignKey(PostTask, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=40)
+    changes = models.JSONField(default=dict, blank=True)  # {field: [old, new]}
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["task", "at"], name="event_task_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ReplyMatch(models.Model):
+    """A reply cable that cites a demarche; attached to a task, or waiting for a person to confirm."""
+
+    class State(models.TextChoices):
+        ATTACHED = "attached"
+        PENDING = "pending", "Needs confirmation"
+        REJECTED = "rejected"
+
+    demarche = models.ForeignKey(Demarche, on_delete=models.CASCADE, related_name="replies")
+    cable = models.ForeignKey(Cable, on_delete=models.PROTECT, related_name="reply_matches")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(PostTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    state = models.CharField(max_length=10, choices=State.choices)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["demarche", "cable"], name="reply_match_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.cable} → {self.demarche} ({self.state})"

@@ -1,0 +1,60 @@
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_TESTING", "1")
+
+DATA = Path(__file__).parent / "data"
+
+
+def read_cable(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return read_cable("09STATE4690.txt")
+
+
+def _user(django_user_model, username: str, group: str, posts=()):
+    from django.contrib.auth.models import Group
+
+    from cables.models import Post
+
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw-for-tests-only")
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    for code in posts:
+        Post.objects.get(code=code).staff.add(user)
+    return user
+
+
+@pytest.fixture
+def desk_officer(db, django_user_model):
+    from cables.access import DESK_OFFICERS
+
+    return _user(django_user_model, "desk", DESK_OFFICERS)
+
+
+@pytest.fixture
+def manager(db, django_user_model):
+    from cables.access import MANAGERS
+
+    return _user(django_user_model, "manager", MANAGERS)
+
+
+@pytest.fixture
+def make_embassy_user(db, django_user_model):
+    from cables.access import EMBASSY_STAFF
+
+    def make(username: str, *post_codes: str):
+        return _user(django_user_model, username, EMBASSY_STAFF, post_codes)
+
+    return make
+
+
+@pytest.fixture
+def seed_cable(db, seed_text):
+    from cables.services import ingest_cable
+
+    return ingest_cable(seed_text, filename="09STATE4690.txt").cable
