@@ -18,6 +18,16 @@ class IngestForm(forms.Form):
             )
         return upload
 
+    def clean_text(self):
+        text = self.cleaned_data.get("text") or ""
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > settings.CABLE_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The pasted text is {size / 1_048_576:.1f} MB; a cable may be at most "
+                f"{settings.CABLE_MAX_BYTES / 1_048_576:.0f} MB."
+            )
+        return text
+
     def clean(self):
         data = super().clean()
         if not data.get("file") and not (data.get("text") or "").strip():

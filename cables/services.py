@@ -1,6 +1,7 @@
 """Storing cables: ingest, revisions, re-parsing, and the posts reference data."""
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -11,6 +12,7 @@ from . import postdata
 from .models import Cable, CableAddressee, CableReference, Post
 from .parser import PARSER_VERSION, CableParseError, decode_bytes, parse
 
+logger = logging.getLogger(__name__)
 _REFERENCE_ID = re.compile(r"^\d{2}[A-Z]{2,20}\d{1,7}$")
 
 
@@ -96,7 +98,20 @@ def ingest_cable(data: str | bytes, *, filename: str | None = None, by=None) -> 
         # Another request stored the same text a moment ago.
         return IngestResult(Cable.objects.get(raw_sha256=sha), "unchanged")
     outcome = "failed" if error else ("revised" if revised else "created")
+    if not error and cable.parsed and cable.parsed.get("references"):
+        _match_replies(cable)
     return IngestResult(cable, outcome, error)
+
+
+def _match_replies(cable: Cable) -> None:
+    """Let outreach attach a reply cable to the demarche it answers; a failure there never loses the cable."""
+    from outreach.services import match_replies  # outreach imports cables: import lazily
+
+    try:
+        with transaction.atomic():
+            match_replies(cable)
+    except Exception:
+        logger.exception("Matching %s against demarches failed", cable.reference_id)
 
 
 def _store(reference_id, text, raw_bytes, sha, filename, parsed, error, by) -> tuple[Cable, bool]:

@@ -24,7 +24,7 @@ OTHER_STARTERS = frozenset(
     "DEA DOJ".split()
 )
 LOCATION_ENDS = frozenset("WASHINGTON WASHDC DC FL GE MD VA HI NY".split())
-NOISE = frozenset("IMMEDIATE PRIORITY ROUTINE FLASH NIACT PIORITY PRIORTY IMMEDAITE".split())
+NOISE = frozenset("IMMEDIATE PRIORITY ROUTINE FLASH NIACT PIORITY PRIORTY IMMEDAITE BT".split())
 NOISE_RE = re.compile(r"^(?:\d{1,5}(?:-\d{1,5})?|/{1,2})$")
 ROUTING_INDICATOR_RE = re.compile(r"(?:(?<=\s)|^)[A-Z]{2,8}/(?=[A-Z])")
 KIND_BY_PREFIX = {
@@ -148,8 +148,7 @@ def origin_from_sender(name: str | None) -> str | None:
         return None
     if words[0] == "SECSTATE":
         return "Secretary of State"
-    post = _lookup(name)
-    city = post.city if post is not None and getattr(post, "city", "") else " ".join(words[1:]).title()
+    city = " ".join(words[1:]).title()
     label = {"AMEMBASSY": "Embassy", "AMEMB": "Embassy", "AMCONSUL": "Consulate", "AMCONGEN": "Consulate"}
     if words[0] in label:
         return f"{label[words[0]]} {city}".strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 
 from .model import Paragraph
@@ -10,7 +11,7 @@ from .text import framed_heading, is_separator, join_lines, split_marking
 
 PARA_RE = re.compile(r"^\s{0,8}(\d{1,3})\s?\.(?!\d)\s*(.*)$")
 PAGE_BREAK_RE = re.compile(r"\b[A-Z]{2,}(?: [A-Z]{2,}){0,2} +0{2,}\d{1,6} +\d{3} +OF +\d{3}\b")
-SIGNATURE_RE = re.compile(r"(?:^|[.!?\"')]\s+)([A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]{1,}){0,2})\s*$")
+TRAILER_RE = re.compile(r"(?i)^\s*(?:BT|NNNN|#\d{1,6}|End Cable Text)\s*$")  # transmission trailer lines
 DB_TAIL_RE = re.compile(r"\s\d \d{2}/\d{2}/\d{4} \d{1,7} [A-Z]{2,6}(?:,[A-Z]{2,6}){1,30} ")
 
 
@@ -43,7 +44,8 @@ def parse_body(lines: list[str], start: int) -> Body:
     heading: str | None = None
     for index, item in enumerate(starts):
         end = starts[index + 1].line if index + 1 < len(starts) else len(lines)
-        chunk, next_heading = _split_heading(lines[item.line : end])
+        rest, next_heading = _split_heading(lines[item.line + 1 : end])
+        chunk = [lines[item.line], *rest]
         if (item.line, item.number) not in excluded:
             body.paragraphs.append(_paragraph(item.number, chunk, wrapped, heading))
         heading = next_heading
@@ -56,37 +58,49 @@ def _find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
     starts: list[Start] = []
     previous = 0
     splice: tuple[int, int, list] | None = None
-    separator = False
+    recent: deque[str] = deque(maxlen=3)  # the last non-blank lines, to tell a bare rule from a framed heading
     for index in range(start, len(lines)):
         line = lines[index]
-        match = PARA_RE.match(line) if len(line) < 20000 else None
+        if not line[:9].lstrip()[:1].isdigit() or len(line) >= 20000:
+            if line and not line.isspace():
+                recent.append(line)
+            continue
+        match = PARA_RE.match(line)
         if not match:
-            if line.strip():
-                separator = is_separator(line)
+            recent.append(line)
             continue
         number = int(match.group(1))
         has_mark = _has_marking(match.group(2), lines[index + 1] if index + 1 < len(lines) else "")
         if not _accept(number, previous, has_mark, bool(starts)):
-            separator = False
+            recent.append(line)
             continue
+        ruled = _bare_rule(recent)
         if splice and number == splice[0] + 1:
-            body.splices.append((splice[0], splice[1], splice[2]))
+            body.splices.append(splice)
             splice = None
         elif splice:
             splice[2].append((index, number))
-        elif starts and number <= previous and separator:
+        elif starts and number <= previous and ruled:
             splice = (previous, index, [(index, number)])
         elif starts and number <= previous:
             body.restarts.append((previous, number))
         elif starts and number > previous + 1:
             body.jumps.append((previous, number))
-        starts.append(Start(index, number, separator))
-        if not splice or number == splice[0] + 1:
+        starts.append(Start(index, number, ruled))
+        if not splice:
             previous = number
-        separator = False
+        recent.clear()
     if splice:
-        body.splices.append((splice[0], splice[1], splice[2]))
+        body.splices.append(splice)
     return starts
+
+
+def _bare_rule(recent: deque[str]) -> bool:
+    """A rule line right before a paragraph with no heading framed above it marks pasted-in text."""
+    if not recent or not is_separator(recent[-1]):
+        return False
+    framed = len(recent) == 3 and is_separator(recent[0]) and len(recent[1].strip()) <= 80
+    return not framed
 
 
 def _accept(number: int, previous: int, has_mark: bool, started: bool) -> bool:
@@ -116,7 +130,7 @@ def _is_wrapped(lines: list[str]) -> bool:
 
 def _split_heading(chunk: list[str]) -> tuple[list[str], str | None]:
     """Drop separator rules and peel off a section heading that belongs to the next paragraph."""
-    lines = [line for line in chunk if not PAGE_BREAK_RE.fullmatch(line.strip())]
+    lines = [line for line in chunk if len(line) > 20 or not TRAILER_RE.match(line)]
     heading: str | None = None
     while lines and (not lines[-1].strip() or is_separator(lines[-1]) or framed_heading(lines[-1])):
         heading = framed_heading(lines[-1]) or heading
@@ -146,7 +160,7 @@ def _pop_ruled_heading(lines: list[str]) -> str | None:
 
 def _pop_bare_heading(lines: list[str]) -> str | None:
     # An all-capitals line standing alone after a blank line ("FAMILY VISITS") heads the next paragraph.
-    if len(lines) < 3 or lines[-2].strip():
+    if len(lines) < 2 or lines[-2].strip():
         return None
     candidate = lines[-1].strip()
     if len(candidate) > 80 or candidate.upper() != candidate or candidate.endswith((".", ":")):
@@ -160,7 +174,7 @@ def _pop_bare_heading(lines: list[str]) -> str | None:
 def _paragraph(number: int, chunk: list[str], wrapped: bool, heading: str | None) -> Paragraph:
     first = PARA_RE.match(chunk[0])
     chunk = [first.group(2) if first else chunk[0], *chunk[1:]]
-    text = join_lines([PAGE_BREAK_RE.sub(" ", line) for line in chunk], wrapped)
+    text = join_lines(chunk, wrapped)
     marking, text = split_marking(text)
     return Paragraph(number, marking, text.strip(), heading)
 
@@ -175,11 +189,9 @@ def _strip_db_tail(body: Body) -> None:
 
 
 def ends_cleanly(text: str) -> bool:
-    """True when a paragraph ends like finished prose (optionally followed by the signature)."""
+    """False when a paragraph visibly stops mid-text: an empty '--' point, a dangling comma or hyphen."""
     text = text.rstrip()
-    signature = SIGNATURE_RE.search(text[-80:])
-    if signature and len(text) > len(signature.group(1)):
-        text = text[: len(text) - len(signature.group(1))].rstrip()
-    if text.endswith("--"):
+    if text.endswith(("--", ",", "(", " -")):
         return False
-    return text.endswith((".", "!", "?", ")", '"', "'", "\u201d", ":", ";")) or not text
+    last = text.rsplit(None, 1)[-1].lower() if text else ""
+    return last not in {"the", "a", "an", "of", "to", "and", "or", "in", "for", "with", "that", "by"}

@@ -28,6 +28,8 @@ REFS_TOKEN_RE = re.compile(r"^[0-9A-Z]{3,40}(?:\|[0-9A-Z]{3,40}){0,60}$")
 DB_DATE_RE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2})\s*$")
 HTML_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|table|script|span|a\s)[^>]{0,200}>", re.I)
 TAG_RE = re.compile(r"<[^<>]{0,500}>")
+CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+DB_ID_RE = re.compile(r"^\s*<<\d{1,9}>>\s*$")
 
 
 @dataclass
@@ -53,20 +55,24 @@ def normalise(text: str) -> Source:
     """Return the telegram text of any supported input, or raise CableParseError."""
     if not isinstance(text, str):
         raise CableParseError("not a cable: expected text, got %s" % type(text).__name__)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff")
     if not text.strip():
         raise CableParseError("not a cable: the input is empty")
     _refuse_binary(text)
+    anchored = "\u00b6" in text
     text = text.replace("\u00b6", "")  # WikiLeaks' paragraph-anchor text, never telegram text
     if HTML_RE.search(text[:5000]):
         text = _strip_html(text)
-    return _from_csv(text) or _from_line_header(text) or _from_page(text)
+    return _from_csv(text) or _from_line_header(text) or _from_page(text, anchored)
 
 
 def _refuse_binary(text: str) -> None:
-    sample = text[:20000]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\n\t\f\v")
-    if "\x00" in sample or controls > max(8, len(sample) // 100):
+    # Counted on UTF-8 bytes: bytes.translate runs at C speed where a regex over wide strings does not.
+    sample = text[:20000].encode("utf-8", "surrogatepass")
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    if b"\x00" in sample or controls > max(8, len(sample) // 100):
         raise CableParseError("not a cable: the input is binary data (NUL or control bytes)")
 
 
@@ -132,31 +138,45 @@ def _split_line_header(match: re.Match[str]) -> tuple[dict[str, str], str]:
     return meta, rest
 
 
-def _from_page(text: str) -> Source:
+def _from_page(text: str, anchored: bool) -> Source:
+    source = Source("cablegate_page", text)
+    if "\\" in text or "\t" in text or "<<" in text:
+        _unpack_dump(text, source)
+    if "\t" in source.text:
+        source.text = source.text.replace("\t", " ")
+    if not (anchored or source.meta or source.spliced_refid or _looks_like_page(text)):
+        source.format = "telegram"
+    return source
+
+
+def _unpack_dump(text: str, source: Source) -> None:
     lines = text.split("\n")
     if _mostly_backslash_ended(lines):
         lines = [re.sub(r"\s*\\$", "", line) for line in lines]
-    source = Source("cablegate_page", "")
-    lines = _unpack_tsv_rows(lines, source) or _unpack_db_block(lines, source) or lines
-    source.text = "\n".join(line.replace("\t", " ") for line in lines)
-    if not source.meta and not source.spliced_refid and not _looks_like_page(text):
-        source.format = "telegram"
-    return source
+    if "\t" in text:
+        lines = _unpack_tsv_rows(lines, source) or lines
+    if "<<" in text and not source.meta:
+        lines = _unpack_db_block(lines, source) or lines
+    source.text = "\n".join(lines)
 
 
 def _looks_like_page(text: str) -> bool:
     # Page text keeps WikiLeaks' anchors and the relay's transmission lines; a typed telegram has neither.
     head = text[:3000]
-    return "\u00b6" in text or bool(re.search(r"(?m)^(VZCZC|ZNY |ZNR |DE RUE)", head))
+    return bool(re.search(r"(?m)^(VZCZC|ZNY |ZNR |DE RUE)", head))
 
 
 def _mostly_backslash_ended(lines: list[str]) -> bool:
+    if not any(line.endswith("\\") for line in lines[:50]):
+        return False
     ended = sum(1 for line in lines if line.endswith("\\"))
     return ended >= 5 and ended * 3 >= len(lines)
 
 
 def _unpack_tsv_rows(lines: list[str], source: Source) -> list[str] | None:
     """Turn tab-separated database rows back into text; cut off any second cable."""
+    if not any("\t" in line for line in lines):
+        return None
     rows = [i for i, line in enumerate(lines) if line.count("\t") >= 4]
     if not rows:
         return None
@@ -173,7 +193,7 @@ def _unpack_tsv_rows(lines: list[str], source: Source) -> list[str] | None:
             source.spliced_refid = other
             break
         body.append(line.replace("\t", "\n"))
-    if "FM " not in body[0] and rows[0] > 0:
+    if rows[0] > 0 and not any(line.startswith("FM ") for line in body[:400]):
         body = lines[: rows[0]] + body
     return "\n".join(body).split("\n")
 
@@ -196,7 +216,7 @@ def _store_row_meta(fields: list[str], refid_at: int, source: Source) -> None:
 
 def _unpack_db_block(lines: list[str], source: Source) -> list[str] | None:
     """Lift a leaked '<<id>>' database block (id, date, refid, origin, class, refs) out of the text."""
-    at = next((i for i, line in enumerate(lines[:400]) if re.match(r"^\s*<<\d{1,9}>>\s*$", line)), None)
+    at = next((i for i, line in enumerate(lines[:400]) if "<<" in line and DB_ID_RE.match(line)), None)
     if at is None:
         return None
     source.meta["cablegate_id"] = lines[at].strip().strip("<>")

@@ -53,7 +53,8 @@ def parse_routing(header: str) -> Routing:
     banner = _find_banner(header, cursor)
     if banner:
         _read_banner(banner, routing)
-    end = banner.start() if banner else _segment_end(header, cursor)
+    end = _segment_end(header, cursor)
+    end = min(end, banner.start()) if banner else end
     if dtg and end > cursor:
         _read_segments(header[cursor:end], routing)
     return routing

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from .addressees import lookup_country
+
 MARK_WORDS = frozenset(
     "U C S TS SBU NF FOUO SECRET CONFIDENTIAL UNCLASSIFIED UNCLAS SENSITIVE TOP REL NOFORN".split()
 )
+MARK_SPLIT_RE = re.compile(r"[/\s,]")
 SEPARATOR_RE = re.compile(r"^[\s\-/=*_~+.]{3,}$")
 FRAMED_HEADING_RE = re.compile(r"^\s*[-/=*_]{4,}\s*(?P<title>[^-/=*_].{0,120}?)\s*[-/=*_]{4,}\s*$")
 LIST_MARKER_RE = re.compile(r"^(?:--|-\s|\*\s|[A-Z]\.\s|\(?[a-zA-Z0-9]{1,3}\)\s|\d{1,2}\)\s|[a-z]\.\s)")
-SIPDIS_RE = re.compile(r"\bSIPDIS\b", re.I)
+SIPDIS_RE = re.compile(r"\b(?:SIPDIS|Sipdis|sipdis)\b")  # case-sensitive alternatives scan much faster
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -22,6 +25,8 @@ ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]\.|\b(?:Para|para|No|Mr|Ms|Mrs|Dr|St|U\
 
 def is_separator(line: str) -> bool:
     stripped = line.strip()
+    if not stripped or stripped[0] not in "-/=*_~+.":
+        return False
     return len(stripped) >= 3 and bool(SEPARATOR_RE.match(stripped)) and sum(c in "-/=*_~" for c in stripped) >= 3
 
 
@@ -50,7 +55,7 @@ def split_marking(text: str) -> tuple[str | None, str]:
 def is_marking(label: str) -> bool:
     if not label or len(label) > 300:
         return False
-    first = re.split(r"[/\s,]", label, maxsplit=1)[0].upper()
+    first = MARK_SPLIT_RE.split(label, maxsplit=1)[0].upper()
     return first in MARK_WORDS
 
 
@@ -58,15 +63,35 @@ def releasable_to(marking: str | None) -> list[str]:
     """Countries a marking releases to: 'C/RELEASABLE UAE' -> ['UAE']; 'S//REL TO A, B AND C' -> [...]."""
     if not marking:
         return []
-    match = re.search(r"\bREL(?:EASABLE)?\b(?:\s+TO\b)?\s*(.*)$", marking.upper())
+    match = re.search(r"\bREL(?:EASABLE)?\b(?:\s+TO\b)?\s*(.*)$", " ".join(marking.upper().split()))
     if not match:
         return []
-    names = re.split(r",|\bAND\b", match.group(1).rstrip(".) "))
-    return [" ".join(n.split()) for n in names if n.strip(" .")]
+    names: list[str] = []
+    for part in match.group(1).rstrip(".) ").split(","):
+        part = re.sub(r"^AND\s+", "", part.strip(" ."))
+        if " AND " in part and lookup_country(part) is None:  # "A AND B", but "TRINIDAD AND TOBAGO"
+            names += [p.strip(" .") for p in part.split(" AND ")]
+        elif part:
+            names.append(part)
+    return [n for n in names if n]
+
+
+def find_marker(pattern: re.Pattern[str], text: str, word: str) -> re.Match[str] | None:
+    """Search for a marker pattern only where its key word occurs; far faster than a case-blind scan."""
+    upper = text.upper()
+    if len(upper) != len(text):  # 'ß' -> 'SS' would shift every offset
+        return pattern.search(text)
+    at = upper.find(word)
+    while at != -1:
+        match = pattern.match(text, at)
+        if match:
+            return match
+        at = upper.find(word, at + 1)
+    return None
 
 
 def clean_line(line: str) -> str:
-    return " ".join(SIPDIS_RE.sub(" ", line).split())
+    return " ".join(line.split())
 
 
 def join_lines(lines: list[str], wrapped: bool) -> str:
@@ -74,16 +99,23 @@ def join_lines(lines: list[str], wrapped: bool) -> str:
     out: list[str] = []
     blank = True
     for raw in lines:
-        line = clean_line(raw)
+        line = " ".join(raw.split())
         if not line:
             blank = True
             continue
-        if out and wrapped and not blank and not LIST_MARKER_RE.match(line):
+        if out and wrapped and not blank and not _starts_item(line):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
         blank = False
     return "\n".join(out)
+
+
+def _starts_item(line: str) -> bool:
+    # Cheap first-character test before the regular expression: most lines are plain prose.
+    if line[0] not in "-*(" and line[1:2] not in ".)" and ")" not in line[2:4]:
+        return False
+    return bool(LIST_MARKER_RE.match(line))
 
 
 def sentences(text: str) -> list[str]:

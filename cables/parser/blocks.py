@@ -1,0 +1,95 @@
+"""BEGIN ... END blocks: non-papers, texts to deliver, and shared talking points."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import NonPaper, Paragraph
+from .text import find_marker, is_marking, releasable_to
+
+KINDS = r"(?:TEXT|NON-?\s?PAPERS?|NONPAPERS?|TALKING\s+POINTS|POINTS)"
+BEGIN_RE = re.compile(
+    r"\[?\b(?:BEGIN|Begin|begin)\s+(?P<title>(?i:" + KINDS + r")\b[^\n\]:]{0,120}?)\s*(?::|\]|\.|\n|$)"
+)
+END_RE = re.compile(r"\[?\b(?:END|End|end)\s+(?i:(?:OF\s+)?" + KINDS + r")\b[^\n]{0,120}")
+MAX_SPAN = 40  # paragraphs a block may run across before its END is considered lost
+
+
+@dataclass
+class Block:
+    paragraph: int | None
+    title: str
+    text: str
+    releasable_to: list[str]
+    heading: str = ""
+
+    @property
+    def is_non_paper(self) -> bool:
+        title = self.title.upper()
+        return "PAPER" in title or "PAPER" in self.heading.upper() or not re.search(r"\bPOINTS\b", title)
+
+    @property
+    def is_points(self) -> bool:
+        return bool(re.search(r"\bPOINTS\b", self.title.upper()))
+
+
+def find_blocks(paragraphs: list[Paragraph]) -> list[Block]:
+    blocks: list[Block] = []
+    index = 0
+    while index < len(paragraphs):
+        paragraph = paragraphs[index]
+        begin = find_marker(BEGIN_RE, paragraph.text[:50000], "BEGIN")
+        if not begin:
+            index += 1
+            continue
+        text, last = _collect(paragraphs, index, begin.end())
+        block = _block(paragraph, " ".join(begin.group("title").split()), text)
+        block.heading = paragraph.heading or ""
+        block.releasable_to = (
+            block.releasable_to or _marking_before(paragraph.text[: begin.start()]) or releasable_to(paragraph.marking)
+        )
+        blocks.append(block)
+        index = max(last, index) + 1
+    return blocks
+
+
+def _collect(paragraphs: list[Paragraph], index: int, offset: int) -> tuple[str, int]:
+    """Text from the BEGIN marker to the matching END, possibly several paragraphs later."""
+    first = paragraphs[index].text[offset:]
+    end = find_marker(END_RE, first, "END")
+    if end:
+        return first[: end.start()], index
+    parts = [first]
+    for later in range(index + 1, min(len(paragraphs), index + MAX_SPAN)):
+        text = paragraphs[later].text
+        if find_marker(BEGIN_RE, text[:50000], "BEGIN"):
+            break
+        end = find_marker(END_RE, text, "END")
+        if end:
+            parts.append(text[: end.start()])
+            return "\n".join(parts), later
+        parts.append(text)
+    return first, index
+
+
+def _block(paragraph: Paragraph, title: str, text: str) -> Block:
+    text = text.strip()
+    marking = None
+    if text.startswith("("):
+        close = text.find(")", 1, 2000)
+        label = " ".join(text[1:close].split()) if close != -1 else ""
+        if close != -1 and (is_marking(label) or "RELEASABLE" in label.upper()):
+            marking, text = label, text[close + 1 :].strip()
+    rel = releasable_to(marking) if marking else []
+    return Block(paragraph.number, title, text, rel)
+
+
+def _marking_before(text: str) -> list[str]:
+    """'(S/REL to RUSSIA) Begin Talking Points': the marking printed just before the BEGIN line."""
+    match = re.search(r"\(([^()]{1,300})\)\s*$", text[-400:])
+    return releasable_to(match.group(1)) if match and is_marking(" ".join(match.group(1).split())) else []
+
+
+def non_papers(blocks: list[Block]) -> list[NonPaper]:
+    return [NonPaper(b.paragraph, b.releasable_to, b.text, b.title) for b in blocks if b.is_non_paper]

@@ -1,0 +1,176 @@
+"""parse(): run the stages in order and assemble the Cable."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from . import anomalies, header
+from .action import find_action_request, special_instructions
+from .addressees import origin_from_sender, resolve, split_addressees
+from .blocks import find_blocks, non_papers
+from .body import PAGE_BREAK_RE, parse_body
+from .formats import Source, decode_bytes, normalise
+from .model import Cable, CableParseError, Paragraph
+from .references import merge_archive_refs, parse_refs
+from .routing import Routing, parse_routing, reference_id
+from .talking import block_sections, post_sections
+from .text import SIPDIS_RE, join_lines
+
+MAX_HEADER = 60000
+FILENAME_ID_RE = re.compile(r"^(\d{2})([A-Z][A-Z-]{1,30})(\d{1,7})$")
+
+
+def parse(text: str | bytes, filename: str | None = None) -> Cable:
+    """Parse one cable in any supported format; raise CableParseError when the input is not a cable."""
+    if isinstance(text, (bytes, bytearray)):
+        text = decode_bytes(bytes(text))
+    source = normalise(text)
+    lines = _scrub(source.text)
+    body = parse_body(lines, 0)
+    header_text = "\n".join(lines[: body.first_line] if body.first_line is not None else lines)[:MAX_HEADER]
+    routing = parse_routing(header_text)
+    _refuse_non_cable(source, routing, body, header_text)
+    cable = Cable(format=source.format)
+    head = header_text[routing.banner_end or 0 :]
+    _identity(cable, source, routing, filename)
+    _header_fields(cable, head, routing, source)
+    _addressees(cable, routing)
+    _body(cable, body, lines, head, source)
+    return cable
+
+
+def _scrub(text: str) -> list[str]:
+    """Remove SIPDIS markers and page-break lines ('BERN 00000881 002 OF 002') once, for the whole text."""
+    lines = text.split("\n")
+    if "IPDIS" in text or "ipdis" in text:
+        lines = [SIPDIS_RE.sub(" ", line) if "IPDIS" in line or "ipdis" in line else line for line in lines]
+    if " OF 0" in text:
+        lines = [PAGE_BREAK_RE.sub(" ", line) if " OF 0" in line else line for line in lines]
+    return lines
+
+
+def _refuse_non_cable(source: Source, routing: Routing, body, header_text: str) -> None:
+    keyed = re.search(r"(?im)^\s*(?:SUBJECT:|TAGS?:|E\.?\s?O\.?\s+1\d{4})", header_text)
+    if routing.dtg or routing.station or source.meta.get("refid") or (body.paragraphs and keyed):
+        return
+    raise CableParseError("not a cable: no telegram header, reference id or numbered paragraphs found")
+
+
+def _identity(cable: Cable, source: Source, routing: Routing, filename: str | None) -> None:
+    meta = source.meta
+    if meta.get("cablegate_id", "").isdigit():
+        cable.cablegate_id = int(meta["cablegate_id"])
+    cable.dtg = routing.dtg
+    cable.precedence = routing.precedence
+    cable.date = _meta_date(meta.get("date")) or routing.when
+    if routing.year is None and routing.station and cable.date:
+        routing.year = int(cable.date[:4])
+    cable.reference_id = reference_id(routing) or _clean_refid(meta.get("refid"))
+    if meta.get("refid") and cable.reference_id and cable.reference_id != _clean_refid(meta["refid"]):
+        cable.warn("reference_id_mismatch", None, f"text says {cable.reference_id}, archive says {meta['refid']}")
+    if cable.reference_id is None:
+        cable.reference_id = _from_filename(cable, filename)
+    cable.classification = meta.get("classification") or None
+    cable.origin = meta.get("origin") or origin_from_sender(_first(split_addressees(routing.sender)))
+    if routing.garbled:
+        cable.warn("garbled_header", None, "a page-break line ('PAGE 02 ...') is mixed into the addressees")
+
+
+def _meta_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    match = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})", value)
+    if match:
+        month, day, year, hour, minute = (int(g) for g in match.groups())
+        return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}"
+    match = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})", value)
+    return f"{match[1]}-{match[2]}-{match[3]}T{match[4]}:{match[5]}" if match else None
+
+
+def _clean_refid(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value if FILENAME_ID_RE.match(value) else None
+
+
+def _from_filename(cable: Cable, filename: str | None) -> str | None:
+    stem = os.path.splitext(os.path.basename(filename or ""))[0].upper()
+    if not FILENAME_ID_RE.match(stem):
+        return None
+    cable.warn("reference_id_from_filename", None, f"the text gives no reference id; taken from the file name {stem}")
+    return stem
+
+
+def _first(items: list[str]) -> str | None:
+    return items[0] if items else None
+
+
+def _header_fields(cable: Cable, head: str, routing: Routing, source: Source) -> None:
+    cable.classification = cable.classification or header.caveat(head, routing.banner_class)
+    cable.eo, cable.declassify_on = header.eo_and_declassify(head)
+    cable.tags = header.tags(head)
+    cable.subject = header.subject(head)
+    cable.classified_by, cable.reasons = header.classified_by(head)
+    cable.also_for = header.also_for(head)
+    year = routing.year or (int(cable.date[:4]) if cable.date else None)
+    own = (routing.station, routing.number) if routing.station and routing.number else None
+    refs = parse_refs(head, year, own)
+    merge_archive_refs(refs, source.meta.get("references"))
+    cable.references, cable.ref_letters, cable.other_references = refs.references, refs.letters, refs.other
+
+
+def _addressees(cable: Cable, routing: Routing) -> None:
+    sender = _first(split_addressees(routing.sender))
+    cable.sender = resolve(sender) if sender else None
+    cable.action_addressees = [resolve(name) for name in split_addressees(routing.to)]
+    cable.info_addressees = [resolve(name) for name in split_addressees(routing.info)]
+    for addressee in [cable.sender, *cable.action_addressees, *cable.info_addressees]:
+        if addressee is not None and addressee.kind == "unknown":
+            cable.warn("unknown_addressee", None, f"addressee not found in the post reference data: {addressee.raw}")
+
+
+def _body(cable: Cable, body, lines: list[str], head: str, source: Source) -> None:
+    cable.paragraphs = body.paragraphs or _unnumbered(lines, head)
+    if body.trailing_junk:
+        cable.warn("trailing_metadata", cable.paragraphs[-1].number, "archive database fields after the signature were removed")
+    cable.summary = header.summary(head + "\n" + "\n".join(f"{p.number}. {p.text}" for p in cable.paragraphs))
+    anomalies.numbering(cable, body, lines)
+    anomalies.truncation(cable, body, source.spliced_refid)
+    blocks = find_blocks(cable.paragraphs)
+    cable.non_papers = non_papers(blocks)
+    sections = post_sections(cable.paragraphs, cable.action_addressees)
+    covered = {s.paragraph for s in sections}
+    sections += [s for s in block_sections(blocks, cable.action_addressees) if s.paragraph not in covered]
+    cable.talking_points = sorted(sections, key=lambda s: s.paragraph or 0)
+    cable.action_request = find_action_request(cable.paragraphs, head)
+    if cable.action_request is None:
+        cable.warn("no_action_request", None, "no action request found")
+    else:
+        _complete_action_request(cable)
+    anomalies.missing_paragraphs(cable)
+    anomalies.uncovered_posts(cable)
+
+
+def _complete_action_request(cable: Cable) -> None:
+    request = cable.action_request
+    if not request.non_paper_paragraphs:
+        request.non_paper_paragraphs = sorted({n.paragraph for n in cable.non_papers if n.paragraph})
+    if not request.talking_point_paragraphs:
+        request.talking_point_paragraphs = sorted({t.paragraph for t in cable.talking_points if t.paragraph})
+    special_instructions(request, cable.action_addressees)
+
+
+def _unnumbered(lines: list[str], head: str) -> list[Paragraph]:
+    """A cable without numbered paragraphs: everything after the header fields is one paragraph."""
+    head_lines = head.split("\n")
+    start = 0
+    for index, line in enumerate(head_lines):
+        if header.KEYWORD_LINE_RE.match(line) or re.match(r"(?i)^\s*(?:SIPDIS|NOFORN)\b", line):
+            start = index + 1
+            while start < len(head_lines) and head_lines[start].strip():
+                start += 1
+    text = join_lines(head_lines[start:], wrapped=True).strip()
+    return [Paragraph(None, None, text)] if text else []
+
+
+__all__ = ["parse", "decode_bytes", "CableParseError"]

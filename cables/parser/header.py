@@ -1,0 +1,169 @@
+"""Header fields after the banner: caveats, E.O./DECL, TAGS, SUBJECT, Classified By and reasons, ALSO FOR, SUMMARY."""
+
+from __future__ import annotations
+
+import re
+
+from .addressees import lookup_post
+from .model import AlsoFor
+from .text import SIPDIS_RE, find_marker, is_separator
+
+KEYWORD_LINE_RE = re.compile(
+    r"(?i)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJ(?:ECT)?\b|REFS?\b|REF [A-Z]:|CLASSIFIED\s+BY\b|\d{1,3}\.(?!\d))"
+)
+EO_RE = re.compile(r"(?i)\bE\.?\s?O\.?\s{0,3}(1\d{4})\b:?\s{0,5}(?:(?:DECL(?:ASSIFY)?\b:?\s{0,5}(\S{1,20}))|(N/A))?")
+TAGS_RE = re.compile(r"(?im)(?:^|\s)TAGS?\b:?[ \t]*")
+SUBJECT_RE = re.compile(r"(?im)^[ \t]*SUBJ(?:ECT)?\b[ \t]*:?[ \t]*")
+CLASSIFIED_RE = re.compile(r"(?i)\bclassified\s+by\b\s*:?\s*")
+REASON_SPLIT_RE = re.compile(r"(?i)[\s,.;:]*\b(?:for\s+)?reasons?\b\s*:?\s*|:\s*(?=1\s?[./]\s?\d)")
+SECTION_RE = re.compile(r"(?<!\d)(1)\s?[./,]\s?([4-8])(?!\d)")
+ALSO_FOR_RE = re.compile(r"(?im)^[ \t]*([A-Z][A-Z .'-]{1,40}?)[ \t]+ALSO[ \t]+FOR[ \t]+([A-Z][A-Z .,'-]{1,60}?)[ \t]*$")
+SUMMARY_START_RE = re.compile(
+    r"(?im)^[ \t]*(?:\d{1,3}\.[ \t]*)?(?:\([A-Z/ ,]{1,40}\)[ \t]*)?(?:-+[ \t]*)?(?:BEGIN[ \t]+)?SUMMARY\b"
+)
+SUMMARY_END_RE = re.compile(r"(?i)\bEND\s+(?:OF\s+)?SUMMARY\b")
+
+
+def block(text: str, start: int, limit: int = 600) -> str:
+    """Text from start to the first blank line or the next header keyword line."""
+    lines = text[start : start + limit].split("\n")
+    kept = [lines[0]]
+    for line in lines[1:]:
+        if not line.strip() or KEYWORD_LINE_RE.match(line) or is_separator(line):
+            break
+        kept.append(line)
+    return " ".join(" ".join(kept).split())
+
+
+def caveat(head: str, banner_class: str | None) -> str | None:
+    if not banner_class:
+        return None
+    upto = EO_RE.search(head)
+    zone = head[: upto.start() if upto else 800]
+    if re.search(r"(?im)^\s*NOFORN\b", zone):
+        return f"{banner_class}//NOFORN"
+    if banner_class == "UNCLASSIFIED" and re.search(r"(?im)^\s*SENSITIVE\b", zone):
+        return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    return banner_class
+
+
+def eo_and_declassify(head: str) -> tuple[str | None, str | None]:
+    match = EO_RE.search(head)
+    if not match:
+        return None, None
+    return match.group(1), iso_date(match.group(2)) if match.group(2) else None
+
+
+def iso_date(value: str) -> str | None:
+    value = value.strip(" .,;")
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", value)
+    if match:
+        month, day, year = int(match[1]), int(match[2]), int(match[3])
+    else:
+        match = re.fullmatch(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", value)
+        if not match:
+            return None
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    year = year + 2000 if year < 100 else year
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def tags(head: str) -> list[str]:
+    match = TAGS_RE.search(head)
+    if not match:
+        return []
+    tokens = [t for t in re.split(r"[,;\s]+", block(head, match.end(), 400).upper()) if t]
+    result: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].strip("().")
+        following = tokens[index + 1].strip("().") if index + 1 < len(tokens) else ""
+        if len(token) >= 6 and token.isalpha() and len(following) >= 3 and following.isalpha():
+            result.append(f"{token}, {following}")  # person tags are written SURNAME, GIVEN NAME
+            index += 2
+            continue
+        if re.fullmatch(r"[A-Z][A-Z0-9-]{0,11}", token):
+            result.append(token)
+        index += 1
+    return result
+
+
+def subject(head: str) -> str | None:
+    match = SUBJECT_RE.search(head)
+    if not match:
+        return None
+    return block(head, match.end(), 800) or None
+
+
+def classified_by(head: str) -> tuple[str | None, list[str]]:
+    match = CLASSIFIED_RE.search(head)
+    if not match:
+        return None, []
+    text = _classified_block(head, match.end())
+    while True:  # "Classified By: (U) CLASSIFIED BY ..." repeats itself
+        again = re.match(r"(?i)\s*(?:\(U\)\s*)?(?:classified\s+by\b\s*:?\s*)?", text)
+        if not again or not again.group(0):
+            break
+        text = text[again.end() :]
+    split = REASON_SPLIT_RE.search(text)
+    if split is None:
+        section = SECTION_RE.search(text)
+        who, why = (text[: section.start()], text[section.start() :]) if section else (text, "")
+    else:
+        who, why = text[: split.start()], text[split.end() :]
+    who = who.strip(" ,;.:-")
+    return who or None, reasons(why)
+
+
+def _classified_block(head: str, start: int) -> str:
+    lines = head[start : start + 500].split("\n")
+    kept: list[str] = []
+    for line in lines:
+        if kept and (not line.strip() or KEYWORD_LINE_RE.match(line)):
+            break
+        kept.append(line.strip())
+        if line.rstrip().endswith((".", ")")) and SECTION_RE.search(" ".join(kept)):
+            break
+    return " ".join(" ".join(kept).split())
+
+
+def reasons(text: str) -> list[str]:
+    """'1.4 (B), (D).' -> ['1.4(b)', '1.4(d)']; '1/4 (B)' is read as 1.4."""
+    found: list[str] = []
+    sections = list(SECTION_RE.finditer(text))
+    for index, section in enumerate(sections):
+        end = sections[index + 1].start() if index + 1 < len(sections) else min(len(text), section.end() + 80)
+        label = f"{section[1]}.{section[2]}"
+        letters = re.findall(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])", text[section.end() : end])
+        found.extend(f"{label}({letter.lower()})" for letter in letters) if letters else found.append(label)
+    return list(dict.fromkeys(found))
+
+
+def also_for(head: str) -> list[AlsoFor]:
+    result = []
+    for match in ALSO_FOR_RE.finditer(head[:3000]):
+        post = lookup_post(match[1])
+        name = post.name if post is not None else match[1].strip().title()
+        result.append(AlsoFor(name, post.code if post is not None else None, match[2].strip().title()))
+    return result
+
+
+def summary(text: str) -> str | None:
+    """Text between a SUMMARY heading and END SUMMARY, paragraph numbers and markings removed."""
+    end = find_marker(SUMMARY_END_RE, text, "END") if "SUMMARY" in text.upper() else None
+    if not end:
+        return None
+    start = None
+    for match in SUMMARY_START_RE.finditer(text, max(0, end.start() - 30000), end.start()):
+        start = match
+        break
+    if start is None:
+        return None
+    inner = text[start.end() : end.start()]
+    inner = re.sub(r"^\s*(?:AND\s+[A-Za-z ]{1,40}?)?\s*[:.\-\n]", "", inner, count=1, flags=re.I)
+    lines = [line for line in inner.split("\n") if not is_separator(line)]
+    inner = re.sub(r"(?m)^\s*\d{1,3}\.\s*(?:\([^()\n]{1,40}\))?\s*", "", "\n".join(lines))
+    inner = " ".join(SIPDIS_RE.sub(" ", inner).split()).strip(" .-:")
+    return (inner + ".") if inner and inner[-1].isalnum() else (inner or None)

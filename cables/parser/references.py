@@ -1,0 +1,142 @@
+"""The REF block: cited cables normalised to archive ids ('08 STATE 129729' -> '08STATE129729')."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .addressees import _postdata, lookup_post
+
+REF_START_RE = re.compile(r"(?im)^[ \t]*(?:REFS?|REFTELS?)\b(?:[ \t]+[A-Z](?=:))?[ \t]*[:.]?")
+REF_STOP_RE = re.compile(r"(?i)\bclassified\s+by\b|\bE\.?\s?O\.?\s+1\d{4}|\bTAGS?:|\bSUBJECT:")
+LETTER_RE = re.compile(r"(?:(?<=[\s,;:])|^)(?:\(([A-Z])\)|([A-Z])[.)](?!\w)|REF ([A-Z]):)")
+CABLE_RE = re.compile(
+    r"(?:(?<![\w/.])(?P<y1>\d{4}|\d{2})\s+)?(?P<station>[A-Z]{2,}(?:\s[A-Z]{2,}){0,3})\s+"
+    r"(?P<num>\d{1,6})(?!\d)(?![/.]\d)(?:\s*\((?P<y2>\d{2})\))?"
+)
+NOT_STATIONS = frozenset(
+    "FAM FAH UNSCR UNSC USC CFR EMAIL MAIL TELCON MEMCON DOC NO NOS PARA PARAS PARAGRAPH SECTION RES "
+    "RESOLUTION PL EO HSPD NSPD UN PAGE OF TO AND THE FROM SEE IN ON ALSO PREVIOUS REFTEL REFTELS REF REFS "
+    "NOTAL PASS PLEASE DATED ZULU ON AT BY FOR ITEM ANNEX ARTICLE CHAPTER LAW ACT DECL".split()
+)
+MISSIONS = frozenset("USNATO USEUBRUSSELS USUNNEWYORK UNVIEVIENNA USOSCE GENEVA USUNROME".split())
+MAX_BLOCK = 3000
+
+
+@dataclass
+class Refs:
+    references: list[str] = field(default_factory=list)
+    letters: dict[str, str] = field(default_factory=dict)
+    other: list[str] = field(default_factory=list)
+
+
+def parse_refs(head: str, year: int | None, own: tuple[str, int] | None = None) -> Refs:
+    """Find the REF block in the header text and normalise every cable it cites."""
+    refs = Refs()
+    block = ref_block(head)
+    if block:
+        for letter, item in _items(block):
+            _read_item(letter, item, year, refs, own)
+    return refs
+
+
+def ref_block(head: str) -> str | None:
+    start = REF_START_RE.search(head)
+    if not start:
+        return None
+    lines = head[start.start() : start.start() + MAX_BLOCK].split("\n")
+    kept = [lines[0]]
+    for index, line in enumerate(lines[1:], 1):
+        stripped = line.strip()
+        if not stripped:
+            following = next((l.strip() for l in lines[index + 1 : index + 4] if l.strip()), "")
+            if not LETTER_RE.match(following):
+                break
+            continue
+        if REF_STOP_RE.match(stripped):
+            break
+        kept.append(stripped)
+    text = " ".join(" ".join(kept).split())
+    letter_at = re.match(r"(?i)(?:REFS?|REFTELS?)\b", text)
+    text = text[letter_at.end() :] if letter_at else text
+    if re.match(r"^ [A-Z]:", text):  # "REF A: STATE 120288"
+        text = f"{text[1]}. {text[3:]}"
+    stop = REF_STOP_RE.search(text)
+    return text[: stop.start()].strip(" :.") if stop else text.strip(" :.")
+
+
+def _items(block: str) -> list[tuple[str | None, str]]:
+    marks = list(LETTER_RE.finditer(block))
+    if not marks:
+        return [(None, part) for part in re.split(r"[;]", block)]
+    items: list[tuple[str | None, str]] = []
+    if block[: marks[0].start()].strip():
+        items.append((None, block[: marks[0].start()]))
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(block)
+        letter = next(g for g in mark.groups() if g)
+        items.append((letter, block[mark.end() : end]))
+    return _merge_doubled(items)
+
+
+def _merge_doubled(items: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+    # "A. (A) STATE 112368": the letter written twice leaves an empty item in front.
+    merged: list[tuple[str | None, str]] = []
+    for letter, text in items:
+        if merged and merged[-1][0] == letter and not merged[-1][1].strip(" ,;"):
+            merged[-1] = (letter, text)
+        else:
+            merged.append((letter, text))
+    return merged
+
+
+def _read_item(letter: str | None, item: str, year: int | None, refs: Refs, own: tuple[str, int] | None) -> None:
+    found = [ref for ref in (_cable_id(m, year, own) for m in CABLE_RE.finditer(item.upper())) if ref]
+    for ref in found:
+        if ref not in refs.references:
+            refs.references.append(ref)
+    if found and letter and letter not in refs.letters:
+        refs.letters[letter] = found[0]
+    text = " ".join(item.split()).strip(" ,;.")
+    if not found and text:
+        refs.other.append(f"{letter}. {text}" if letter else text)
+
+
+def _cable_id(match: re.Match[str], year: int | None, own: tuple[str, int] | None) -> str | None:
+    station = _station(match["station"].split())
+    if not station:
+        return None
+    given = match["y1"] or match["y2"]
+    number = int(match["num"])
+    if not given and year and own and own[0] == station and number > own[1]:
+        year -= 1  # a station numbers its cables from 1 each year: a higher number is last year's
+    yy = given[-2:] if given else (f"{year % 100:02d}" if year else None)
+    if yy is None:
+        return None
+    return f"{yy}{station}{number}"
+
+
+def _station(words: list[str]) -> str | None:
+    while words:
+        joined = "".join(words)
+        if joined in {"STATE", "SECSTATE"}:
+            return "STATE"
+        if words[0] not in NOT_STATIONS and words[-1] not in NOT_STATIONS and _known(words):
+            return joined
+        words = words[1:]
+    return None
+
+
+def _known(words: list[str]) -> bool:
+    joined = "".join(words)
+    if len(words) == 1 or joined in MISSIONS or _postdata is None:
+        return len(joined) >= 3
+    return lookup_post(" ".join(words)) is not None
+
+
+def merge_archive_refs(refs: Refs, archive: str | None) -> None:
+    """Add the archive's own '|'-joined reference list (line and CSV formats)."""
+    for ref in (archive or "").split("|"):
+        ref = ref.strip()
+        if re.fullmatch(r"\d{2}[A-Z][A-Z-]{1,30}\d{1,7}", ref) and ref not in refs.references:
+            refs.references.append(ref)

@@ -1,0 +1,152 @@
+"""API representations. Figures come from outreach.dashboards; writes are validated here and done by services."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from outreach.models import Demarche, PostTask
+
+
+class DemarcheListSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username")
+    posts_count = serializers.IntegerField()
+    delivered_pct = serializers.FloatField(allow_null=True)
+    reported_pct = serializers.FloatField(allow_null=True)
+    overdue_count = serializers.IntegerField()
+    url = serializers.HyperlinkedIdentityField(view_name="api:demarche-detail", lookup_field="reference_id")
+
+    class Meta:
+        model = Demarche
+        fields = ["reference_id", "subject", "state", "owner", "deliver_by", "report_by", "issued_at",
+                  "posts_count", "delivered_pct", "reported_pct", "overdue_count", "url"]
+
+
+class StepSerializer(serializers.Serializer):
+    state = serializers.CharField(help_text="none, open, overdue, done or not_delivered")
+    due = serializers.DateField(allow_null=True)
+    done_on = serializers.DateField(allow_null=True)
+
+
+class PostStatusSerializer(serializers.Serializer):
+    post = serializers.CharField(source="post_code")
+    post_name = serializers.CharField()
+    region = serializers.CharField()
+    audience = serializers.CharField(help_text="Blank: the host government.")
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    delivered = serializers.SerializerMethodField()
+    talking_points = serializers.SerializerMethodField()
+    reported = serializers.SerializerMethodField()
+    response = serializers.CharField(allow_null=True)
+    response_text = serializers.CharField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+    def _step(self, row, prefix):
+        return {"state": row[f"{prefix}_state"], "due": row[f"{prefix}_due"], "done_on": row[f"{prefix}_on"]}
+
+    def get_delivered(self, row) -> StepSerializer:
+        return StepSerializer(self._step(row, "deliver")).data
+
+    def get_talking_points(self, row) -> StepSerializer:
+        return StepSerializer(self._step(row, "talking")).data
+
+    def get_reported(self, row) -> StepSerializer:
+        return StepSerializer(self._step(row, "report")).data
+
+
+class SummarySerializer(serializers.Serializer):
+    posts = serializers.IntegerField()
+    delivered_posts = serializers.IntegerField()
+    reported_posts = serializers.IntegerField()
+    tasks = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    late = serializers.IntegerField()
+    delivered_pct = serializers.FloatField(allow_null=True)
+    reported_pct = serializers.FloatField(allow_null=True)
+    delivered_on_time_pct = serializers.FloatField(allow_null=True)
+    reported_on_time_pct = serializers.FloatField(allow_null=True)
+    median_days_to_deliver = serializers.FloatField(allow_null=True)
+    median_days_to_report = serializers.FloatField(allow_null=True)
+
+
+class DemarcheDetailSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username")
+    summary = SummarySerializer()
+    posts = PostStatusSerializer(many=True, source="post_status")
+    tasks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Demarche
+        fields = ["reference_id", "subject", "state", "owner", "deliver_by", "report_by", "issued_at",
+                  "summary", "posts", "tasks"]
+
+    def get_tasks(self, demarche) -> list[dict]:
+        return [
+            {"id": t.pk, "url": self.context["request"].build_absolute_uri(reverse("api:task-detail", args=[t.pk])),
+             "post": t.post.code, "audience": t.audience, "kind": t.kind, "status": t.status, "due": t.due}
+            for t in demarche.api_tasks
+        ]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    demarche = serializers.CharField(source="demarche.reference_id", read_only=True)
+    post = serializers.CharField(source="post.code", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    points_withheld = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = PostTask
+        fields = ["id", "demarche", "post", "audience", "kind", "instruction", "talking_points", "points_withheld",
+                  "due", "status", "status_reason", "overdue", "delivered_on", "method", "officials",
+                  "requested_level", "response", "response_text", "reply_reference_id", "completed_at", "version"]
+        read_only_fields = fields
+
+    def get_overdue(self, task) -> bool:
+        return task.is_overdue(self.context["today"])
+
+
+class OfficialSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    ministry = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class TaskStatusSerializer(serializers.Serializer):
+    """A change of status, with what the post reports. `version` guards against lost updates."""
+
+    status = serializers.ChoiceField(choices=["done", "not_delivered", "open"])
+    version = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    delivered_on = serializers.DateField(required=False, allow_null=True)
+    method = serializers.ChoiceField(choices=PostTask.Method.choices, required=False, allow_blank=True, default="")
+    officials = OfficialSerializer(many=True, required=False, default=list)
+    requested_level = serializers.CharField(required=False, allow_blank=True, default="")
+    response = serializers.ChoiceField(choices=PostTask.Response.choices, required=False, allow_blank=True,
+                                       default="")
+    response_text = serializers.CharField(required=False, allow_blank=True, default="")
+    reply_reference_id = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+
+    def validate(self, data):
+        task = self.context["task"]
+        if data["status"] == "done":
+            if task.kind == PostTask.Kind.REPORT_BACK and not data["response"]:
+                raise serializers.ValidationError({"response": "A report needs the host government's response."})
+            if task.kind != PostTask.Kind.REPORT_BACK and not (data.get("delivered_on") and data["method"]):
+                raise serializers.ValidationError(
+                    {"delivered_on": "Give the date delivered and how (method)."}
+                )
+        if data["status"] == "not_delivered" and not data["reason"].strip():
+            raise serializers.ValidationError({"reason": "Give the reason the task was not delivered."})
+        return data
+
+
+class CableIngestSerializer(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False, help_text="The cable exactly as received.")
+    filename = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+
+
+class CableResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="cable.pk")
+    reference_id = serializers.CharField(source="cable.reference_id")
+    revision = serializers.IntegerField(source="cable.revision")
+    status = serializers.CharField(source="cable.status")
+    outcome = serializers.CharField()
+    error = serializers.CharField()

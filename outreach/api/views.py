@@ -1,0 +1,178 @@
+"""API views: read through outreach.dashboards and PostTask.objects.visible_to; write through the services."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cables.access import can_read_all, is_desk_officer, is_embassy_staff
+from cables.models import Post
+from cables.services import ingest_cable
+from outreach import dashboards, services
+from outreach.models import PostTask
+
+from . import serializers as s
+
+
+class HasRole(permissions.BasePermission):
+    """Desk officers, managers and embassy staff; anyone else is refused."""
+
+    def has_permission(self, request, view):
+        return can_read_all(request.user) or is_embassy_staff(request.user)
+
+
+class IsDeskOfficer(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return is_desk_officer(request.user)
+
+
+class DemarcheList(generics.ListAPIView):
+    """Demarches with completion figures, newest deadline first (embassy staff: their posts' figures)."""
+
+    permission_classes = [permissions.IsAuthenticated, HasRole]
+    serializer_class = s.DemarcheListSerializer
+
+    def get_queryset(self):
+        demarches = dashboards.demarches_with_figures(self.request.user, today=timezone.localdate())
+        state = self.request.query_params.get("state")
+        if state:
+            demarches = demarches.filter(state=state)
+        return demarches.order_by("-deliver_by", "-pk")
+
+
+class DemarcheDetail(generics.RetrieveAPIView):
+    """One demarche: per-post status of each step, the summary figures and its task ids."""
+
+    permission_classes = [permissions.IsAuthenticated, HasRole]
+    serializer_class = s.DemarcheDetailSerializer
+    lookup_field = "reference_id"
+
+    def get_queryset(self):
+        return dashboards.visible_demarches(self.request.user).select_related("owner")
+
+    def get_object(self):
+        demarche = super().get_object()
+        user, today = self.request.user, timezone.localdate()
+        demarche.summary = dashboards.demarche_summary(demarche, user, today=today)
+        demarche.post_status = dashboards.demarche_matrix(demarche, user, today=today)
+        demarche.api_tasks = list(
+            dashboards.live_tasks(user).filter(demarche=demarche).select_related("post")
+            .only("kind", "status", "due", "audience", "post__code").order_by("post__name", "audience", "position", "pk")
+        )
+        return demarche
+
+
+class PostTasks(generics.ListAPIView):
+    """A post's tasks across demarches, soonest due first; ?status=open|done|not_delivered|overdue."""
+
+    permission_classes = [permissions.IsAuthenticated, HasRole]
+    serializer_class = s.TaskSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        post = get_object_or_404(Post, code=self.kwargs["code"])
+        if not can_read_all(user) and not post.staff.filter(pk=user.pk).exists():
+            raise Http404("No such post")
+        tasks = PostTask.objects.visible_to(user).filter(post=post).select_related("demarche", "post")
+        wanted = self.request.query_params.get("status")
+        if wanted == "overdue":
+            tasks = tasks.filter(status=PostTask.Status.OPEN, due__lt=timezone.localdate())
+        elif wanted:
+            tasks = tasks.filter(status=wanted)
+        return tasks.order_by("due", "demarche__reference_id", "audience", "position", "pk")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return services.redact_for(self.request.user, page) if page is not None else page
+
+
+def _apply_status(task: PostTask, data: dict, user) -> PostTask:
+    """Call the one service the UI calls for this change."""
+    wanted, version = data["status"], data.get("version")
+    if wanted == "not_delivered":
+        return services.mark_not_delivered(task, by=user, reason=data["reason"], version=version)
+    if wanted == "open":
+        return services.reopen(task, by=user, reason=data["reason"], version=version)
+    officials = [dict(o) for o in data["officials"]]
+    if task.kind == PostTask.Kind.REPORT_BACK:
+        return services.submit_report(
+            task, by=user, version=version, response=data["response"], response_text=data["response_text"],
+            reply_reference_id=data["reply_reference_id"], delivered_on=data.get("delivered_on"),
+            method=data["method"], officials=officials,
+        )
+    return services.record_delivery(
+        task, by=user, version=version, delivered_on=data["delivered_on"], method=data["method"],
+        officials=officials, requested_level=data["requested_level"], response=data["response"],
+        response_text=data["response_text"],
+    )
+
+
+class TaskDetail(APIView):
+    """Read one task; PATCH its status with the same rules and permissions as the task page."""
+
+    permission_classes = [permissions.IsAuthenticated, HasRole]
+
+    def _task(self, request, pk):
+        try:
+            return services.task_for(request.user, pk)
+        except PostTask.DoesNotExist:
+            raise Http404("No such task") from None
+
+    def _render(self, request, task, code=status.HTTP_200_OK):
+        services.redact_for(request.user, [task])
+        return Response(s.TaskSerializer(task, context={"today": timezone.localdate()}).data, status=code)
+
+    @extend_schema(responses=s.TaskSerializer)
+    def get(self, request, pk: int):
+        return self._render(request, self._task(request, pk))
+
+    @extend_schema(request=s.TaskStatusSerializer, responses={200: s.TaskSerializer, 409: s.TaskSerializer})
+    def patch(self, request, pk: int):
+        task = self._task(request, pk)
+        if not services.can_work_on(task, request.user):
+            raise PermissionDenied("You cannot change this task.")
+        change = s.TaskStatusSerializer(data=request.data, context={"task": task})
+        change.is_valid(raise_exception=True)
+        try:
+            task = _apply_status(task, change.validated_data, request.user)
+        except services.ConflictError as exc:
+            current = services.task_for(request.user, pk)
+            return Response({"detail": str(exc), "current": s.TaskSerializer(
+                current, context={"today": timezone.localdate()}).data}, status=status.HTTP_409_CONFLICT)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc) or "You cannot change this task.") from None
+        except DjangoValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        return self._render(request, services.task_for(request.user, task.pk))
+
+    @extend_schema(request=s.TaskStatusSerializer, responses={200: s.TaskSerializer, 409: s.TaskSerializer})
+    def post(self, request, pk: int):
+        return self.patch(request, pk)
+
+
+class CableIngest(APIView):
+    """Ingest one cable exactly as received (desk officers). Safe to send twice."""
+
+    permission_classes = [permissions.IsAuthenticated, IsDeskOfficer]
+
+    @extend_schema(request=s.CableIngestSerializer, responses={200: s.CableResultSerializer,
+                                                              201: s.CableResultSerializer})
+    def post(self, request):
+        data = s.CableIngestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        text = data.validated_data["text"]
+        if len(text.encode("utf-8", "surrogatepass")) > settings.CABLE_MAX_BYTES:
+            return Response({"detail": "Too large to be a cable."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        result = ingest_cable(text, filename=data.validated_data["filename"] or None, by=request.user)
+        code = status.HTTP_200_OK if result.outcome == "unchanged" else status.HTTP_201_CREATED
+        return Response(s.CableResultSerializer(result).data, status=code)

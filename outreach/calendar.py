@@ -1,0 +1,175 @@
+"""Deadlines as iCalendar (RFC 5545) feeds behind revocable secret links."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from cables.access import can_read_all, is_desk_officer, is_embassy_staff, is_manager
+from cables.models import Post
+
+from .models import CalendarFeed, Demarche, PostTask
+
+PRODID = "-//Outreach tracker//Demarche deadlines//EN"
+
+
+# ---------------------------------------------------------------- the iCalendar text
+
+
+def escape_text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545 3.3.11)."""
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets, never inside a UTF-8 character (RFC 5545 3.1)."""
+    out, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        limit = 75 if not out else 74  # continuation lines start with one space
+        if size + width > limit:
+            out.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    out.append(current)
+    return "\r\n ".join(out)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def calendar_text(name: str, events: list[dict], *, now: datetime) -> str:
+    """Return a VCALENDAR of all-day events: {uid, day, summary, description, url}."""
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}", "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H",
+    ]
+    for event in events:
+        day: date = event["day"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event['uid']}",
+            f"DTSTAMP:{_stamp(now)}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{escape_text(event['summary'])}",
+            f"DESCRIPTION:{escape_text(event.get('description', ''))}",
+            *([f"URL:{event['url']}"] if event.get("url") else []),
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_posts(user):
+    """The posts whose deadlines the user may subscribe to."""
+    if can_read_all(user):
+        return Post.objects.filter(active=True)
+    if is_embassy_staff(user):
+        return Post.objects.filter(staff=user)
+    return Post.objects.none()
+
+
+@transaction.atomic
+def create_feed(*, user, kind: str, post: Post | None = None) -> tuple[CalendarFeed, str]:
+    """Make a secret feed link; return the feed and its token (shown once, stored only as a hash)."""
+    if is_manager(user) and not is_desk_officer(user):
+        raise PermissionDenied("Managers have read-only access.")
+    if kind == CalendarFeed.Kind.OFFICER:
+        if not is_desk_officer(user):
+            raise PermissionDenied("Only desk officers own demarches.")
+        post = None
+    elif kind == CalendarFeed.Kind.POST:
+        if post is None or not feed_posts(user).filter(pk=post.pk).exists():
+            raise PermissionDenied("You cannot subscribe to this post's deadlines.")
+    else:
+        raise ValueError(f"Unknown feed kind {kind!r}")
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(user=user, kind=kind, post=post, token_hash=_hash(token))
+    return feed, token
+
+
+def revoke_feed(feed: CalendarFeed, *, by) -> CalendarFeed:
+    """Revoke a feed link for good. Safe to call twice."""
+    if feed.user_id != by.pk:
+        raise PermissionDenied("Only the person who made a link can revoke it.")
+    CalendarFeed.objects.filter(pk=feed.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    feed.refresh_from_db()
+    return feed
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """Return the live feed of a token, or None when it is unknown, revoked or its user is inactive."""
+    if not token or len(token) > 100:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("user", "post")
+        .filter(token_hash=_hash(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if feed:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    return feed
+
+
+def _task_url(base_url: str, task: PostTask) -> str:
+    try:
+        return base_url + task.get_absolute_url()
+    except NoReverseMatch:  # the task pages are optional for the feed
+        return ""
+
+
+def feed_events(feed: CalendarFeed, *, base_url: str) -> tuple[str, list[dict]]:
+    """Return the feed's calendar name and its events, scoped to what the feed's user may see now."""
+    user = feed.user
+    if feed.kind == CalendarFeed.Kind.OFFICER:
+        demarches = (
+            Demarche.objects.filter(owner=user, state=Demarche.State.ISSUED) if is_desk_officer(user)
+            else Demarche.objects.none()
+        ).only("reference_id", "subject", "deliver_by", "report_by")
+        events = []
+        for d in demarches.order_by("deliver_by", "pk"):
+            url = base_url + reverse("outreach:dash_demarche", args=[d.reference_id])
+            events.append({"uid": f"demarche-{d.pk}-deliver@outreach-tracker", "day": d.deliver_by, "url": url,
+                           "summary": f"Deliver by: {d.reference_id}", "description": d.subject})
+            events.append({"uid": f"demarche-{d.pk}-report@outreach-tracker", "day": d.report_by, "url": url,
+                           "summary": f"Report by: {d.reference_id}", "description": d.subject})
+        return f"Demarches of {user.get_full_name() or user.username}", events
+    tasks = (
+        PostTask.objects.visible_to(user).active().open()
+        .filter(post=feed.post, demarche_post__removed=False)
+        .select_related("demarche")
+        .only("kind", "audience", "due", "instruction", "demarche__reference_id", "demarche__subject")
+        .order_by("due", "pk")
+    )
+    events = [
+        {
+            "uid": f"task-{t.pk}@outreach-tracker",
+            "day": t.due,
+            "summary": f"{t.get_kind_display()}{f' ({t.audience})' if t.audience else ''}: {t.demarche.reference_id}",
+            "description": "\n".join(filter(None, [t.demarche.subject, t.instruction])),
+            "url": _task_url(base_url, t),
+        }
+        for t in tasks
+    ]
+    return f"{feed.post.name}: demarche deadlines", events

@@ -1,0 +1,201 @@
+"""Dashboard pages, their CSV/XLSX exports, and the calendar links. Read-only except for calendar links."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from cables.access import can_read_all, is_desk_officer, is_embassy_staff, is_manager, role_required
+from cables.models import Post
+
+from . import calendar, charts, dashboards
+from .filters import DemarcheFilter, OverviewFilter, PostTaskFilter
+from .models import CalendarFeed
+from .tables import (
+    DemarcheTable,
+    MatrixTable,
+    OverdueTable,
+    PostTaskTable,
+    RegionTable,
+    SlowPostsTable,
+    UnacknowledgedTable,
+)
+
+any_role = role_required(can_read_all, is_embassy_staff)
+
+
+def _configure(request, *tables, per_page: int = 50):
+    """Sort and paginate each table from the query string; exports get every row."""
+    exporting = bool(request.GET.get("_export"))
+    for table in tables:
+        RequestConfig(request, paginate=False if exporting else {"per_page": per_page}).configure(table)
+
+
+def _export(request, tables: dict, filename: str):
+    """Answer ?_export=csv|xlsx (&_table=name when a page has several tables), else None."""
+    fmt = request.GET.get("_export")
+    if not fmt:
+        return None
+    if not TableExport.is_valid_format(fmt) or fmt not in ("csv", "xlsx", "json", "ods"):
+        raise Http404("Unknown export format")
+    name = request.GET.get("_table") or next(iter(tables))
+    if name not in tables:
+        raise Http404("Unknown table")
+    stem = filename if len(tables) == 1 else f"{filename}-{name}"
+    return TableExport(fmt, tables[name]).response(f"{stem}.{fmt}")
+
+
+def _region_chart(rows, title):
+    return charts.bar_chart(
+        title, [(r["region"], [r["delivered_pct"], r["reported_pct"]]) for r in rows], ["Delivered", "Reported"]
+    )
+
+
+@require_safe
+@any_role
+def dash_demarches(request):
+    today = timezone.localdate()
+    demarches = dashboards.demarches_with_figures(request.user, today=today).order_by("-deliver_by", "-pk")
+    filterset = DemarcheFilter(request.GET, queryset=demarches)
+    table = DemarcheTable(filterset.qs, today=today)
+    _configure(request, table)
+    return _export(request, {"demarches": table}, "demarches") or render(
+        request, "outreach/dashboards/demarches.html", {"filter": filterset, "table": table}
+    )
+
+
+@require_safe
+@any_role
+def dash_demarche(request, reference_id: str):
+    today = timezone.localdate()
+    demarche = get_object_or_404(
+        dashboards.visible_demarches(request.user).select_related("owner", "cable"), reference_id=reference_id
+    )
+    table = MatrixTable(dashboards.demarche_matrix(demarche, request.user, today=today), today=today)
+    _configure(request, table, per_page=500)
+    response = _export(request, {"posts": table}, f"{demarche.reference_id}-posts")
+    if response:
+        return response
+    regions = dashboards.by_region(
+        dashboards.live_tasks(request.user).filter(demarche=demarche), today=today
+    )
+    timeline = charts.cumulative(
+        dashboards.timeline(demarche, request.user), ["delivered", "reported"], "done_on",
+        start=demarche.issued_at.date() if demarche.issued_at else None, end=min(today, demarche.report_by),
+    )
+    return render(request, "outreach/dashboards/demarche.html", {
+        "demarche": demarche, "table": table, "regions": regions,
+        "summary": dashboards.demarche_summary(demarche, request.user, today=today),
+        "region_chart": _region_chart(regions, f"{demarche.reference_id}: completion by region"),
+        "timeline_chart": charts.line_chart(
+            f"{demarche.reference_id}: deliveries and reports over time", timeline,
+            ["Delivery tasks done", "Reports received"],
+        ),
+    })
+
+
+@require_safe
+@any_role
+def dash_post(request, code: str):
+    today = timezone.localdate()
+    post = get_object_or_404(Post, code=code)
+    if not can_read_all(request.user) and not post.staff.filter(pk=request.user.pk).exists():
+        raise Http404("No such post")
+    filterset = PostTaskFilter(request.GET or {"show": "open"}, queryset=dashboards.post_tasks(post, request.user))
+    table = PostTaskTable(filterset.qs, today=today)
+    _configure(request, table)
+    return _export(request, {"tasks": table}, f"{post.code}-tasks") or render(
+        request, "outreach/dashboards/post.html", {
+            "post": post, "filter": filterset, "table": table,
+            "summary": dashboards.post_summary(post, request.user, today=today),
+        },
+    )
+
+
+@require_safe
+@any_role
+def dash_overview(request):
+    today = timezone.localdate()
+    form = OverviewFilter(request.GET)
+    days, region = form.days(), form.region_code()
+    since, _ = dashboards.overview_window(today, days)
+    data = dashboards.overview(request.user, today=today, since=since, region=region)
+    tables = {
+        "regions": RegionTable(data["regions"], today=today, prefix="r-"),
+        "slowest": SlowPostsTable(data["slowest"], today=today, prefix="s-"),
+        "overdue": OverdueTable(
+            dashboards.overdue_tasks(request.user, today=today, region=region), today=today, prefix="o-"
+        ),
+        "unacknowledged": UnacknowledgedTable(data["unacknowledged"]["rows"], today=today, prefix="u-"),
+    }
+    _configure(request, *tables.values(), per_page=20)
+    trend = [
+        (row["month"].strftime("%b %y"), [row["delivered_on_time_pct"], row["reported_on_time_pct"]])
+        for row in data["trend"]
+    ]
+    return _export(request, tables, "overview") or render(request, "outreach/dashboards/overview.html", {
+        "form": form, "data": data, "totals": data["totals"], "tables": tables, "since": since,
+        "region_chart": _region_chart(data["regions"], "Completion by region"),
+        "trend_chart": charts.line_chart("On-time delivery and reporting by month of due date", trend,
+                                         ["Delivered on time", "Reported on time"], unit="%", max_value=100),
+    })
+
+
+# ---------------------------------------------------------------- calendar links
+
+
+@require_safe
+@any_role
+def calendar_links(request):
+    feeds = CalendarFeed.objects.filter(user=request.user).select_related("post")
+    return render(request, "outreach/dashboards/calendar.html", {
+        "feeds": feeds, "posts": calendar.feed_posts(request.user).only("code", "name"),
+        "can_create": not (is_manager(request.user) and not is_desk_officer(request.user)),
+        "is_officer": is_desk_officer(request.user), "new_link": None,
+    })
+
+
+@require_POST
+@any_role
+def calendar_create(request):
+    kind = request.POST.get("kind", "")
+    post = Post.objects.filter(code=request.POST.get("post", "")).first() if kind == CalendarFeed.Kind.POST else None
+    feed, token = calendar.create_feed(user=request.user, kind=kind, post=post)
+    link = request.build_absolute_uri(reverse("outreach:calendar_feed", args=[token]))
+    messages.success(request, "Calendar link made. Copy it now: it is shown only once.")
+    feeds = CalendarFeed.objects.filter(user=request.user).select_related("post")
+    return render(request, "outreach/dashboards/calendar.html", {
+        "feeds": feeds, "posts": calendar.feed_posts(request.user).only("code", "name"),
+        "can_create": True, "is_officer": is_desk_officer(request.user), "new_link": link, "new_feed": feed,
+    })
+
+
+@require_POST
+@any_role
+def calendar_revoke(request, pk: int):
+    feed = get_object_or_404(CalendarFeed, pk=pk, user=request.user)
+    calendar.revoke_feed(feed, by=request.user)
+    messages.success(request, "Calendar link revoked: calendars using it stop updating.")
+    return redirect("outreach:calendar_links")
+
+
+@login_not_required
+@require_safe
+def calendar_feed(request, token: str):
+    """Serve a feed to calendar clients, which cannot log in: the secret token is the only key."""
+    feed = calendar.feed_for_token(token)
+    if feed is None:
+        raise Http404("Unknown or revoked calendar link")
+    name, events = calendar.feed_events(feed, base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(
+        calendar.calendar_text(name, events, now=timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+

@@ -1,0 +1,419 @@
+"""Dashboard figures. Every number comes from annotate() or aggregate(): one query per block, whatever the rows.
+
+Definitions (also in docs/dashboards.md):
+- delivery tasks are "deliver the non-paper" and special instructions; report tasks are "report back";
+  cancelled tasks (a post taken off a demarche) count nowhere;
+- a task is done on `delivered_on` when the post gave that date, else on the date it was completed;
+- late: done after its due date, or still open past it; days late count to the done date or to today;
+- on time %: done on or before the due date, out of all the (live) tasks of that kind;
+- days to deliver / to report: from the demarche's issue date to the done date (median).
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date, timedelta
+
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate, TruncMonth
+
+from cables.models import Post, Region
+
+from .models import Demarche, DemarchePost, PostTask
+
+Kind = PostTask.Kind
+Status = PostTask.Status
+DELIVERY_KINDS = (Kind.DELIVER_NON_PAPER, Kind.SPECIAL)
+DELIVERY = Q(kind__in=DELIVERY_KINDS)
+TALKING = Q(kind=Kind.TALKING_POINTS)
+REPORT = Q(kind=Kind.REPORT_BACK)
+DONE = Q(status=Status.DONE)
+OPEN = Q(status=Status.OPEN)
+REGION_NAMES = dict(Region.choices)
+
+
+# ---------------------------------------------------------------- SQL helpers
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first (end - start)."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL: date - date is already an integer number of days.
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(", **extra,
+        )
+
+
+class _SqliteMedian:
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        return statistics.median(self.values) if self.values else None
+
+
+class Median(Aggregate):
+    """The median (PostgreSQL percentile_cont; a registered aggregate on SQLite)."""
+
+    name = "Median"
+    function = "percentile_cont"
+    output_field = FloatField()
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        connection.ensure_connection()
+        connection.connection.create_aggregate("dash_median", 1, _SqliteMedian)
+        return super().as_sql(compiler, connection, template="dash_median(%(expressions)s)", **extra)
+
+
+def _count(condition: Q) -> Count:
+    return Count("pk", filter=condition)
+
+
+def _pct(part: Q, whole: Q):
+    """Percentage of the rows matching `whole` that also match `part`; null when there are none."""
+    return Cast(_count(part & whole), FloatField()) * 100.0 / NullIf(
+        Cast(_count(whole), FloatField()), 0.0
+    )
+
+
+def live_tasks(user):
+    """The tasks a user may see that still count: issued or closed demarches, not cancelled."""
+    return (
+        PostTask.objects.visible_to(user)
+        .exclude(status=Status.CANCELLED)
+        .exclude(demarche__state=Demarche.State.DRAFT)
+        .order_by()
+    )
+
+
+def done_on():
+    """The day a task was done: the delivery date the post gave, else the completion date."""
+    return Coalesce("delivered_on", TruncDate("completed_at"))
+
+
+def late_days(today: date):
+    """Days past due: to the done date, or to today for an open task; negative or zero when on time."""
+    return Case(
+        When(status=Status.DONE, then=DaysBetween(done_on(), F("due"))),
+        When(status=Status.OPEN, then=DaysBetween(Value(today), F("due"))),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def days_taken():
+    return DaysBetween(done_on(), TruncDate("demarche__issued_at"))
+
+
+def figures(today: date) -> dict:
+    """The figure set managers report, as aggregates over tasks."""
+    late = GreaterThan(late_days(today), 0)
+    on_time = DONE & LessThanOrEqual(done_on(), F("due"))
+    return {
+        "tasks": Count("pk"),
+        "open": _count(OPEN),
+        "overdue": _count(OPEN & Q(due__lt=today)),
+        "done": _count(DONE),
+        "late": _count(Q(late)),
+        "max_days_late": Max(late_days(today), filter=Q(late)),
+        "median_days_late": Median(late_days(today), filter=Q(late)),
+        "delivered_pct": _pct(DONE, DELIVERY),
+        "reported_pct": _pct(DONE, REPORT),
+        "delivered_on_time_pct": _pct(on_time, DELIVERY),
+        "reported_on_time_pct": _pct(on_time, REPORT),
+        "median_days_to_deliver": Median(days_taken(), filter=DONE & DELIVERY),
+        "median_days_to_report": Median(days_taken(), filter=DONE & REPORT),
+    }
+
+
+# ---------------------------------------------------------------- demarches list
+
+
+def visible_demarches(user):
+    """Demarches the user may see on dashboards: all for desk officers and managers, own posts' for staff."""
+    from cables.access import can_read_all
+
+    demarches = Demarche.objects.all()
+    if can_read_all(user):
+        return demarches
+    return demarches.filter(Exists(PostTask.objects.visible_to(user).filter(demarche=OuterRef("pk"))))
+
+
+def _per_demarche(tasks, value):
+    """A correlated subquery giving one aggregate of the demarche's tasks."""
+    return Subquery(
+        tasks.filter(demarche=OuterRef("pk")).values("demarche").annotate(v=value).values("v")[:1]
+    )
+
+
+def demarches_with_figures(user, *, today: date):
+    """Demarches annotated with posts, % delivered, % reported, overdue count (scoped to the user's posts)."""
+    from cables.access import can_read_all
+
+    tasks = live_tasks(user)
+    posts = DemarchePost.objects.filter(demarche=OuterRef("pk"), removed=False)
+    if not can_read_all(user):  # embassy staff: their posts only
+        posts = posts.filter(post__staff=user)
+    return (
+        visible_demarches(user)
+        .select_related("owner")
+        .annotate(
+            posts_count=Coalesce(
+                Subquery(posts.order_by().values("demarche").annotate(n=Count("pk")).values("n")[:1]), 0
+            ),
+            delivered_pct=_per_demarche(tasks.filter(DELIVERY), _pct(DONE, Q())),
+            reported_pct=_per_demarche(tasks.filter(REPORT), _pct(DONE, Q())),
+            overdue_count=Coalesce(
+                _per_demarche(
+                    tasks.filter(status=Status.OPEN, due__lt=today, demarche__state=Demarche.State.ISSUED),
+                    Count("pk"),
+                ),
+                0,
+            ),
+        )
+    )
+
+
+# ---------------------------------------------------------------- one demarche
+
+
+def _step(prefix: str, kinds: Q) -> dict:
+    return {
+        f"{prefix}_total": _count(kinds),
+        f"{prefix}_done": _count(kinds & DONE),
+        f"{prefix}_not": _count(kinds & Q(status=Status.NOT_DELIVERED)),
+        f"{prefix}_due": Min("due", filter=kinds & OPEN),
+        f"{prefix}_on": Max(done_on(), filter=kinds & DONE),
+    }
+
+
+def step_state(row: dict, prefix: str, today: date) -> str:
+    """Summarise one step of one matrix row: none, done, not_delivered, overdue or open."""
+    total = row[f"{prefix}_total"]
+    if not total:
+        return "none"
+    if row[f"{prefix}_done"] == total:
+        return "done"
+    if row[f"{prefix}_not"]:
+        return "not_delivered"
+    if row[f"{prefix}_due"] and row[f"{prefix}_due"] < today:
+        return "overdue"
+    return "open"
+
+
+def demarche_matrix(demarche: Demarche, user, *, today: date) -> list[dict]:
+    """One row per post and audience: each step's state and dates, the response, the acknowledgement."""
+    rows = (
+        live_tasks(user).filter(demarche=demarche)
+        .values("post_id", "audience")
+        .annotate(
+            post_name=Max("post__name"),
+            post_code=Max("post__code"),
+            region=Max("post__region"),
+            acknowledged_at=Max("demarche_post__acknowledged_at"),
+            response=Max("response", filter=REPORT),
+            response_text=Max("response_text", filter=REPORT),
+            reply_reference_id=Max("reply_reference_id", filter=REPORT),
+            **_step("deliver", DELIVERY),
+            **_step("talking", TALKING),
+            **_step("report", REPORT),
+        )
+        .order_by("post_name", "audience")
+    )
+    rows = list(rows)
+    for row in rows:
+        for prefix in ("deliver", "talking", "report"):
+            row[f"{prefix}_state"] = step_state(row, prefix, today)
+        row["overdue"] = "overdue" in (row["deliver_state"], row["talking_state"], row["report_state"])
+    return rows
+
+
+def demarche_summary(demarche: Demarche, user, *, today: date) -> dict:
+    """Totals for one demarche: posts, n of N delivered and reported, plus the figure set."""
+    tasks = live_tasks(user).filter(demarche=demarche)
+    per_post = (
+        tasks.values("post_id")
+        .annotate(
+            d_total=_count(DELIVERY), d_done=_count(DELIVERY & DONE),
+            r_total=_count(REPORT), r_done=_count(REPORT & DONE),
+        )
+        .order_by()
+    )
+    # A post has delivered (reported) when every delivery (report) task of it is done.
+    completion = per_post.annotate(
+        delivered=Case(When(d_total__gt=0, d_done=F("d_total"), then=1), default=0, output_field=IntegerField()),
+        reported=Case(When(r_total__gt=0, r_done=F("r_total"), then=1), default=0, output_field=IntegerField()),
+    ).aggregate(posts=Count("post_id"), delivered_posts=Sum("delivered"), reported_posts=Sum("reported"))
+    summary = tasks.aggregate(**figures(today))
+    summary.update({key: value or 0 for key, value in completion.items()})
+    return summary
+
+
+def by_region(tasks, *, today: date) -> list[dict]:
+    """The figure set per region (State bureau)."""
+    rows = list(
+        tasks
+        .values("post__region")
+        .annotate(posts=Count("post", distinct=True), **figures(today))
+        .order_by("post__region")
+    )
+    for row in rows:
+        row["region"] = row.pop("post__region") or "—"
+        row["region_name"] = REGION_NAMES.get(row["region"], "Other")
+    return rows
+
+
+def timeline(demarche: Demarche, user) -> list[dict]:
+    """Deliveries and reports per day for one demarche."""
+    tasks = live_tasks(user).filter(demarche=demarche, status=Status.DONE)
+    return list(
+        tasks.annotate(done_on=done_on()).values("done_on")
+        .annotate(delivered=_count(DELIVERY), reported=_count(REPORT))
+        .order_by("done_on")
+    )
+
+
+# ---------------------------------------------------------------- one post
+
+
+def post_summary(post: Post, user, *, today: date) -> dict:
+    """The figure set over all of one post's tasks."""
+    return live_tasks(user).filter(post=post).aggregate(**figures(today))
+
+
+def post_tasks(post: Post, user):
+    """One post's tasks across demarches, for its table."""
+    return (
+        live_tasks(user)
+        .filter(post=post)
+        .select_related("demarche")
+        .only(
+            "kind", "audience", "status", "due", "delivered_on", "completed_at", "response",
+            "demarche__reference_id", "demarche__subject", "demarche__state", "post_id",
+        )
+    )
+
+
+# ---------------------------------------------------------------- overview
+
+
+def overview_window(today: date, days: int | None) -> tuple[date | None, date]:
+    return (today - timedelta(days=days) if days else None), today + timedelta(days=366)
+
+
+def window_tasks(user, *, since: date | None, region: str = ""):
+    tasks = live_tasks(user)
+    if since:
+        tasks = tasks.filter(due__gte=since)
+    if region:
+        tasks = tasks.filter(post__region=region)
+    return tasks
+
+
+def overview(user, *, today: date, since: date | None, region: str = "", limit: int = 10) -> dict:
+    """Everything on the overview page, in a fixed number of queries."""
+    tasks = window_tasks(user, since=since, region=region)
+    dated = tasks
+    totals = dated.aggregate(**figures(today))
+    active = visible_demarches(user).filter(state=Demarche.State.ISSUED)
+    totals["active_demarches"] = active.count()
+    slowest = list(
+        dated.values("post_id")
+        .annotate(
+            post_name=Max("post__name"), post_code=Max("post__code"), region=Max("post__region"),
+            **figures(today),
+        )
+        .filter(median_days_to_deliver__isnull=False)
+        .order_by(F("median_days_to_deliver").desc(), F("overdue").desc(), "post_name")[:limit]
+    )
+    return {
+        "totals": totals,
+        "regions": by_region(tasks, today=today),
+        "slowest": slowest,
+        "trend": trend(tasks, today=today),
+        "unacknowledged": unacknowledged(user, region=region, limit=limit),
+    }
+
+
+def trend(tasks, *, today: date, months: int = 12) -> list[dict]:
+    """Per month of due date: tasks due, % delivered and reported on time."""
+    start = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    dated = tasks.filter(due__gte=start, due__lte=today)
+    return list(
+        dated.annotate(month=TruncMonth("due"))
+        .values("month")
+        .annotate(
+            tasks=Count("pk"),
+            delivered_on_time_pct=_pct(DONE & LessThanOrEqual(done_on(), F("due")), DELIVERY),
+            reported_on_time_pct=_pct(DONE & LessThanOrEqual(done_on(), F("due")), REPORT),
+            late=_count(Q(GreaterThan(late_days(today), 0))),
+        )
+        .order_by("month")
+    )
+
+
+def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:
+    """Posts that have not acknowledged receipt of issued demarches: the count and the worst posts."""
+    from cables.access import can_read_all
+
+    dposts = DemarchePost.objects.filter(
+        demarche__state=Demarche.State.ISSUED, acknowledged_at__isnull=True, removed=False
+    )
+    if not can_read_all(user):
+        dposts = dposts.filter(post__staff=user)
+    if region:
+        dposts = dposts.filter(post__region=region)
+    rows = list(
+        dposts.values("post_id")
+        .annotate(
+            post_name=Max("post__name"), post_code=Max("post__code"), region=Max("post__region"),
+            demarches=Count("pk"), oldest_issued=Min("demarche__issued_at"),
+        )
+        .order_by("-demarches", "oldest_issued")[:limit]
+    )
+    total = dposts.aggregate(demarche_posts=Count("pk"), posts=Count("post", distinct=True))
+    return {"rows": rows, **total}
+
+
+def overdue_tasks(user, *, today: date, region: str = ""):
+    """Open tasks of issued demarches past their due date, most overdue first."""
+    tasks = live_tasks(user).filter(
+        status=Status.OPEN, due__lt=today, demarche__state=Demarche.State.ISSUED
+    )
+    if region:
+        tasks = tasks.filter(post__region=region)
+    return tasks.select_related("demarche", "post").only(
+        "kind", "audience", "status", "due", "post__name", "post__code", "post__region",
+        "demarche__reference_id", "demarche__subject", "demarche__state",
+    ).order_by("due", "post__name", "pk")

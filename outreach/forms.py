@@ -1,0 +1,185 @@
+"""Forms of the demarche workflow. Each carries the `version` it was rendered with, for conflict checks."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from cables.models import Post
+
+from .models import Demarche, PostTask
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def with_version(self, version: int) -> "VersionedForm":
+        """Return the same typed input, bound to the current version, after a conflict."""
+        data = self.data.copy()
+        data["version"] = str(version)
+        return type(self)(data, **getattr(self, "_extra", {}))
+
+
+class DemarcheForm(VersionedForm):
+    subject = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    instructions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    deliver_by = forms.DateField(label="Deliver by", widget=DATE)
+    report_by = forms.DateField(label="Report back by", widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deliver_by") and data.get("report_by") and data["report_by"] < data["deliver_by"]:
+            self.add_error("report_by", "The report-back date cannot be before the delivery date.")
+        return data
+
+    @classmethod
+    def for_demarche(cls, demarche: Demarche) -> "DemarcheForm":
+        return cls(initial={
+            "version": demarche.version, "subject": demarche.subject, "instructions": demarche.instructions,
+            "deliver_by": demarche.deliver_by, "report_by": demarche.report_by,
+        })
+
+
+class TaskEditForm(VersionedForm):
+    instruction = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    due = forms.DateField(widget=DATE)
+    assigned_to = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False,
+                                         label="Officer at post")
+    clear_flag = forms.BooleanField(required=False, label="The desk officer has resolved the flag")
+
+    def __init__(self, *args, task: PostTask, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._extra = {"task": task}
+        self.fields["assigned_to"].queryset = task.post.staff.all()
+        if not task.needs_attention:
+            del self.fields["clear_flag"]
+
+    @classmethod
+    def for_task(cls, task: PostTask) -> "TaskEditForm":
+        return cls(task=task, initial={"version": task.version, "instruction": task.instruction,
+                                       "due": task.due, "assigned_to": task.assigned_to_id})
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        values = {"instruction": data["instruction"], "due": data["due"], "assigned_to": data["assigned_to"]}
+        if data.get("clear_flag"):
+            values["needs_attention"] = ""
+        return values
+
+
+class OfficialsField(forms.CharField):
+    """One official a line: name; title; ministry."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "placeholder": "Name; Title; Ministry (one official a line)"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        officials = []
+        for line in (value or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            if not parts[0]:
+                raise forms.ValidationError("Each line needs at least the official's name.")
+            parts += [""] * (3 - len(parts))
+            officials.append({"name": parts[0], "title": parts[1], "ministry": "; ".join(parts[2:]).strip("; ")})
+        return officials
+
+
+class DeliveryForm(VersionedForm):
+    delivered_on = forms.DateField(label="Date delivered", widget=DATE)
+    method = forms.ChoiceField(choices=PostTask.Method.choices, widget=forms.RadioSelect)
+    officials = OfficialsField(label="Officials met", required=False)
+    requested_level = forms.CharField(label="Level the cable asked for", required=False)
+    response = forms.ChoiceField(choices=[("", "—")] + list(PostTask.Response.choices), required=False,
+                                 label="Host government response")
+    response_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                    label="Response in their words")
+
+
+class NotDeliveredForm(VersionedForm):
+    REASONS = [
+        ("", "Choose a reason"),
+        ("Post advises against delivery", "Post advises against delivery"),
+        ("No appointment granted", "No appointment granted"),
+        ("Other", "Other (explain below)"),
+    ]
+    reason = forms.ChoiceField(choices=REASONS)
+    detail = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Details")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == "Other" and not (data.get("detail") or "").strip():
+            self.add_error("detail", "Explain why the task was not delivered.")
+        return data
+
+    def reason_text(self) -> str:
+        reason, detail = self.cleaned_data["reason"], self.cleaned_data["detail"].strip()
+        if reason == "Other":
+            return detail
+        return f"{reason}: {detail}" if detail else reason
+
+
+class ReportForm(VersionedForm):
+    response = forms.ChoiceField(choices=PostTask.Response.choices, label="Host government response")
+    response_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                    label="Response in their words")
+    reply_reference_id = forms.RegexField(
+        regex=r"^\s*\d{2}\s*[A-Za-z ]{2,20}\s*\d{1,7}\s*$", required=False, label="Reply cable",
+        error_messages={"invalid": "Give a reference id such as 09ABUDHABI123."},
+    )
+    delivered_on = forms.DateField(required=False, label="Date delivered", widget=DATE)
+    method = forms.ChoiceField(choices=[("", "—")] + list(PostTask.Method.choices), required=False)
+    officials = OfficialsField(label="Officials met", required=False)
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AddPostForm(forms.Form):
+    post = forms.ModelChoiceField(queryset=Post.objects.none())
+
+    def __init__(self, *args, demarche: Demarche, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = demarche.posts.filter(removed=False).values("post_id")
+        self.fields["post"].queryset = Post.objects.filter(active=True).exclude(pk__in=present)
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("extend", "Extend deadlines"), ("reassign", "Reassign officer"),
+               ("acknowledge", "Mark acknowledged on the post's behalf")]
+    action = forms.ChoiceField(choices=ACTIONS)
+    posts = forms.ModelMultipleChoiceField(queryset=Post.objects.none(), widget=forms.CheckboxSelectMultiple)
+    deliver_by = forms.DateField(required=False, widget=DATE)
+    report_by = forms.DateField(required=False, widget=DATE)
+    officer = forms.ModelChoiceField(queryset=get_user_model().objects.filter(posts__isnull=False).distinct(),
+                                     required=False)
+    reason = forms.CharField(required=False)
+
+    def __init__(self, *args, demarche: Demarche, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].queryset = Post.objects.filter(
+            demarche_posts__demarche=demarche, demarche_posts__removed=False
+        )
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "extend" and not (data.get("deliver_by") or data.get("report_by")):
+            self.add_error("deliver_by", "Give a new delivery or report-back date.")
+        if action == "acknowledge" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for acknowledging on the posts' behalf.")
+        return data
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(required=False, label="Reason (when acknowledging on the post's behalf)")
+
+
+class ConfirmReplyForm(forms.Form):
+    task = forms.ModelChoiceField(queryset=PostTask.objects.none(), label="Report-back task")
+
+    def __init__(self, *args, demarche: Demarche, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = demarche.tasks.filter(kind=PostTask.Kind.REPORT_BACK).select_related("post")

@@ -1,0 +1,44 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from cables.models import Cable
+from outreach import services
+from outreach.models import Demarche
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--due {value!r} is not a date such as 2026-12-31") from exc
+
+
+class Command(BaseCommand):
+    help = "Create (or show, when it exists) the demarche of an ingested action-request cable."
+
+    def add_arguments(self, parser):
+        parser.add_argument("reference_id", help="e.g. 09STATE4690")
+        parser.add_argument("--issue", action="store_true", help="issue it to the posts")
+        parser.add_argument("--due", type=parse_date, help="delivery due date YYYY-MM-DD; the report-back "
+                            "date keeps its offset")
+        parser.add_argument("--owner", help="username of the owning desk officer (default: the first one)")
+
+    def handle(self, *args, reference_id, issue=False, due=None, owner=None, **options):
+        reference_id = reference_id.replace(" ", "").upper()
+        cable = Cable.objects.current().filter(reference_id=reference_id).first()
+        if cable is None:
+            raise CommandError(f"No ingested cable {reference_id}; run ingest_cable first.")
+        by = services.command_user(owner)
+        existed = Demarche.objects.filter(reference_id=reference_id).exists()
+        report_by = due + services.report_offset() if due else None
+        try:
+            demarche = services.create_demarche(cable, by=by, deliver_by=due, report_by=report_by)
+            if existed and due and (demarche.deliver_by, demarche.report_by) != (due, report_by):
+                demarche = services.update_demarche(demarche, by=by, deliver_by=due, report_by=report_by)
+            if issue:
+                demarche = services.issue_demarche(demarche, by=by)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stdout.write(services.describe(demarche, existed=existed))

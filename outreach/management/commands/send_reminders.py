@@ -1,0 +1,34 @@
+from datetime import datetime, timezone as dt_timezone
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from outreach.reminders import DIGEST, Kind, sweep
+
+
+def parse_now(value: str) -> datetime:
+    """Read an ISO 8601 moment; a trailing Z and a missing offset both mean UTC."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError as exc:
+        raise CommandError(f"--now {value!r} is not an ISO 8601 date-time such as 2026-12-17T09:00:00Z") from exc
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=dt_timezone.utc)
+    return moment
+
+
+class Command(BaseCommand):
+    help = "Send the reminders due now (or at --now), in this process; print counts per kind."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", type=parse_now, help="act as at this moment, e.g. 2026-12-17T09:00:00Z")
+        parser.add_argument("--dry-run", action="store_true", help="count what would be sent; send nothing")
+
+    def handle(self, *args, now=None, dry_run=False, **options):
+        result = sweep(now=now or timezone.now(), dry_run=dry_run, inline=True)
+        verb = "would send" if dry_run else "sent"
+        for kind in [*Kind.values, DIGEST]:
+            self.stdout.write(f"{kind:<11} {result.counts.get(kind, 0):>7}")
+        self.stdout.write(f"{'total':<11} {sum(result.counts.values()):>7}  ({verb})")
+        if result.requeued:
+            self.stdout.write(f"{'retried':<11} {result.requeued:>7}  (claimed earlier, not sent then)")

@@ -1,0 +1,563 @@
+"""Reminder policy (pure functions over a given clock) and the sweep that claims and sends reminders.
+
+Exactly once: every reminder is a ReminderLog row unique per (task, kind, window). The sweep inserts
+the rows it wants with ON CONFLICT DO NOTHING and sends only the rows that insert returned; the send
+path then moves a row from claimed to sending with a conditional UPDATE, so a message delivered
+twice sends once. The sweep keeps no state outside the database: after an outage the next sweep
+claims what is due and re-queues what was claimed but never sent.
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from cables.access import MANAGERS
+from cables.models import Post
+
+from .models import (
+    Demarche,
+    DigestLog,
+    Notification,
+    PostReminderPreference,
+    PostTask,
+    ReminderLog,
+)
+
+log = logging.getLogger(__name__)
+
+Kind = ReminderLog.Kind
+# Reminders to the post count against the cap; escalations go to headquarters and do not.
+NAG_KINDS = (Kind.BEFORE, Kind.DUE, Kind.OVERDUE)
+DIGEST = "digest"
+# A claimed row older than this whose message never ran is queued again (the message was lost).
+REQUEUE_CLAIMED_AFTER = timedelta(minutes=2)
+# A worker that died mid-send leaves "sending"; after this lease the row is tried again.
+SENDING_LEASE = timedelta(minutes=15)
+FAILED_RETRY_AFTER = timedelta(minutes=30)
+
+
+# --- Policy: pure functions, no database, the clock is an argument ---------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    days_before: int
+    overdue_every: int
+    escalate_after: int
+    max_reminders: int
+
+    @classmethod
+    def from_overrides(
+        cls,
+        *,
+        remind_days_before: int | None = None,
+        overdue_every_days: int | None = None,
+        escalate_after_days: int | None = None,
+        max_reminders: int | None = None,
+    ) -> "Policy":
+        """Build the policy of one demarche: its overrides, else the defaults from settings."""
+
+        def pick(value, default):
+            return default if value is None else value
+
+        return cls(
+            days_before=pick(remind_days_before, settings.REMINDER_DAYS_BEFORE),
+            overdue_every=pick(overdue_every_days, settings.REMINDER_OVERDUE_EVERY_DAYS),
+            escalate_after=pick(escalate_after_days, settings.REMINDER_ESCALATE_AFTER_DAYS),
+            max_reminders=pick(max_reminders, settings.REMINDER_MAX_PER_TASK),
+        )
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A post's clock: its time zone, weekend (ISO weekdays) and working hours [start, end)."""
+
+    tz: ZoneInfo
+    weekend: frozenset[int]
+    hours: tuple[int, int]
+
+    @classmethod
+    def for_post(cls, *, timezone_name: str, weekend, hours: tuple[int, int] | None = None) -> "Calendar":
+        try:
+            tz = ZoneInfo(timezone_name or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("Unknown time zone %r; using UTC", timezone_name)
+            tz = ZoneInfo("UTC")
+        return cls(tz=tz, weekend=frozenset(weekend or ()), hours=tuple(hours or settings.REMINDER_WORKING_HOURS))
+
+    def local(self, now: datetime) -> datetime:
+        return now.astimezone(self.tz)
+
+    def is_working_time(self, now: datetime) -> bool:
+        local = self.local(now)
+        start, end = self.hours
+        return local.isoweekday() not in self.weekend and start <= local.hour < end
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    kind: str
+    window: str
+
+
+def reminders_due(
+    *,
+    due: date,
+    now: datetime,
+    calendar: Calendar,
+    policy: Policy,
+    nags_sent: int = 0,
+    task_status: str = PostTask.Status.OPEN,
+    demarche_state: str = Demarche.State.ISSUED,
+) -> list[DueReminder]:
+    """Return the reminders one task calls for at `now`, in the post's local time and working week.
+
+    Windows: "before" and "due" are keyed by the due date (a new due date opens new windows);
+    overdue reminders by the first day of each `overdue_every`-day period after the due date; the
+    escalation once per due date. Nothing outside the post's working hours or on its weekend: a
+    window still open at the next working moment is sent then. A zero setting turns that kind off.
+    """
+    if task_status != PostTask.Status.OPEN or demarche_state != Demarche.State.ISSUED:
+        return []
+    if not calendar.is_working_time(now):
+        return []
+    today = calendar.local(now).date()
+    days_left = (due - today).days
+    out = []
+    if nags_sent < policy.max_reminders:
+        if days_left == 0:
+            out.append(DueReminder(Kind.DUE, due.isoformat()))
+        elif 0 < days_left <= policy.days_before:
+            out.append(DueReminder(Kind.BEFORE, due.isoformat()))
+        elif days_left < 0 and policy.overdue_every > 0:
+            period = (-days_left - 1) // policy.overdue_every
+            start = due + timedelta(days=1 + period * policy.overdue_every)
+            out.append(DueReminder(Kind.OVERDUE, start.isoformat()))
+    if days_left < 0 and policy.escalate_after > 0 and -days_left >= policy.escalate_after:
+        out.append(DueReminder(Kind.ESCALATION, due.isoformat()))
+    return out
+
+
+def describe(kind: str, *, due: date, today: date) -> str:
+    """Say in a few words why the reminder is sent."""
+    days = (due - today).days
+    if kind == Kind.BEFORE:
+        return f"Due in {days} day{'s' if days != 1 else ''}"
+    if kind == Kind.DUE:
+        return "Due today"
+    late = f"overdue by {-days} day{'s' if days != -1 else ''}"
+    return f"Escalation: {late}" if kind == Kind.ESCALATION else late.capitalize()
+
+
+# --- The sweep -------------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    counts: Counter = field(default_factory=Counter)
+    requeued: int = 0
+    dry_run: bool = False
+
+    def __str__(self) -> str:
+        verb = "would send" if self.dry_run else "sent"
+        kinds = [*Kind.values, DIGEST]
+        parts = ", ".join(f"{k}={self.counts.get(k, 0)}" for k in kinds)
+        return f"{verb}: {parts}; total={sum(self.counts.values())}; requeued={self.requeued}"
+
+
+def candidate_tasks(*, now: datetime):
+    """Select the open tasks of issued demarches that can have a reminder: the one indexed query."""
+    widest = Demarche.objects.filter(state=Demarche.State.ISSUED).aggregate(m=Max("remind_days_before"))["m"]
+    days_before = max(widest or 0, settings.REMINDER_DAYS_BEFORE)
+    # Local dates run up to a day ahead of UTC.
+    horizon = now.astimezone(ZoneInfo("UTC")).date() + timedelta(days=1 + days_before)
+    return (
+        PostTask.objects.filter(
+            status=PostTask.Status.OPEN, due__lte=horizon, demarche__state=Demarche.State.ISSUED
+        )
+        .order_by()
+        .values_list(
+            "id", "due", "kind", "post_id", "post__name", "post__timezone", "post__weekend",
+            "assigned_to_id", "demarche_post__assigned_officer_id", "demarche_id", "demarche__reference_id",
+            "demarche__owner_id", "demarche__remind_days_before", "demarche__overdue_every_days",
+            "demarche__escalate_after_days", "demarche__max_reminders",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    due: date
+    task_kind: str
+    post_id: int
+    post_name: str
+    post_tz: str
+    post_weekend: list
+    assigned_to_id: int | None
+    officer_id: int | None
+    demarche_id: int
+    reference_id: str
+    owner_id: int
+    remind_days_before: int | None
+    overdue_every_days: int | None
+    escalate_after_days: int | None
+    max_reminders: int | None
+
+
+@dataclass
+class _Wanted:
+    row: _Row
+    due: DueReminder
+    user_ids: list[int]
+    via_digest: bool
+
+
+class _Directory:
+    """Who gets what, loaded in bulk and cached for one sweep."""
+
+    def __init__(self):
+        self.staff: dict[int, list[int]] = {}
+        self.emails: dict[int, str] = {}
+        self.managers = list(
+            get_user_model().objects.filter(groups__name=MANAGERS, is_active=True).values_list("id", flat=True)
+        )
+        self.digest_posts = set(
+            PostReminderPreference.objects.filter(daily_digest=True).values_list("post_id", flat=True)
+        )
+
+    def load_staff(self, post_ids) -> None:
+        missing = {p for p in post_ids if p not in self.staff}
+        if not missing:
+            return
+        for p in missing:
+            self.staff[p] = []
+        pairs = Post.staff.through.objects.filter(post_id__in=missing, user__is_active=True)
+        for post_id, user_id in pairs.values_list("post_id", "user_id"):
+            self.staff[post_id].append(user_id)
+
+    def load_emails(self, user_ids) -> None:
+        missing = {u for u in user_ids if u not in self.emails}
+        if missing:
+            for u in missing:
+                self.emails[u] = ""
+            users = get_user_model().objects.filter(id__in=missing, is_active=True)
+            self.emails.update(users.values_list("id", "email"))
+
+    def addresses(self, user_ids) -> str:
+        return ", ".join(sorted({self.emails.get(u, "") for u in user_ids} - {""}))
+
+    def recipients(self, row: _Row, kind: str) -> list[int]:
+        """The named officer if one is assigned, else the post's staff; escalations go to owner and managers."""
+        if kind == Kind.ESCALATION:
+            return sorted({row.owner_id, *self.managers})
+        if row.assigned_to_id:
+            return [row.assigned_to_id]
+        if row.officer_id:
+            return [row.officer_id]
+        return list(self.staff.get(row.post_id, []))
+
+
+def sweep(*, now: datetime, dry_run: bool = False, inline: bool = False, chunk_size: int | None = None) -> SweepResult:
+    """Claim and send every reminder due at `now`; with dry_run, only count them. Safe to run twice at once.
+
+    inline sends in this process (the management command); otherwise each message is a Celery task.
+    """
+    result = SweepResult(dry_run=dry_run)
+    chunk_size = chunk_size or settings.REMINDER_SWEEP_CHUNK
+    directory = _Directory()
+    if not dry_run:
+        result.requeued = requeue_stalled(inline=inline)
+    calendars: dict[int, Calendar] = {}
+    policies: dict[int, Policy] = {}
+    digest_wanted: set[int] = set()
+    batch: list[_Row] = []
+    for values in candidate_tasks(now=now).iterator(chunk_size=chunk_size):
+        batch.append(_Row(*values))
+        if len(batch) >= chunk_size:
+            _sweep_chunk(batch, now=now, dry_run=dry_run, inline=inline, directory=directory,
+                         calendars=calendars, policies=policies, result=result, digest_wanted=digest_wanted)
+            batch = []
+    if batch:
+        _sweep_chunk(batch, now=now, dry_run=dry_run, inline=inline, directory=directory,
+                     calendars=calendars, policies=policies, result=result, digest_wanted=digest_wanted)
+    _sweep_digests(now=now, dry_run=dry_run, inline=inline, directory=directory, calendars=calendars,
+                   result=result, digest_wanted=digest_wanted)
+    log.info("Reminder sweep at %s: %s", now.isoformat(), result)
+    return result
+
+
+def _sweep_chunk(batch, *, now, dry_run, inline, directory, calendars, policies, result, digest_wanted) -> None:
+    ids = [r.id for r in batch]
+    nags = dict(
+        ReminderLog.objects.filter(task_id__in=ids, kind__in=NAG_KINDS)
+        .order_by().values("task_id").annotate(n=Count("id")).values_list("task_id", "n")
+    )
+    directory.load_staff({r.post_id for r in batch})
+    wanted: list[_Wanted] = []
+    for row in batch:
+        calendar = calendars.get(row.post_id)
+        if calendar is None:
+            calendar = calendars[row.post_id] = Calendar.for_post(
+                timezone_name=row.post_tz, weekend=row.post_weekend
+            )
+        policy = policies.get(row.demarche_id)
+        if policy is None:
+            policy = policies[row.demarche_id] = Policy.from_overrides(
+                remind_days_before=row.remind_days_before, overdue_every_days=row.overdue_every_days,
+                escalate_after_days=row.escalate_after_days, max_reminders=row.max_reminders,
+            )
+        for due in reminders_due(due=row.due, now=now, calendar=calendar, policy=policy, nags_sent=nags.get(row.id, 0)):
+            via_digest = due.kind != Kind.ESCALATION and row.post_id in directory.digest_posts
+            wanted.append(_Wanted(row, due, directory.recipients(row, due.kind), via_digest))
+    if not wanted:
+        return
+    if dry_run:
+        existing = set(
+            ReminderLog.objects.filter(task_id__in=ids).values_list("task_id", "kind", "window_key")
+        )
+        for w in wanted:
+            if (w.row.id, w.due.kind, w.due.window) not in existing:
+                result.counts[w.due.kind] += 1
+                if w.via_digest:
+                    digest_wanted.add(w.row.post_id)
+        return
+    directory.load_emails({u for w in wanted for u in w.user_ids})
+    with transaction.atomic():
+        claimed = _claim(wanted, directory=directory)
+        _notify(claimed, now=now, directory=directory, calendars=calendars)
+    to_send = []
+    for log_id, w in claimed:
+        result.counts[w.due.kind] += 1
+        if w.via_digest:
+            digest_wanted.add(w.row.post_id)
+        else:
+            to_send.append(log_id)
+    _dispatch(to_send, deliver=deliver_reminder, task_name="send_reminder", inline=inline)
+
+
+def _claim(wanted: list[_Wanted], *, directory: _Directory) -> list[tuple[int, _Wanted]]:
+    """Insert the wanted rows; return only those this call inserted (the others were claimed before)."""
+    stamp = timezone.now()
+    by_key = {(w.row.id, w.due.kind, w.due.window): w for w in wanted}
+    rows = []
+    for (task_id, kind, window), w in by_key.items():
+        addresses = directory.addresses(w.user_ids)
+        status = ReminderLog.Status.CLAIMED if addresses or w.via_digest else ReminderLog.Status.NO_RECIPIENT
+        rows.append((task_id, kind, window, addresses, status, 0, "", w.via_digest, stamp, stamp))
+    returned = _insert_returning(
+        ReminderLog._meta.db_table,
+        ["task_id", "kind", "window_key", "recipient", "status", "attempts", "error", "via_digest",
+         "claimed_at", "updated_at"],
+        rows,
+        conflict=["task_id", "kind", "window_key"],
+        returning=["id", "task_id", "kind", "window_key"],
+    )
+    return [(log_id, by_key[(task_id, kind, window)]) for log_id, task_id, kind, window in returned]
+
+
+def _insert_returning(table: str, columns: list[str], rows: list[tuple], *, conflict: list[str],
+                      returning: list[str]) -> list[tuple]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING, in statements small enough for any backend."""
+    qn = connection.ops.quote_name
+    out = []
+    per_statement = max(1, 900 // len(columns))  # SQLite's old limit of 999 parameters
+    for start in range(0, len(rows), per_statement):
+        part = rows[start:start + per_statement]
+        placeholders = ", ".join("(" + ", ".join(["%s"] * len(columns)) + ")" for _ in part)
+        sql = (
+            f"INSERT INTO {qn(table)} ({', '.join(map(qn, columns))}) VALUES {placeholders} "
+            f"ON CONFLICT ({', '.join(map(qn, conflict))}) DO NOTHING RETURNING {', '.join(map(qn, returning))}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [v for row in part for v in row])
+            out.extend(cursor.fetchall())
+    return out
+
+
+def task_url(task_id: int) -> str:
+    try:
+        return reverse("outreach:task_detail", args=[task_id])
+    except NoReverseMatch:  # the task page belongs to the demarche views
+        return ""
+
+
+def _notify(claimed, *, now, directory: _Directory, calendars) -> None:
+    notes = []
+    for _log_id, w in claimed:
+        today = calendars[w.row.post_id].local(now).date()
+        text = (f"{describe(w.due.kind, due=w.row.due, today=today)}: {w.row.reference_id}, "
+                f"{w.row.post_name}, {PostTask.Kind(w.row.task_kind).label}")
+        notes.extend(Notification(user_id=u, text=text[:300], url=task_url(w.row.id)) for u in w.user_ids)
+    Notification.objects.bulk_create(notes, batch_size=1000)
+
+
+def _dispatch(ids: list[int], *, deliver, task_name: str, inline: bool) -> None:
+    """Send each message here (inline) or as its own Celery task; one failure never stops the rest."""
+    if not ids:
+        return
+    if inline:
+        for pk in ids:
+            try:
+                deliver(pk)
+            except Exception:
+                log.warning("%s %s failed; a later sweep retries it", task_name, pk, exc_info=True)
+        return
+    from outreach import tasks
+    from outreach.broker import enqueue
+
+    task = getattr(tasks, task_name)
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: enqueue(task, pk))
+
+
+def requeue_stalled(*, inline: bool) -> int:
+    """Queue again what was claimed but never sent: a lost message, a dead worker, an old failure."""
+    now = timezone.now()
+    max_attempts = settings.REMINDER_SEND_MAX_RETRIES + 1
+    # A worker died between "sending" and "sent": try again after the lease.
+    ReminderLog.objects.filter(status=ReminderLog.Status.SENDING, updated_at__lt=now - SENDING_LEASE).update(
+        status=ReminderLog.Status.FAILED, error="worker stopped while sending", updated_at=now
+    )
+    DigestLog.objects.filter(status=DigestLog.Status.SENDING, updated_at__lt=now - SENDING_LEASE).update(
+        status=DigestLog.Status.FAILED, error="worker stopped while sending", updated_at=now
+    )
+    stalled = Q(status="claimed", updated_at__lt=now - REQUEUE_CLAIMED_AFTER) | Q(
+        status="failed", updated_at__lt=now - FAILED_RETRY_AFTER, attempts__lt=max_attempts
+    )
+    reminder_ids = list(
+        ReminderLog.objects.filter(stalled, via_digest=False).order_by().values_list("id", flat=True)
+    )
+    digest_ids = list(DigestLog.objects.filter(stalled).order_by().values_list("id", flat=True))
+    _dispatch(reminder_ids, deliver=deliver_reminder, task_name="send_reminder", inline=inline)
+    _dispatch(digest_ids, deliver=deliver_digest, task_name="send_digest", inline=inline)
+    return len(reminder_ids) + len(digest_ids)
+
+
+def _sweep_digests(*, now, dry_run, inline, directory: _Directory, calendars, result, digest_wanted) -> None:
+    """Claim today's digest for each digest post with reminders waiting; later ones wait for tomorrow's."""
+    if not directory.digest_posts:
+        return
+    waiting = set(
+        ReminderLog.objects.filter(via_digest=True, digest__isnull=True, status=ReminderLog.Status.CLAIMED)
+        .values_list("task__post_id", flat=True).distinct()
+    ) & directory.digest_posts
+    post_ids = waiting | digest_wanted if dry_run else waiting
+    for post in Post.objects.filter(id__in=post_ids).only("id", "timezone", "weekend"):
+        calendar = calendars.get(post.id) or Calendar.for_post(timezone_name=post.timezone, weekend=post.weekend)
+        if not calendar.is_working_time(now):
+            continue
+        local_date = calendar.local(now).date()
+        if dry_run:
+            if not DigestLog.objects.filter(post=post, local_date=local_date).exists():
+                result.counts[DIGEST] += 1
+            continue
+        directory.load_staff([post.id])
+        directory.load_emails(directory.staff[post.id])
+        addresses = directory.addresses(directory.staff[post.id])
+        stamp = timezone.now()
+        status = DigestLog.Status.CLAIMED if addresses else DigestLog.Status.NO_RECIPIENT
+        with transaction.atomic():
+            returned = _insert_returning(
+                DigestLog._meta.db_table,
+                ["post_id", "local_date", "recipient", "status", "attempts", "error", "claimed_at", "updated_at"],
+                [(post.id, local_date, addresses, status, 0, "", stamp, stamp)],
+                conflict=["post_id", "local_date"],
+                returning=["id"],
+            )
+            if not returned:
+                continue
+            digest_id = returned[0][0]
+            ReminderLog.objects.filter(
+                task__post_id=post.id, via_digest=True, digest__isnull=True, status=ReminderLog.Status.CLAIMED
+            ).update(digest_id=digest_id, recipient=addresses, updated_at=stamp)
+        result.counts[DIGEST] += 1
+        if addresses:
+            _dispatch([digest_id], deliver=deliver_digest, task_name="send_digest", inline=inline)
+        else:
+            ReminderLog.objects.filter(digest_id=digest_id).update(status=ReminderLog.Status.NO_RECIPIENT)
+
+
+# --- Sending: one message, guarded by a conditional update ---------------------------------------------
+
+
+def _start_sending(model, pk: int) -> bool:
+    """Move a row from claimed (or failed) to sending; False when another attempt owns it or it was sent."""
+    return bool(
+        model.objects.filter(pk=pk, status__in=["claimed", "failed"]).update(
+            status="sending", attempts=F("attempts") + 1, updated_at=timezone.now()
+        )
+    )
+
+
+def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
+    context = {**context, "site_url": settings.SITE_URL}
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=render_to_string(f"outreach/emails/{template}.txt", context), to=to
+    )
+    message.attach_alternative(render_to_string(f"outreach/emails/{template}.html", context), "text/html")
+    message.send()
+
+
+def _finish(model, pk: int, error: Exception | None) -> None:
+    now = timezone.now()
+    if error is None:
+        model.objects.filter(pk=pk).update(status="sent", sent_at=now, updated_at=now, error="")
+    else:
+        model.objects.filter(pk=pk).update(status="failed", updated_at=now, error=f"{type(error).__name__}: {error}"[:1000])
+
+
+def deliver_reminder(log_id: int) -> str:
+    """Send one claimed reminder by email. Safe to call twice; raises when the mail server fails."""
+    if not _start_sending(ReminderLog, log_id):
+        return "skipped"
+    entry = ReminderLog.objects.select_related("task__demarche", "task__post").get(pk=log_id)
+    task = entry.task
+    today = Calendar.for_post(timezone_name=task.post.timezone, weekend=task.post.weekend).local(timezone.now()).date()
+    context = {
+        "task": task, "demarche": task.demarche, "post": task.post, "kind": entry.kind,
+        "reason": describe(entry.kind, due=task.due, today=today), "task_url": task_url(task.id),
+    }
+    try:
+        _send(subject=f"[Outreach] {context['reason']}: {task.demarche.reference_id} {task.post.name}",
+              template="reminder", context=context, to=entry.recipient.split(", "))
+    except Exception as exc:
+        _finish(ReminderLog, log_id, exc)
+        raise
+    _finish(ReminderLog, log_id, None)
+    return "sent"
+
+
+def deliver_digest(digest_id: int) -> str:
+    """Send one post's daily digest: all its open tasks. Safe to call twice; raises when the mail server fails."""
+    if not _start_sending(DigestLog, digest_id):
+        return "skipped"
+    digest = DigestLog.objects.select_related("post").get(pk=digest_id)
+    tasks = list(
+        PostTask.objects.open().active().filter(post=digest.post).select_related("demarche").order_by("due", "id")
+    )
+    for task in tasks:
+        task.url = task_url(task.id)
+        task.overdue = task.due < digest.local_date
+    context = {"post": digest.post, "tasks": tasks, "date": digest.local_date}
+    try:
+        _send(subject=f"[Outreach] {digest.post.name}: {len(tasks)} open tasks on {digest.local_date:%d %b %Y}",
+              template="digest", context=context, to=digest.recipient.split(", "))
+    except Exception as exc:
+        _finish(DigestLog, digest_id, exc)
+        raise
+    _finish(DigestLog, digest_id, None)
+    now = timezone.now()
+    ReminderLog.objects.filter(digest_id=digest_id).update(status="sent", sent_at=now, updated_at=now)
+    return "sent"

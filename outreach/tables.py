@@ -1,0 +1,358 @@
+"""django-tables2 tables of the dashboards. Cells render badges with a symbol and a word; exports get plain values."""
+
+from datetime import date
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from cables.models import Region
+
+from .models import Demarche, PostTask
+
+REGION_NAMES = dict(Region.choices)
+# state -> (badge class, word); the class adds a symbol, so colour is never the only signal.
+STEP_BADGES = {
+    "done": ("ok", "Done"),
+    "overdue": ("bad", "Overdue"),
+    "open": ("open", "Open"),
+    "not_delivered": ("warn", "Not delivered"),
+    "cancelled": ("open", "Cancelled"),
+}
+STATE_BADGES = {
+    Demarche.State.DRAFT: ("open", "Draft"),
+    Demarche.State.ISSUED: ("info", "Issued"),
+    Demarche.State.CLOSED: ("ok", "Closed"),
+}
+
+
+def badge(state: str, word: str | None = None):
+    css, default = STEP_BADGES.get(state, ("open", state.replace("_", " ").capitalize()))
+    return format_html('<span class="badge {}">{}</span>', css, word or default)
+
+
+def task_state(task: PostTask, today: date) -> str:
+    return "overdue" if task.is_overdue(today) else task.status
+
+
+def pct_bar(value):
+    """A percentage with a thin bar; the number is always printed. SVG attributes, not inline styles (CSP)."""
+    if value is None:
+        return mark_safe('<span class="muted">—</span>')
+    return format_html(
+        '<span class="pct"><span class="pct-num">{}&nbsp;%</span>'
+        '<svg class="pct-bar" width="72" height="6" aria-hidden="true" focusable="false">'
+        '<rect width="72" height="6" class="pct-bg"/><rect width="{}" height="6" class="pct-fill"/></svg></span>',
+        round(value), round(72 * max(0, min(100, value)) / 100, 1),
+    )
+
+
+def _round(value, digits=1):
+    return None if value is None else round(value, digits)
+
+
+class PctColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return pct_bar(value)
+
+    def value(self, value):
+        return _round(value)
+
+
+class NumberColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return _round(value) if isinstance(value, float) else value
+
+    def value(self, value):
+        return _round(value) if isinstance(value, float) else value
+
+
+class BaseTable(tables.Table):
+    class Meta:
+        attrs = {"class": "responsive dash"}
+        # The today the figures were computed for, so rows and badges agree.
+        template_name = "django_tables2/outreach.html"
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        self.today = today or date.today()
+        super().__init__(*args, **kwargs)
+
+
+class DemarcheTable(BaseTable):
+    reference_id = tables.Column("Reference", attrs={"td": {"class": "mono"}})
+    subject = tables.Column("Subject")
+    posts_count = NumberColumn("Posts")
+    delivered_pct = PctColumn("Delivered")
+    reported_pct = PctColumn("Reported")
+    overdue_count = NumberColumn("Overdue")
+    deliver_by = tables.DateColumn(verbose_name="Deliver by", format="Y-m-d")
+    report_by = tables.DateColumn(verbose_name="Report by", format="Y-m-d")
+    owner = tables.Column("Owner", order_by=("owner__last_name", "owner__username"))
+    state = tables.Column("State")
+
+    class Meta(BaseTable.Meta):
+        model = Demarche
+        fields = ()
+        sequence = ("reference_id", "subject", "posts_count", "delivered_pct", "reported_pct", "overdue_count",
+                    "deliver_by", "report_by", "owner", "state")
+        row_attrs = {"class": lambda record: "overdue" if record.overdue_count else ""}
+
+    def render_reference_id(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_demarche", args=[value]), value)
+
+    def value_reference_id(self, value):
+        return value
+
+    def value_subject(self, value):
+        return value
+
+    def value_overdue_count(self, value):
+        return value
+
+    def value_state(self, value):
+        return value
+
+    def render_subject(self, value):
+        return value[:110] + ("…" if len(value) > 110 else "")
+
+    def render_overdue_count(self, value):
+        return badge("overdue", f"{value} overdue") if value else badge("done", "None")
+
+    def render_owner(self, value):
+        return value.get_full_name() or value.username
+
+    def value_owner(self, value):
+        return value.get_full_name() or value.username
+
+    def render_state(self, value, record):
+        css, word = STATE_BADGES.get(value, ("open", value))
+        return format_html('<span class="badge {}">{}</span>', css, word)
+
+
+class StepColumn(tables.Column):
+    """One step of the matrix: a badge and the relevant date (done on, or due)."""
+
+    def __init__(self, prefix: str, *args, **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("accessor", f"{prefix}_state")
+        kwargs.setdefault("order_by", (f"{prefix}_state",))
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        if value == "none":
+            return mark_safe('<span class="muted" title="No such task for this post">n/a</span>')
+        when = record[f"{self.prefix}_on"] if value == "done" else record[f"{self.prefix}_due"]
+        label = "on" if value == "done" else "due"
+        return format_html(
+            '{}<br><small>{} {}</small>', badge(value), label, when.isoformat() if when else "—"
+        )
+
+    def value(self, value, record):
+        if value == "none":
+            return ""
+        when = record[f"{self.prefix}_on"] if value == "done" else record[f"{self.prefix}_due"]
+        return f"{value} {when.isoformat() if when else ''}".strip()
+
+
+class MatrixTable(BaseTable):
+    post_name = tables.Column("Post")
+    region = tables.Column("Region")
+    audience = tables.Column("Audience", empty_values=())
+    acknowledged_at = tables.DateTimeColumn(verbose_name="Receipt", format="Y-m-d")
+    deliver = StepColumn("deliver", "Delivered")
+    talking = StepColumn("talking", "Talking points")
+    report = StepColumn("report", "Reported")
+    response = tables.Column("Host government's response", empty_values=())
+
+    class Meta(BaseTable.Meta):
+        row_attrs = {"class": lambda record: "overdue" if record["overdue"] else ""}
+
+    def render_post_name(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
+
+    def value_post_name(self, value):
+        return value
+
+    def render_audience(self, value):
+        return value or "Host government"
+
+    def value_audience(self, value):
+        return value or "Host government"
+
+    def render_acknowledged_at(self, value):
+        if not value:
+            return badge("open", "Not acknowledged")
+        return format_html('{}<br><small>{}</small>', badge("done", "Acknowledged"), value.date().isoformat())
+
+    def value_acknowledged_at(self, value):
+        return value.isoformat() if value else ""
+
+    def render_response(self, value, record):
+        if not value:
+            return mark_safe('<span class="muted">—</span>')
+        word = dict(PostTask.Response.choices).get(value, value)
+        text = record.get("response_text") or ""
+        return format_html("<strong>{}</strong>{}{}", word, format_html("<br>{}", text[:200]) if text else "",
+                           format_html('<br><small class="mono">{}</small>', record["reply_reference_id"])
+                           if record.get("reply_reference_id") else "")
+
+    def value_response(self, value, record):
+        word = dict(PostTask.Response.choices).get(value, value) if value else ""
+        return f"{word}: {record.get('response_text') or ''}".strip(": ") if word else ""
+
+
+class PostTaskTable(BaseTable):
+    demarche = tables.Column("Demarche", accessor="demarche__reference_id", attrs={"td": {"class": "mono"}})
+    kind = tables.Column("Task")
+    audience = tables.Column("Audience", empty_values=())
+    due = tables.DateColumn(verbose_name="Due", format="Y-m-d")
+    status = tables.Column("Status")
+    done_on = tables.Column("Done on", accessor="delivered_on", empty_values=(), orderable=False)
+    response = tables.Column("Response")
+
+    class Meta(BaseTable.Meta):
+        model = PostTask
+        fields = ()
+        sequence = ("demarche", "kind", "audience", "due", "status", "done_on", "response")
+        row_attrs = {"class": lambda record, table: "overdue" if record.is_overdue(table.today) else ""}
+
+    def render_demarche(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_demarche", args=[value]), value)
+
+    def value_demarche(self, value):
+        return value
+
+    def value_kind(self, value, record):
+        return record.kind
+
+    def value_response(self, value, record):
+        return record.response
+
+    def render_audience(self, value):
+        return value or "Host government"
+
+    def value_audience(self, value):
+        return value or "Host government"
+
+    def render_status(self, value, record):
+        return badge(task_state(record, self.today), None if value != "open" or not record.is_overdue(self.today)
+                     else f"Overdue {(self.today - record.due).days} d")
+
+    def value_status(self, value, record):
+        return task_state(record, self.today)
+
+    def render_done_on(self, value, record):
+        done = value or (record.completed_at.date() if record.completed_at else None)
+        return done.isoformat() if done else "—"
+
+    def value_done_on(self, value, record):
+        done = value or (record.completed_at.date() if record.completed_at else None)
+        return done.isoformat() if done else ""
+
+    def render_response(self, value, record):
+        return record.get_response_display()
+
+
+class OverdueTable(BaseTable):
+    demarche = tables.Column("Demarche", accessor="demarche__reference_id", attrs={"td": {"class": "mono"}})
+    post = tables.Column("Post", accessor="post__name")
+    region = tables.Column("Region", accessor="post__region")
+    kind = tables.Column("Task")
+    due = tables.DateColumn(verbose_name="Due", format="Y-m-d")
+    days = tables.Column("Days overdue", accessor="due", orderable=False, attrs={"td": {"class": "num"}})
+
+    class Meta(BaseTable.Meta):
+        model = PostTask
+        fields = ()
+        sequence = ("demarche", "post", "region", "kind", "due", "days")
+        row_attrs = {"class": "overdue"}
+
+    def render_demarche(self, value):
+        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_demarche", args=[value]), value)
+
+    def value_demarche(self, value):
+        return value
+
+    def render_post(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record.post.code]), value)
+
+    def value_post(self, value):
+        return value
+
+    def value_region(self, value, record):
+        return record.post.region
+
+    def value_kind(self, value, record):
+        return record.kind
+
+    def render_days(self, value):
+        return badge("overdue", f"{(self.today - value).days} days")
+
+    def value_days(self, value):
+        return (self.today - value).days
+
+
+class FiguresTable(BaseTable):
+    """The late-tasking figure set; subclasses add what each row is (a region, a post)."""
+
+    tasks = NumberColumn("Tasks")
+    overdue = NumberColumn("Overdue")
+    late = NumberColumn("Late")
+    median_days_late = NumberColumn("Median days late")
+    delivered_pct = PctColumn("Delivered")
+    reported_pct = PctColumn("Reported")
+    delivered_on_time_pct = PctColumn("Delivered on time")
+    reported_on_time_pct = PctColumn("Reported on time")
+    median_days_to_deliver = NumberColumn("Median days to deliver")
+    median_days_to_report = NumberColumn("Median days to report")
+
+
+class RegionTable(FiguresTable):
+    region = tables.Column("Region")
+    posts = NumberColumn("Posts")
+
+    class Meta(BaseTable.Meta):
+        sequence = ("region", "posts", "...")
+
+    def render_region(self, value, record):
+        return format_html('<abbr title="{}">{}</abbr>', record["region_name"], value)
+
+    def value_region(self, value, record):
+        return f"{value} {record['region_name']}"
+
+
+class SlowPostsTable(FiguresTable):
+    post_name = tables.Column("Post")
+    region = tables.Column("Region")
+
+    class Meta(BaseTable.Meta):
+        sequence = ("post_name", "region", "median_days_to_deliver", "median_days_to_report", "...")
+
+    def render_post_name(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
+
+    def value_post_name(self, value):
+        return value
+
+
+class UnacknowledgedTable(BaseTable):
+    post_name = tables.Column("Post")
+    region = tables.Column("Region")
+    demarches = NumberColumn("Demarches not acknowledged")
+    oldest_issued = tables.DateTimeColumn(verbose_name="Oldest issued", format="Y-m-d")
+
+    def render_post_name(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
+
+    def value_post_name(self, value):
+        return value

@@ -1,0 +1,34 @@
+"""Celery entry points: a few lines each; the decisions live in outreach.reminders."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from outreach import reminders
+
+# Mail server trouble is worth retrying; a bug is not.
+RETRY_ON = (SMTPException, OSError, TimeoutError)
+
+
+@shared_task(acks_late=True)
+def send_due_reminders() -> str:
+    """Run the sweep; a redelivered message runs it again and the claims keep it to one send each."""
+    return str(reminders.sweep(now=timezone.now()))
+
+
+@shared_task(
+    acks_late=True, autoretry_for=RETRY_ON, retry_backoff=30, retry_backoff_max=3600, retry_jitter=True,
+    max_retries=settings.REMINDER_SEND_MAX_RETRIES,
+)
+def send_reminder(log_id: int) -> str:
+    return reminders.deliver_reminder(log_id)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=RETRY_ON, retry_backoff=30, retry_backoff_max=3600, retry_jitter=True,
+    max_retries=settings.REMINDER_SEND_MAX_RETRIES,
+)
+def send_digest(digest_id: int) -> str:
+    return reminders.deliver_digest(digest_id)

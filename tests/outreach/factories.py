@@ -1,0 +1,50 @@
+"""Rows for reminder tests, made directly so the tests need neither the parser nor the demarche services."""
+
+import hashlib
+from datetime import date
+
+from cables.models import Cable, Post
+from outreach.models import Demarche, DemarchePost, PostTask
+
+
+def make_post(code: str, *, timezone: str = "UTC", weekend=(6, 7), name: str | None = None) -> Post:
+    post, _ = Post.objects.update_or_create(
+        code=f"rem-{code}",
+        defaults={"name": name or f"Rem {code.title()}", "kind": "embassy", "timezone": timezone,
+                  "weekend": list(weekend)},
+    )
+    return post
+
+
+def make_demarche(owner, *, reference_id: str = "26STATE100", state: str = Demarche.State.ISSUED,
+                  **policy) -> Demarche:
+    text = f"cable {reference_id}"
+    cable = Cable.objects.create(
+        reference_id=reference_id, raw_text=text, raw_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        status=Cable.Status.PARSED, parser_version="test", is_action_request=True,
+    )
+    return Demarche.objects.create(
+        cable=cable, reference_id=reference_id, subject="MTCR outreach", owner=owner, state=state,
+        deliver_by=date(2026, 12, 17), report_by=date(2026, 12, 24), **policy,
+    )
+
+
+def make_task(demarche: Demarche, post: Post, *, due: date, status: str = PostTask.Status.OPEN,
+              kind: str = PostTask.Kind.DELIVER_NON_PAPER, assigned_to=None, position: int = 0) -> PostTask:
+    dpost, _ = DemarchePost.objects.get_or_create(demarche=demarche, post=post)
+    return PostTask.objects.create(
+        demarche=demarche, demarche_post=dpost, post=post, kind=kind, due=due, status=status,
+        status_reason="no appointment granted" if status == PostTask.Status.NOT_DELIVERED else "",
+        assigned_to=assigned_to, position=position, instruction="Deliver the non-paper <b>today</b>.",
+    )
+
+
+def use_broker(app, url: str | None) -> str | None:
+    """Point the in-process Celery app at another broker, dropping its cached connections; return the old URL."""
+    old = app.conf.broker_url
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    return old

@@ -1,0 +1,155 @@
+"""The seed cable 09STATE4690 becomes a draft demarche with exactly the tasks the cable asks for."""
+
+import json
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from outreach.models import Demarche, DemarchePost, PostTask, TaskEvent
+from outreach.services import create_demarche, draft_flags
+from tests.outreach.demarche_fixtures import demarche, task_of  # noqa: F401
+
+K = PostTask.Kind
+WITH_POINTS = ["abu-dhabi", "ait-taipei", "astana", "amman", "bangkok", "beijing", "bratislava",
+               "bucharest", "cairo", "islamabad", "kuala-lumpur"]
+WITHOUT_POINTS = ["budapest", "kuwait", "ljubljana", "manama", "new-delhi", "nicosia", "panama-city", "riga",
+                  "riyadh", "santiago", "singapore", "tallinn", "tel-aviv", "valletta", "vilnius", "zagreb",
+                  "tripoli"]
+
+
+def kinds(demarche, code, audience=""):
+    return Counter(demarche.tasks.filter(post__code=code, audience=audience).values_list("kind", flat=True))
+
+
+def test_it_tasks_every_action_post_and_no_info_addressee(demarche):
+    codes = set(demarche.posts.values_list("post__code", flat=True))
+    assert codes == set(WITH_POINTS) | set(WITHOUT_POINTS) | {"canberra", "hong-kong"}
+    assert len(codes) == 30
+    assert demarche.state == Demarche.State.DRAFT
+    assert demarche.tasks.count() == 93
+
+
+@pytest.mark.parametrize("code", WITH_POINTS)
+def test_it_gives_posts_with_points_delivery_points_and_report(demarche, code):
+    assert kinds(demarche, code) == {K.DELIVER_NON_PAPER: 1, K.TALKING_POINTS: 1, K.REPORT_BACK: 1}
+    points = task_of(demarche, code, K.TALKING_POINTS)
+    assert points.talking_points and not points.needs_attention
+
+
+@pytest.mark.parametrize("code", WITHOUT_POINTS)
+def test_it_flags_action_posts_the_cable_gives_no_points(demarche, code):
+    assert kinds(demarche, code) == {K.DELIVER_NON_PAPER: 1, K.TALKING_POINTS: 1, K.REPORT_BACK: 1}
+    points = task_of(demarche, code, K.TALKING_POINTS)
+    assert points.talking_points == []
+    assert points.needs_attention
+    assert "no post-specific talking points" in points.instruction
+
+
+def test_it_gives_canberra_the_special_instruction_and_no_delivery(demarche):
+    assert kinds(demarche, "canberra") == {K.SPECIAL: 1, K.TALKING_POINTS: 1, K.REPORT_BACK: 1}
+    special = task_of(demarche, "canberra", K.SPECIAL)
+    assert "Australian MTCR Chair" in special.instruction
+    assert special.due == demarche.deliver_by
+    assert task_of(demarche, "canberra", K.TALKING_POINTS).needs_attention
+
+
+def test_it_gives_hong_kong_separate_tasks_for_hong_kong_and_macau(demarche):
+    assert set(demarche.tasks.filter(post__code="hong-kong").values_list("audience", flat=True)) == {"", "Macau"}
+    for audience in ("", "Macau"):
+        assert kinds(demarche, "hong-kong", audience) == {K.DELIVER_NON_PAPER: 1, K.TALKING_POINTS: 1,
+                                                          K.REPORT_BACK: 1}
+    host, macau = task_of(demarche, "hong-kong", K.TALKING_POINTS), task_of(demarche, "hong-kong",
+                                                                             K.TALKING_POINTS, "Macau")
+    assert host.tp_paragraph == 13 and macau.tp_paragraph == 14
+    assert "keep Hong Kong informed" in host.talking_points[0]["text"]
+    assert "Macau can make" in macau.talking_points[1]["text"]
+    assert [r.upper() for r in macau.releasable_to] == ["MACAU"]
+
+
+def test_it_carries_each_posts_own_points_with_conditionals(demarche):
+    bratislava = task_of(demarche, "bratislava", K.TALKING_POINTS)
+    assert bratislava.tp_paragraph == 10
+    assert len(bratislava.talking_points) == 5
+    assert [p["conditional"] for p in bratislava.talking_points] == [False, False, False, True, False]
+    assert "Slovak Republic's membership" in bratislava.talking_points[3]["text"]
+    assert len(task_of(demarche, "kuala-lumpur", K.TALKING_POINTS).talking_points) == 2
+
+
+def test_no_spliced_quetta_text_reaches_any_task(demarche):
+    for task in demarche.tasks.all():
+        blob = json.dumps([task.instruction, task.talking_points, task.needs_attention]).lower()
+        for word in ("quetta", "taliban", "baloch", "fakan"):
+            assert word not in blob, (task, word)
+
+
+def test_it_counts_due_dates_from_today_by_kind(demarche, settings):
+    today = timezone.localdate()
+    assert demarche.deliver_by == today + timedelta(days=settings.DEMARCHE_DELIVER_WITHIN_DAYS)
+    assert demarche.report_by == today + timedelta(days=settings.DEMARCHE_REPORT_WITHIN_DAYS)
+    assert set(demarche.tasks.filter(kind=K.REPORT_BACK).values_list("due", flat=True)) == {demarche.report_by}
+    assert set(demarche.tasks.exclude(kind=K.REPORT_BACK).values_list("due", flat=True)) == {demarche.deliver_by}
+
+
+def test_creating_twice_duplicates_nothing(demarche, seed_cable, desk_officer):
+    counts = (Demarche.objects.count(), DemarchePost.objects.count(), PostTask.objects.count(),
+              TaskEvent.objects.count())
+    again = create_demarche(seed_cable, by=desk_officer)
+    assert again.pk == demarche.pk
+    assert (Demarche.objects.count(), DemarchePost.objects.count(), PostTask.objects.count(),
+            TaskEvent.objects.count()) == counts
+
+
+def test_it_records_the_creation_in_history(demarche, desk_officer):
+    event = demarche.events.get(action="created")
+    assert event.actor == desk_officer
+
+
+def test_draft_flags_show_the_splice_to_the_desk_officer(demarche):
+    flags = " ".join(draft_flags(demarche))
+    assert "spliced" in flags
+
+
+def test_a_cable_without_an_action_request_makes_no_demarche(db, desk_officer):
+    from django.core.exceptions import ValidationError
+
+    from cables.services import ingest_cable
+    from tests.conftest import read_cable
+
+    cable = ingest_cable(read_cable("10KUWAIT88.txt")).cable
+    with pytest.raises(ValidationError):
+        create_demarche(cable, by=desk_officer)
+    assert not Demarche.objects.exists()
+
+
+def _demarche_of(name, desk_officer):
+    from cables.services import ingest_cable
+    from tests.conftest import read_cable
+
+    return create_demarche(ingest_cable(read_cable(name)).cable, by=desk_officer)
+
+
+def test_collectives_are_flagged_not_tasked_and_general_points_go_to_every_post(db, desk_officer):
+    demarche = _demarche_of("10STATE9124.txt", desk_officer)
+    assert demarche.posts.count() == 15
+    flags = " ".join(draft_flags(demarche))
+    assert "IAEA MEMBER STATES COLLECTIVE is a collective" in flags
+    assert "EU MEMBER STATES COLLECTIVE is a collective" in flags
+    # No non-paper: posts make the cable's general points and report back.
+    assert set(demarche.tasks.values_list("kind", flat=True)) == {K.TALKING_POINTS, K.REPORT_BACK}
+    points = task_of(demarche, "kuwait", K.TALKING_POINTS)
+    assert len(points.talking_points) == 42 and not points.needs_attention
+
+
+def test_a_cable_without_talking_points_gets_delivery_and_report_only(db, desk_officer):
+    demarche = _demarche_of("09STATE15113.txt", desk_officer)
+    assert list(demarche.posts.values_list("post__code", flat=True)) == ["tripoli"]
+    assert Counter(demarche.tasks.values_list("kind", flat=True)) == {K.DELIVER_NON_PAPER: 1, K.REPORT_BACK: 1}
+    assert "ALL DIPLOMATIC POSTS COLLECTIVE" in " ".join(draft_flags(demarche)).upper()
+
+
+def test_a_cable_without_a_non_paper_has_no_delivery_task(db, desk_officer):
+    demarche = _demarche_of("09STATE131801.txt", desk_officer)
+    assert demarche.posts.count() == 4
+    assert Counter(demarche.tasks.values_list("kind", flat=True)) == {K.REPORT_BACK: 4}
