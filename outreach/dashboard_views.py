@@ -61,7 +61,10 @@ def _region_chart(rows, title):
 def dash_demarches(request):
     today = timezone.localdate()
     demarches = dashboards.demarches_with_figures(request.user, today=today).order_by("-deliver_by", "-pk")
-    filterset = DemarcheFilter(request.GET, queryset=demarches)
+    data = request.GET.copy()
+    for key, value in DemarcheFilter.DEFAULTS.items():
+        data.setdefault(key, value)
+    filterset = DemarcheFilter(data, queryset=demarches)
     table = DemarcheTable(filterset.qs, today=today)
     _configure(request, table)
     return _export(request, {"demarches": table}, "demarches") or render(

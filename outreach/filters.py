@@ -1,11 +1,11 @@
 """django-filter filters of the dashboards."""
 
-from datetime import date
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from cables.access import DESK_OFFICERS
 from cables.models import Region
@@ -21,6 +21,8 @@ class DemarcheFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search",
                                   widget=forms.TextInput(attrs={"type": "search", "placeholder": "Reference or subject"}))
     state = django_filters.ChoiceFilter(choices=Demarche.State.choices, empty_label="Any state")
+    # The list opens on the demarches being worked on; "Any state" (state=) shows all five years.
+    DEFAULTS = {"state": Demarche.State.ISSUED}
     region = django_filters.ChoiceFilter(label="Region", choices=Region.choices, method="in_region",
                                          empty_label="Any region")
     tag = django_filters.CharFilter(label="TAG", method="with_tag",
@@ -69,19 +71,20 @@ class PostTaskFilter(django_filters.FilterSet):
 
     def by_state(self, queryset, name, value):
         if value == "overdue":
-            return queryset.filter(status=PostTask.Status.OPEN, due__lt=date.today())
+            return queryset.filter(status=PostTask.Status.OPEN, due__lt=timezone.localdate())
         return queryset.filter(status=value)
 
 
 class OverviewFilter(forms.Form):
-    PERIODS = (("90", "Last 90 days"), ("30", "Last 30 days"), ("365", "Last 12 months"), ("all", "All time"))
+    # Five years at once is a report, not a dashboard: the longest window is a year.
+    PERIODS = (("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 12 months"))
 
     period = forms.ChoiceField(choices=PERIODS, required=False, label="Tasks due in")
     region = forms.ChoiceField(choices=[("", "All regions"), *Region.choices], required=False)
 
     def days(self) -> int | None:
-        value = (self.cleaned_data.get("period") if self.is_valid() else "") or "90"
-        return None if value == "all" else int(value)
+        value = (self.cleaned_data.get("period") if self.is_valid() else "") or "30"
+        return int(value)
 
     def region_code(self) -> str:
         return (self.cleaned_data.get("region") if self.is_valid() else "") or ""

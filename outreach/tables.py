@@ -1,6 +1,12 @@
 """django-tables2 tables of the dashboards. Cells render badges with a symbol and a word; exports get plain values."""
 
-from datetime import date
+import inspect
+from datetime import date, datetime
+
+from django.forms.utils import flatatt
+from django.utils.dateformat import format as _date_format
+from django.utils.html import conditional_escape, escape
+from django.utils.timezone import localtime
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -12,6 +18,26 @@ from cables.models import Region
 from .models import Demarche, PostTask
 
 REGION_NAMES = dict(Region.choices)
+
+
+def date_format(value, fmt: str) -> str:
+    if isinstance(value, datetime):
+        value = localtime(value)
+    return _date_format(value, fmt)
+
+
+class DateCol(tables.Column):
+    """A date (or the date of a datetime) as Y-m-d; ISO in exports."""
+
+    def __init__(self, *args, date_format: str = "Y-m-d", **kwargs):
+        self.date_format = date_format
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return date_format(value, self.date_format)
+
+    def value(self, value):
+        return value.isoformat() if value else ""
 # state -> (badge class, word); the class adds a symbol, so colour is never the only signal.
 STEP_BADGES = {
     "done": ("ok", "Done"),
@@ -80,12 +106,52 @@ class NumberColumn(tables.Column):
 class BaseTable(tables.Table):
     class Meta:
         attrs = {"class": "responsive dash"}
-        # The today the figures were computed for, so rows and badges agree.
         template_name = "django_tables2/outreach.html"
 
     def __init__(self, *args, today: date | None = None, **kwargs):
+        # The day the figures were computed for, so that rows and badges agree.
         self.today = today or date.today()
         super().__init__(*args, **kwargs)
+
+    def row_class(self, record) -> str:
+        return ""
+
+    def fast_body(self):
+        """Render the body rows, skipping django-tables2's per-cell introspection.
+
+        A 300-post matrix has 2,400 cells; the generic path spends ~0.1 ms on each.
+        Same render_* methods, same column attributes, same empty values.
+        """
+        plan = []
+        for bound in self.columns:
+            column = bound.column
+            render = getattr(self, f"render_{bound.name}", None)
+            if render is None and type(column).render is not tables.Column.render:
+                render = column.render
+            params = set(inspect.signature(render).parameters) if render else set()
+            td = bound.attrs["td"]
+            td = {k: v for k, v in td.items() if v} if not callable(td) else {}
+            plan.append((bound, render, params, flatatt(td), escape(bound.header)))
+        rows = self.page.object_list if getattr(self, "page", None) else self.rows
+        records = (row.record for row in rows)
+        out = []
+        for record in records:
+            cells = []
+            for bound, render, params, td, header in plan:
+                value = bound.accessor.resolve(record, quiet=True)
+                if value in bound.column.empty_values:
+                    html = escape(bound.default)
+                elif render:
+                    kwargs = {"value": value, "record": record, "table": self, "column": bound.column,
+                              "bound_column": bound}
+                    html = conditional_escape(render(**{k: kwargs[k] for k in params if k in kwargs}))
+                else:
+                    html = escape(value)
+                cells.append(f'<td data-label="{header}"{td}>{html}</td>')
+            css = self.row_class(record)
+            row_attr = f' class="{css}"' if css else ""
+            out.append(f"<tr{row_attr}>{''.join(cells)}</tr>")
+        return mark_safe("".join(out))
 
 
 class DemarcheTable(BaseTable):
@@ -95,8 +161,8 @@ class DemarcheTable(BaseTable):
     delivered_pct = PctColumn("Delivered")
     reported_pct = PctColumn("Reported")
     overdue_count = NumberColumn("Overdue")
-    deliver_by = tables.DateColumn(verbose_name="Deliver by", format="Y-m-d")
-    report_by = tables.DateColumn(verbose_name="Report by", format="Y-m-d")
+    deliver_by = DateCol("Deliver by")
+    report_by = DateCol("Report by")
     owner = tables.Column("Owner", order_by=("owner__last_name", "owner__username"))
     state = tables.Column("State")
 
@@ -105,7 +171,9 @@ class DemarcheTable(BaseTable):
         fields = ()
         sequence = ("reference_id", "subject", "posts_count", "delivered_pct", "reported_pct", "overdue_count",
                     "deliver_by", "report_by", "owner", "state")
-        row_attrs = {"class": lambda record: "overdue" if record.overdue_count else ""}
+
+    def row_class(self, record) -> str:
+        return "overdue" if record.overdue_count else ""
 
     def render_reference_id(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("outreach:dash_demarche", args=[value]), value)
@@ -168,14 +236,17 @@ class MatrixTable(BaseTable):
     post_name = tables.Column("Post")
     region = tables.Column("Region")
     audience = tables.Column("Audience", empty_values=())
-    acknowledged_at = tables.DateTimeColumn(verbose_name="Receipt", format="Y-m-d")
+    acknowledged_at = DateCol("Receipt")
     deliver = StepColumn("deliver", "Delivered")
     talking = StepColumn("talking", "Talking points")
     report = StepColumn("report", "Reported")
     response = tables.Column("Host government's response", empty_values=())
 
     class Meta(BaseTable.Meta):
-        row_attrs = {"class": lambda record: "overdue" if record["overdue"] else ""}
+        pass
+
+    def row_class(self, record) -> str:
+        return "overdue" if record["overdue"] else ""
 
     def render_post_name(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
@@ -215,7 +286,7 @@ class PostTaskTable(BaseTable):
     demarche = tables.Column("Demarche", accessor="demarche__reference_id", attrs={"td": {"class": "mono"}})
     kind = tables.Column("Task")
     audience = tables.Column("Audience", empty_values=())
-    due = tables.DateColumn(verbose_name="Due", format="Y-m-d")
+    due = DateCol("Due")
     status = tables.Column("Status")
     done_on = tables.Column("Done on", accessor="delivered_on", empty_values=(), orderable=False)
     response = tables.Column("Response")
@@ -224,7 +295,9 @@ class PostTaskTable(BaseTable):
         model = PostTask
         fields = ()
         sequence = ("demarche", "kind", "audience", "due", "status", "done_on", "response")
-        row_attrs = {"class": lambda record, table: "overdue" if record.is_overdue(table.today) else ""}
+
+    def row_class(self, record) -> str:
+        return "overdue" if record.is_overdue(self.today) else ""
 
     def render_demarche(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("outreach:dash_demarche", args=[value]), value)
@@ -268,14 +341,16 @@ class OverdueTable(BaseTable):
     post = tables.Column("Post", accessor="post__name")
     region = tables.Column("Region", accessor="post__region")
     kind = tables.Column("Task")
-    due = tables.DateColumn(verbose_name="Due", format="Y-m-d")
-    days = tables.Column("Days overdue", accessor="due", orderable=False, attrs={"td": {"class": "num"}})
+    due = DateCol("Due")
+    days = tables.Column("Days overdue", accessor="days_overdue", attrs={"td": {"class": "num"}})
 
     class Meta(BaseTable.Meta):
         model = PostTask
         fields = ()
         sequence = ("demarche", "post", "region", "kind", "due", "days")
-        row_attrs = {"class": "overdue"}
+
+    def row_class(self, record) -> str:
+        return "overdue"
 
     def render_demarche(self, value):
         return format_html('<a href="{}">{}</a>', reverse("outreach:dash_demarche", args=[value]), value)
@@ -296,10 +371,10 @@ class OverdueTable(BaseTable):
         return record.kind
 
     def render_days(self, value):
-        return badge("overdue", f"{(self.today - value).days} days")
+        return badge("overdue", f"{value} days")
 
     def value_days(self, value):
-        return (self.today - value).days
+        return value
 
 
 class FiguresTable(BaseTable):
@@ -316,6 +391,9 @@ class FiguresTable(BaseTable):
     median_days_to_deliver = NumberColumn("Median days to deliver")
     median_days_to_report = NumberColumn("Median days to report")
 
+    class Meta(BaseTable.Meta):
+        pass
+
 
 class RegionTable(FiguresTable):
     region = tables.Column("Region")
@@ -331,12 +409,19 @@ class RegionTable(FiguresTable):
         return f"{value} {record['region_name']}"
 
 
-class SlowPostsTable(FiguresTable):
+class SlowPostsTable(BaseTable):
     post_name = tables.Column("Post")
     region = tables.Column("Region")
+    median_days_to_deliver = NumberColumn("Median days to deliver")
+    median_days_to_report = NumberColumn("Median days to report")
+    tasks = NumberColumn("Tasks")
+    overdue = NumberColumn("Overdue")
+    late = NumberColumn("Late")
+    delivered_on_time_pct = PctColumn("Delivered on time")
+    reported_on_time_pct = PctColumn("Reported on time")
 
     class Meta(BaseTable.Meta):
-        sequence = ("post_name", "region", "median_days_to_deliver", "median_days_to_report", "...")
+        pass
 
     def render_post_name(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
@@ -349,7 +434,10 @@ class UnacknowledgedTable(BaseTable):
     post_name = tables.Column("Post")
     region = tables.Column("Region")
     demarches = NumberColumn("Demarches not acknowledged")
-    oldest_issued = tables.DateTimeColumn(verbose_name="Oldest issued", format="Y-m-d")
+    oldest_issued = DateCol("Oldest issued")
+
+    class Meta(BaseTable.Meta):
+        pass
 
     def render_post_name(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cables.access import can_read_all, is_desk_officer, is_embassy_staff, role_required
@@ -199,7 +200,7 @@ def inbox(request):
     ).select_related("demarche", "post")
     return render(request, "outreach/inbox.html", {
         "tasks": services.inbox_tasks(request.user), "unacknowledged": unacknowledged,
-        "today": services.timezone.localdate(),
+        "today": timezone.localdate(),
     })
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass, field
 
 from .model import Paragraph
@@ -58,23 +57,19 @@ def _find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
     starts: list[Start] = []
     previous = 0
     splice: tuple[int, int, list] | None = None
-    recent: deque[str] = deque(maxlen=3)  # the last non-blank lines, to tell a bare rule from a framed heading
-    for index in range(start, len(lines)):
+    last = start - 1
+    # Only lines opening with a digit can start a paragraph; a comprehension finds them at C speed.
+    candidates = [i for i in range(start, len(lines)) if lines[i][:9].lstrip()[:1].isdigit()]
+    for index in candidates:
         line = lines[index]
-        if not line[:9].lstrip()[:1].isdigit() or len(line) >= 20000:
-            if line and not line.isspace():
-                recent.append(line)
-            continue
-        match = PARA_RE.match(line)
+        match = PARA_RE.match(line) if len(line) < 20000 else None
         if not match:
-            recent.append(line)
             continue
         number = int(match.group(1))
         has_mark = _has_marking(match.group(2), lines[index + 1] if index + 1 < len(lines) else "")
         if not _accept(number, previous, has_mark, bool(starts)):
-            recent.append(line)
             continue
-        ruled = _bare_rule(recent)
+        ruled = _bare_rule(_recent(lines, index, last))
         if splice and number == splice[0] + 1:
             body.splices.append(splice)
             splice = None
@@ -89,13 +84,24 @@ def _find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
         starts.append(Start(index, number, ruled))
         if not splice:
             previous = number
-        recent.clear()
+        last = index
     if splice:
         body.splices.append(splice)
     return starts
 
 
-def _bare_rule(recent: deque[str]) -> bool:
+def _recent(lines: list[str], index: int, stop: int) -> list[str]:
+    """Up to three non-blank lines before lines[index], not reaching back past the previous start."""
+    found: list[str] = []
+    at = index - 1
+    while at > stop and len(found) < 3:
+        if lines[at].strip():
+            found.insert(0, lines[at])
+        at -= 1
+    return found
+
+
+def _bare_rule(recent: list[str]) -> bool:
     """A rule line right before a paragraph with no heading framed above it marks pasted-in text."""
     if not recent or not is_separator(recent[-1]):
         return False
@@ -140,7 +146,7 @@ def _split_heading(chunk: list[str]) -> tuple[list[str], str | None]:
             heading = _pop_ruled_heading(lines)
     if heading is None:
         heading = _pop_bare_heading(lines)
-    return [line for line in lines if not is_separator(line)], heading
+    return lines, heading  # rules left inside are dropped by join_lines
 
 
 def _pop_ruled_heading(lines: list[str]) -> str | None:

@@ -100,7 +100,7 @@ def join_lines(lines: list[str], wrapped: bool) -> str:
     blank = True
     for raw in lines:
         line = " ".join(raw.split())
-        if not line:
+        if not line or (line[0] in "-/=*_~+." and is_separator(line)):
             blank = True
             continue
         if out and wrapped and not blank and not _starts_item(line):

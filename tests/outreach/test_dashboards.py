@@ -49,7 +49,6 @@ def test_it_computes_the_seed_demarches_figures(world, manager, today):
     assert round(summary["reported_pct"], 2) == 33.33
     assert summary["overdue"] == 10
     assert summary["late"] == 11
-    assert summary["max_days_late"] == 13
     assert summary["median_days_late"] == 13
     assert summary["delivered_on_time_pct"] == 50
     assert round(summary["reported_on_time_pct"], 2) == 33.33
@@ -322,7 +321,7 @@ def test_each_page_runs_a_fixed_number_of_queries(client, desk_officer, today, d
     build_world(desk_officer, today=today, extra_demarches=[2, 25][size], extra_posts=[0, 30][size])
     client.force_login(desk_officer)
     # Measured counts plus two for the header's context processors, which belong to other pages.
-    limit = {"outreach:dash_overview": 20, "outreach:dash_demarche": 14, "outreach:dash_post": 12}.get(name, 11)
+    limit = {"outreach:dash_overview": 23, "outreach:dash_demarche": 14, "outreach:dash_post": 12}.get(name, 11)
 
     with django_assert_max_num_queries(limit):
         response = client.get(reverse(name, args=args), params)
@@ -339,5 +338,5 @@ def test_embassy_pages_run_a_fixed_number_of_queries(client, desk_officer, make_
 
     for name, args in [("outreach:dash_overview", []), ("outreach:dash_demarches", []),
                        ("outreach:dash_demarche", ["09STATE4690"]), ("outreach:dash_post", ["t-hong-kong"])]:
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(23):
             assert client.get(reverse(name, args=args)).status_code == 200

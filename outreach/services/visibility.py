@@ -1,0 +1,54 @@
+"""What embassy staff may read: their own posts' tasks and releasable talking points."""
+
+from __future__ import annotations
+
+from cables.models import Post
+
+from ..models import PostTask
+from .generation import _norm
+
+
+def points_releasable(task: PostTask, post: Post | None = None) -> bool:
+    """Tell whether a task's talking points are releasable to its post's host (or its other audience)."""
+    if not task.releasable_to:
+        return True
+    post = post or task.post
+    names = {_norm(n) for n in (post.releasability_names or [])} | {_norm(post.country)}
+    if task.audience:
+        names.add(_norm(task.audience))
+    return any(_norm(r) in names for r in task.releasable_to)
+
+
+def redact_for(user, tasks):
+    """Blank the talking points embassy staff may not read; desk officers and managers see all."""
+    from cables.access import can_read_all
+
+    if can_read_all(user):
+        for task in tasks:
+            task.points_withheld = False
+        return tasks
+    for task in tasks:
+        task.points_withheld = not points_releasable(task)
+        if task.points_withheld:
+            task.talking_points = []
+    return tasks
+
+
+def tasks_for(user):
+    """Return the tasks a user may see, most urgent first."""
+    return PostTask.objects.visible_to(user).select_related("demarche", "post")
+
+
+def inbox_tasks(user) -> list[PostTask]:
+    """Return an embassy user's open tasks of issued demarches, soonest due first, points redacted."""
+    tasks = tasks_for(user).active().open().filter(demarche_post__removed=False).order_by(
+        "due", "demarche__reference_id", "post__name", "audience", "kind"
+    )
+    return redact_for(user, list(tasks))
+
+
+def task_for(user, pk: int) -> PostTask:
+    """Return one task the user may see, points redacted; any other id raises PostTask.DoesNotExist."""
+    task = tasks_for(user).get(pk=pk)
+    redact_for(user, [task])
+    return task

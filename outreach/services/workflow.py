@@ -1,0 +1,130 @@
+"""A task's workflow: delivery, not delivered, reopen, report back; optimistic locking."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cables.access import is_desk_officer, is_embassy_staff
+
+from ..models import Demarche, PostTask
+from .common import ConflictError, Kind, Status, TransitionError, _apply, _ensure_desk_officer, _event
+
+
+def _locked_task(task: PostTask, version: int | None, by) -> PostTask:
+    current = PostTask.objects.select_for_update().select_related("demarche", "post").get(pk=task.pk)
+    if not can_work_on(current, by):
+        raise PermissionDenied("You cannot change this task.")
+    if current.demarche.state == Demarche.State.CLOSED:
+        raise TransitionError("This demarche is closed and read-only.")
+    if version is not None and current.version != version:
+        raise ConflictError(current)
+    return current
+
+
+def can_work_on(task: PostTask, user) -> bool:
+    """Desk officers may act on any task; embassy staff on their own posts' tasks of issued demarches."""
+    if is_desk_officer(user):
+        return True
+    return (
+        is_embassy_staff(user)
+        and task.demarche.state == Demarche.State.ISSUED
+        and task.post.staff.filter(pk=user.pk).exists()
+    )
+
+
+def _save_task(task: PostTask, changes: dict, action: str, *, by, note: str = "") -> PostTask:
+    if changes:
+        task.version += 1
+        task.save()
+        _event(task.demarche, action, by=by, task=task, changes=changes, note=note)
+    return task
+
+
+@transaction.atomic
+def update_task(task: PostTask, *, by, version: int | None = None, **values) -> PostTask:
+    """Edit a task's instruction, due date, assignee or attention flag (desk officers)."""
+    _ensure_desk_officer(by)
+    current = _locked_task(task, version, by)
+    allowed = {"instruction", "due", "assigned_to", "needs_attention", "talking_points"}
+    if set(values) - allowed:
+        raise ValueError(f"Cannot update {', '.join(sorted(set(values) - allowed))}")
+    return _save_task(current, _apply(current, values), "task_updated", by=by)
+
+
+def _ensure_open(task: PostTask) -> None:
+    if task.status != Status.OPEN:
+        raise TransitionError(f"This task is {task.get_status_display().lower()}, not open.")
+
+
+@transaction.atomic
+def record_delivery(task: PostTask, *, by, version: int | None = None, delivered_on: date,
+                    method: str, officials: list[dict] | None = None, requested_level: str = "",
+                    response: str = "", response_text: str = "") -> PostTask:
+    """Mark a delivery, talking-points or special task done with what the post reports."""
+    current = _locked_task(task, version, by)
+    _ensure_open(current)
+    if current.kind == Kind.REPORT_BACK:
+        raise TransitionError("A report-back task is completed by submitting the report.")
+    changes = _apply(current, {
+        "status": Status.DONE, "delivered_on": delivered_on, "method": method,
+        "officials": officials or [], "requested_level": requested_level or current.requested_level,
+        "response": response, "response_text": response_text,
+    })
+    current.completed_at, current.completed_by = timezone.now(), by
+    return _save_task(current, changes, "delivered", by=by)
+
+
+@transaction.atomic
+def mark_not_delivered(task: PostTask, *, by, reason: str, version: int | None = None) -> PostTask:
+    """Close an open task as not delivered; a reason is required."""
+    if not (reason or "").strip():
+        raise ValidationError("Give the reason the task was not delivered.")
+    current = _locked_task(task, version, by)
+    _ensure_open(current)
+    changes = _apply(current, {"status": Status.NOT_DELIVERED, "status_reason": reason.strip()})
+    current.completed_at, current.completed_by = timezone.now(), by
+    return _save_task(current, changes, "not_delivered", by=by, note=reason.strip())
+
+
+@transaction.atomic
+def reopen(task: PostTask, *, by, reason: str = "", version: int | None = None) -> PostTask:
+    """Reopen a done or not-delivered task (desk officers only)."""
+    _ensure_desk_officer(by)
+    current = _locked_task(task, version, by)
+    if current.status not in (Status.DONE, Status.NOT_DELIVERED):
+        raise TransitionError(f"Only a done or not-delivered task can be reopened; this one is {current.status}.")
+    changes = _apply(current, {"status": Status.OPEN, "status_reason": ""})
+    current.completed_at = current.completed_by = None
+    return _save_task(current, changes, "reopened", by=by, note=reason)
+
+
+@transaction.atomic
+def submit_report(task: PostTask, *, by, response: str, version: int | None = None,
+                  response_text: str = "", reply_reference_id: str = "", delivered_on: date | None = None,
+                  method: str = "", officials: list[dict] | None = None) -> PostTask:
+    """Record the host government's response on a report-back task and mark it done.
+
+    A task already done by a matched reply cable still takes the details.
+    """
+    current = _locked_task(task, version, by)
+    if current.kind != Kind.REPORT_BACK:
+        raise TransitionError("Only a report-back task takes a report.")
+    if current.status not in (Status.OPEN, Status.DONE):
+        raise TransitionError(f"This task is {current.get_status_display().lower()}; reopen it first.")
+    values = {"status": Status.DONE, "response": response, "response_text": response_text,
+              "reply_reference_id": (reply_reference_id or current.reply_reference_id).replace(" ", "").upper()}
+    if delivered_on:
+        values["delivered_on"] = delivered_on
+    if method:
+        values["method"] = method
+    if officials:
+        values["officials"] = officials
+    was_open = current.status == Status.OPEN
+    changes = _apply(current, values)
+    if was_open:
+        current.completed_at, current.completed_by = timezone.now(), by
+    return _save_task(current, changes, "reported", by=by)
