@@ -36,8 +36,11 @@ from outreach.models import Demarche, PostTask  # noqa: E402
 def pages() -> list[tuple[str, str, str]]:
     """(label, user, url) of every page and API list measured."""
     biggest = (
-        Demarche.objects.filter(state="issued").annotate(n=Count("tasks")).order_by("-n").values_list(
-            "reference_id", flat=True).first()
+        Demarche.objects.filter(state="issued")
+        .annotate(n=Count("tasks"))
+        .order_by("-n")
+        .values_list("reference_id", flat=True)
+        .first()
     )
     post = "bench-000"
     return [
@@ -47,9 +50,21 @@ def pages() -> list[tuple[str, str, str]]:
         ("overview, one region, 30 days", "bench-manager", "/dashboards/?region=EUR"),
         ("demarches list (default: issued)", "bench-manager", "/dashboards/demarches/"),
         ("demarches list, all states", "bench-manager", "/dashboards/demarches/?state="),
-        ("demarches, issued, by % delivered", "bench-manager", "/dashboards/demarches/?state=issued&sort=delivered_pct"),
-        ("demarches, all states, by % reported", "bench-manager", "/dashboards/demarches/?state=&sort=-reported_pct"),
-        ("demarches, region + TAG + text", "bench-manager", "/dashboards/demarches/?region=AF&tag=PARM&q=outreach"),
+        (
+            "demarches, issued, by % delivered",
+            "bench-manager",
+            "/dashboards/demarches/?state=issued&sort=delivered_pct",
+        ),
+        (
+            "demarches, all states, by % reported",
+            "bench-manager",
+            "/dashboards/demarches/?state=&sort=-reported_pct",
+        ),
+        (
+            "demarches, region + TAG + text",
+            "bench-manager",
+            "/dashboards/demarches/?region=AF&tag=PARM&q=outreach",
+        ),
         ("demarches CSV export (issued)", "bench-manager", "/dashboards/demarches/?_export=csv"),
         (f"one demarche ({biggest})", "bench-manager", f"/dashboards/demarches/{biggest}/"),
         ("one post", "bench-manager", f"/dashboards/posts/{post}/"),
@@ -105,13 +120,17 @@ def measure(client: Client, url: str, runs: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--only", default="", help="measure only pages whose label contains this text")
     args = parser.parse_args()
     tasks = PostTask.objects.count()
-    print(f"{Demarche.objects.count():,} demarches, {tasks:,} tasks, "
-          f"{PostTask.objects.values('post').distinct().count()} posts with tasks; {args.runs} runs each\n")
+    print(
+        f"{Demarche.objects.count():,} demarches, {tasks:,} tasks, "
+        f"{PostTask.objects.values('post').distinct().count()} posts with tasks; {args.runs} runs each\n"
+    )
     header = f"{'page':<44} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'db ms':>8}"
     print(header)
     print("-" * len(header))
@@ -124,8 +143,10 @@ def main() -> None:
             clients[username] = Client()
             clients[username].force_login(users.get(username=username))
         row = measure(clients[username], url, args.runs)
-        print(f"{label:<44} {row['queries']:>7} {row['median']:>10.1f} {row['p95']:>8.1f} {row['db']:>8.1f}",
-              flush=True)
+        print(
+            f"{label:<44} {row['queries']:>7} {row['median']:>10.1f} {row['p95']:>8.1f} {row['db']:>8.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -62,18 +62,24 @@ def copy_rows(model, columns: list[str], rows) -> int:
 def reset(force: bool) -> None:
     name = connection.settings_dict["NAME"]
     if "bench" not in name and not force:
-        sys.exit(f"Refusing to TRUNCATE the outreach tables of {name!r}: use a database named *bench* or --force.")
+        sys.exit(
+            f"Refusing to TRUNCATE the outreach tables of {name!r}: use a database named *bench* or --force."
+        )
     tables = [m._meta.db_table for m in django.apps.apps.get_app_config("outreach").get_models()]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
         cursor.execute("DELETE FROM cables_cable WHERE filename = 'bench'")
-        cursor.execute("DELETE FROM cables_post_staff WHERE post_id IN (SELECT id FROM cables_post WHERE code LIKE 'bench-%%')")
+        cursor.execute(
+            "DELETE FROM cables_post_staff WHERE post_id IN (SELECT id FROM cables_post WHERE code LIKE 'bench-%%')"
+        )
         cursor.execute("DELETE FROM cables_post WHERE code LIKE 'bench-%%'")
 
 
 def make_users(posts: list[Post]):
     users = get_user_model().objects
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in (DESK_OFFICERS, MANAGERS, EMBASSY_STAFF)}
+    groups = {
+        name: Group.objects.get_or_create(name=name)[0] for name in (DESK_OFFICERS, MANAGERS, EMBASSY_STAFF)
+    }
 
     def user(username, group):
         u, created = users.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
@@ -94,8 +100,18 @@ def make_posts(rng: random.Random, count: int) -> list[Post]:
     posts = []
     for i in range(count):
         region = rng.choices(REGIONS, REGION_WEIGHTS)[0]
-        posts.append(Post(code=f"bench-{i:03d}", name=f"Bench Post {i:03d}", kind="embassy", city=f"City {i:03d}",
-                          country=f"Country {i:03d}", region=region, timezone="UTC", weekend=[6, 7]))
+        posts.append(
+            Post(
+                code=f"bench-{i:03d}",
+                name=f"Bench Post {i:03d}",
+                kind="embassy",
+                city=f"City {i:03d}",
+                country=f"Country {i:03d}",
+                region=region,
+                timezone="UTC",
+                weekend=[6, 7],
+            )
+        )
     Post.objects.bulk_create(posts)
     return list(Post.objects.filter(code__startswith="bench-").order_by("code"))
 
@@ -125,15 +141,49 @@ def generate(scale: float, seed: int, today: date) -> dict:
         reference_id = f"{issued_day:%y}STATE{n + 1:06d}"
         tags = " ".join(rng.sample(TAGS, 3))
         subject = f"Demarche {n + 1}: {tags.split()[0]} outreach on item {rng.randint(1, 999)}"
-        cables.append((cable_id, reference_id, 1, True, subject, hashlib.sha256(reference_id.encode()).hexdigest(),
-                       "bench", "parsed", "", "bench", json.dumps({"reference_id": reference_id}), subject, issued_at,
-                       "SECSTATE WASHDC", "CONFIDENTIAL", tags, True, 0, issued_at))
+        cables.append(
+            (
+                cable_id,
+                reference_id,
+                1,
+                True,
+                subject,
+                hashlib.sha256(reference_id.encode()).hexdigest(),
+                "bench",
+                "parsed",
+                "",
+                "bench",
+                json.dumps({"reference_id": reference_id}),
+                subject,
+                issued_at,
+                "SECSTATE WASHDC",
+                "CONFIDENTIAL",
+                tags,
+                True,
+                0,
+                issued_at,
+            )
+        )
         owner = rng.choice(desks)
-        demarches.append((n + 1, cable_id, reference_id, subject, "", owner.pk, state, deliver_by, report_by,
-                          issued_at, issued_at if state != "draft" else None,
-                          owner.pk if state != "draft" else None,
-                          issued_at + timedelta(days=30) if state == "closed" else None,
-                          owner.pk if state == "closed" else None, 1))
+        demarches.append(
+            (
+                n + 1,
+                cable_id,
+                reference_id,
+                subject,
+                "",
+                owner.pk,
+                state,
+                deliver_by,
+                report_by,
+                issued_at,
+                issued_at if state != "draft" else None,
+                owner.pk if state != "draft" else None,
+                issued_at + timedelta(days=30) if state == "closed" else None,
+                owner.pk if state == "closed" else None,
+                1,
+            )
+        )
         if state == "draft":
             issued_at = None
         # 30% go to (nearly) every post, the rest to a handful: about 285 tasks a demarche on average.
@@ -157,7 +207,9 @@ def generate(scale: float, seed: int, today: date) -> dict:
                     roll = rng.random()
                     if kind == Kind.REPORT_BACK:
                         if delivered_day and roll < 0.93:
-                            done_day = delivered_day + timedelta(days=max(1, round(rng.expovariate(1 / 5) * slowness[post.pk])))
+                            done_day = delivered_day + timedelta(
+                                days=max(1, round(rng.expovariate(1 / 5) * slowness[post.pk]))
+                            )
                             response = rng.choice(RESPONSES)
                     elif roll < 0.03:
                         status, reason = Status.NOT_DELIVERED, "No appointment granted"
@@ -173,46 +225,166 @@ def generate(scale: float, seed: int, today: date) -> dict:
                     if done_day:
                         status = Status.DONE
                 completed_at = (
-                    datetime(done_day.year, done_day.month, done_day.day, 11, tzinfo=dt_timezone.utc) if done_day
+                    datetime(done_day.year, done_day.month, done_day.day, 11, tzinfo=dt_timezone.utc)
+                    if done_day
                     else (issued_at + timedelta(days=10) if status == Status.NOT_DELIVERED else None)
                 )
-                tasks.append((task_id, n + 1, dpost_id, post.pk, "", kind, position, "", "[]", None, "[]", "", due,
-                              None, status, reason, completed_at, None,
-                              done_day if (done_day and kind != Kind.REPORT_BACK) else None,
-                              "", "[]", "meeting" if done_day and kind != Kind.REPORT_BACK else "", response, "", "",
-                              None, issued_at or datetime.now(dt_timezone.utc),
-                              completed_at or issued_at or datetime.now(dt_timezone.utc), 1))
+                tasks.append(
+                    (
+                        task_id,
+                        n + 1,
+                        dpost_id,
+                        post.pk,
+                        "",
+                        kind,
+                        position,
+                        "",
+                        "[]",
+                        None,
+                        "[]",
+                        "",
+                        due,
+                        None,
+                        status,
+                        reason,
+                        completed_at,
+                        None,
+                        done_day if (done_day and kind != Kind.REPORT_BACK) else None,
+                        "",
+                        "[]",
+                        "meeting" if done_day and kind != Kind.REPORT_BACK else "",
+                        response,
+                        "",
+                        "",
+                        None,
+                        issued_at or datetime.now(dt_timezone.utc),
+                        completed_at or issued_at or datetime.now(dt_timezone.utc),
+                        1,
+                    )
+                )
     timings = {}
     t = time.perf_counter()
-    copy_rows(Cable, ["id", "reference_id", "revision", "is_current", "raw_text", "raw_sha256", "filename", "status",
-                      "parse_error", "parser_version", "parsed", "subject", "sent_at", "origin", "classification",
-                      "tags_text", "is_action_request", "anomaly_count", "received_at"], cables)
-    copy_rows(Demarche, ["id", "cable_id", "reference_id", "subject", "instructions", "owner_id", "state", "deliver_by",
-                         "report_by", "created_at", "issued_at", "issued_by_id", "closed_at", "closed_by_id", "version"],
-              demarches)
-    copy_rows(DemarchePost, ["id", "demarche_id", "post_id", "assigned_officer_id", "acknowledged_at",
-                             "acknowledged_by_id", "acknowledged_note", "removed", "added_after_issue"], dposts)
+    copy_rows(
+        Cable,
+        [
+            "id",
+            "reference_id",
+            "revision",
+            "is_current",
+            "raw_text",
+            "raw_sha256",
+            "filename",
+            "status",
+            "parse_error",
+            "parser_version",
+            "parsed",
+            "subject",
+            "sent_at",
+            "origin",
+            "classification",
+            "tags_text",
+            "is_action_request",
+            "anomaly_count",
+            "received_at",
+        ],
+        cables,
+    )
+    copy_rows(
+        Demarche,
+        [
+            "id",
+            "cable_id",
+            "reference_id",
+            "subject",
+            "instructions",
+            "owner_id",
+            "state",
+            "deliver_by",
+            "report_by",
+            "created_at",
+            "issued_at",
+            "issued_by_id",
+            "closed_at",
+            "closed_by_id",
+            "version",
+        ],
+        demarches,
+    )
+    copy_rows(
+        DemarchePost,
+        [
+            "id",
+            "demarche_id",
+            "post_id",
+            "assigned_officer_id",
+            "acknowledged_at",
+            "acknowledged_by_id",
+            "acknowledged_note",
+            "removed",
+            "added_after_issue",
+        ],
+        dposts,
+    )
     timings["copy_small_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    copy_rows(PostTask, ["id", "demarche_id", "demarche_post_id", "post_id", "audience", "kind", "position",
-                         "instruction", "talking_points", "tp_paragraph", "releasable_to", "needs_attention", "due",
-                         "assigned_to_id", "status", "status_reason", "completed_at", "completed_by_id",
-                         "delivered_on", "requested_level", "officials", "method", "response", "response_text",
-                         "reply_reference_id", "reply_cable_id", "created_at", "updated_at", "version"], tasks)
+    copy_rows(
+        PostTask,
+        [
+            "id",
+            "demarche_id",
+            "demarche_post_id",
+            "post_id",
+            "audience",
+            "kind",
+            "position",
+            "instruction",
+            "talking_points",
+            "tp_paragraph",
+            "releasable_to",
+            "needs_attention",
+            "due",
+            "assigned_to_id",
+            "status",
+            "status_reason",
+            "completed_at",
+            "completed_by_id",
+            "delivered_on",
+            "requested_level",
+            "officials",
+            "method",
+            "response",
+            "response_text",
+            "reply_reference_id",
+            "reply_cable_id",
+            "created_at",
+            "updated_at",
+            "version",
+        ],
+        tasks,
+    )
     timings["copy_tasks_s"] = time.perf_counter() - t
     with connection.cursor() as cursor:
         for model in (Cable, Demarche, DemarchePost, PostTask):
             table = model._meta.db_table
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            )
         t = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")  # sets the visibility map, so index-only scans skip the heap
         timings["analyze_s"] = time.perf_counter() - t
-    return {"posts": len(posts), "demarches": len(demarches), "demarche_posts": len(dposts), "tasks": len(tasks),
-            **timings}
+    return {
+        "posts": len(posts),
+        "demarches": len(demarches),
+        "demarche_posts": len(dposts),
+        "tasks": len(tasks),
+        **timings,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 7,000 demarches, ~2,000,000 tasks")
     parser.add_argument("--seed", type=int, default=4690)
     parser.add_argument("--force", action="store_true", help="allow a database not named *bench*")

@@ -26,8 +26,12 @@ PRODID = "-//Outreach tracker//Demarche deadlines//EN"
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 3.3.11)."""
     return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
     )
 
 
@@ -53,8 +57,14 @@ def _stamp(moment: datetime) -> str:
 def calendar_text(name: str, events: list[dict], *, now: datetime) -> str:
     """Return a VCALENDAR of all-day events: {uid, day, summary, description, url}."""
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}", "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H",
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
     ]
     for event in events:
         day: date = event["day"]
@@ -144,19 +154,36 @@ def feed_events(feed: CalendarFeed, *, base_url: str) -> tuple[str, list[dict]]:
     user = feed.user
     if feed.kind == CalendarFeed.Kind.OFFICER:
         demarches = (
-            Demarche.objects.filter(owner=user, state=Demarche.State.ISSUED) if is_desk_officer(user)
+            Demarche.objects.filter(owner=user, state=Demarche.State.ISSUED)
+            if is_desk_officer(user)
             else Demarche.objects.none()
         ).only("reference_id", "subject", "deliver_by", "report_by")
         events = []
         for d in demarches.order_by("deliver_by", "pk"):
             url = base_url + reverse("outreach:dash_demarche", args=[d.reference_id])
-            events.append({"uid": f"demarche-{d.pk}-deliver@outreach-tracker", "day": d.deliver_by, "url": url,
-                           "summary": f"Deliver by: {d.reference_id}", "description": d.subject})
-            events.append({"uid": f"demarche-{d.pk}-report@outreach-tracker", "day": d.report_by, "url": url,
-                           "summary": f"Report by: {d.reference_id}", "description": d.subject})
+            events.append(
+                {
+                    "uid": f"demarche-{d.pk}-deliver@outreach-tracker",
+                    "day": d.deliver_by,
+                    "url": url,
+                    "summary": f"Deliver by: {d.reference_id}",
+                    "description": d.subject,
+                }
+            )
+            events.append(
+                {
+                    "uid": f"demarche-{d.pk}-report@outreach-tracker",
+                    "day": d.report_by,
+                    "url": url,
+                    "summary": f"Report by: {d.reference_id}",
+                    "description": d.subject,
+                }
+            )
         return f"Demarches of {user.get_full_name() or user.username}", events
     tasks = (
-        PostTask.objects.visible_to(user).active().open()
+        PostTask.objects.visible_to(user)
+        .active()
+        .open()
         .filter(post=feed.post, demarche_post__removed=False)
         .select_related("demarche")
         .only("kind", "audience", "due", "instruction", "demarche__reference_id", "demarche__subject")

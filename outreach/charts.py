@@ -40,7 +40,9 @@ def _legend(uid: str, series: list[str], x: int, y: int, *, lines: bool = False)
         css, dash, marker = SERIES_STYLE[i % len(SERIES_STYLE)]
         if lines:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            parts.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" class="line {css}"{dash_attr}/>')
+            parts.append(
+                f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" class="line {css}"{dash_attr}/>'
+            )
             parts.append(_marker(marker, x + 11, y - 4, css))
             parts.append(f'<text x="{x + 28}" y="{y}" class="legend">{escape(name)}</text>')
             x += 40 + 8 * len(name)
@@ -52,8 +54,14 @@ def _legend(uid: str, series: list[str], x: int, y: int, *, lines: bool = False)
     return parts
 
 
-def bar_chart(title: str, rows: list[tuple[str, list]], series: list[str], *, unit: str = "%",
-              max_value: float | None = 100) -> str:
+def bar_chart(
+    title: str,
+    rows: list[tuple[str, list]],
+    series: list[str],
+    *,
+    unit: str = "%",
+    max_value: float | None = 100,
+) -> str:
     """Grouped horizontal bars: one group per row label, one bar per series."""
     if not rows:
         return ""
@@ -63,22 +71,29 @@ def bar_chart(title: str, rows: list[tuple[str, list]], series: list[str], *, un
     height = 40 + group_h * len(rows) + 10
     top = max_value or max((v or 0) for _, values in rows for v in values) or 1
     summary = "; ".join(
-        f"{label}: " + ", ".join(f"{s} {_fmt(v, unit)}" for s, v in zip(series, values)) for label, values in rows
+        f"{label}: " + ", ".join(f"{s} {_fmt(v, unit)}" for s, v in zip(series, values))
+        for label, values in rows
     )
     uid, parts = _open(title, summary, width, height)
     parts += _legend(uid, series, label_w, 18)
     plot_w = width - label_w - 70
     y = 36
     for label, values in rows:
-        parts.append(f'<text x="{label_w - 8}" y="{y + group_h / 2}" class="label" text-anchor="end">'
-                     f'{escape(label)}</text>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + group_h / 2}" class="label" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
         for i, value in enumerate(values):
             css = SERIES_STYLE[i % len(SERIES_STYLE)][0]
             w = 0 if value is None else max(1.0, plot_w * min(value, top) / top)
             fill = f'fill="url(#{uid}-hatch)"' if i == 1 else ""
             by = y + i * bar_h
-            parts.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 3}" class="bar {css}" {fill}/>')
-            parts.append(f'<text x="{label_w + w + 5:.1f}" y="{by + bar_h - 5}" class="value">{_fmt(value, unit)}</text>')
+            parts.append(
+                f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 3}" class="bar {css}" {fill}/>'
+            )
+            parts.append(
+                f'<text x="{label_w + w + 5:.1f}" y="{by + bar_h - 5}" class="value">{_fmt(value, unit)}</text>'
+            )
         y += group_h
     parts.append(f'<line x1="{label_w}" y1="30" x2="{label_w}" y2="{height - 8}" class="axis"/>')
     parts.append("</svg>")
@@ -93,8 +108,14 @@ def _marker(kind: str, x: float, y: float, css: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" class="mark {css}"/>'
 
 
-def line_chart(title: str, points: list[tuple[str, list]], series: list[str], *, unit: str = "",
-               max_value: float | None = None) -> str:
+def line_chart(
+    title: str,
+    points: list[tuple[str, list]],
+    series: list[str],
+    *,
+    unit: str = "",
+    max_value: float | None = None,
+) -> str:
     """Lines over an ordered x axis (months, days); each series has its own dash and marker."""
     if not points:
         return ""
@@ -111,14 +132,18 @@ def line_chart(title: str, points: list[tuple[str, list]], series: list[str], *,
     for frac in (0, 0.5, 1):
         y = top_pad + plot_h * (1 - frac)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" class="label" text-anchor="end">'
-                     f'{_fmt(top * frac if unit == "%" or not float(top * frac).is_integer() else int(top * frac), unit)}'
-                     f'</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" class="label" text-anchor="end">'
+            f"{_fmt(top * frac if unit == '%' or not float(top * frac).is_integer() else int(top * frac), unit)}"
+            f"</text>"
+        )
     every = max(1, len(points) // 6)
     for i, (label, _) in enumerate(points):
         if i % every == 0 or i == len(points) - 1:
             x = left + i * step if len(points) > 1 else left + plot_w / 2
-            parts.append(f'<text x="{x:.1f}" y="{height - 18}" class="label" text-anchor="middle">{escape(label)}</text>')
+            parts.append(
+                f'<text x="{x:.1f}" y="{height - 18}" class="label" text-anchor="middle">{escape(label)}</text>'
+            )
     for s in range(len(series)):
         css, dash, marker = SERIES_STYLE[s % len(SERIES_STYLE)]
         coords = []
@@ -131,15 +156,19 @@ def line_chart(title: str, points: list[tuple[str, list]], series: list[str], *,
         if not coords:
             continue
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in coords)}" '
-                     f'class="line {css}"{dash_attr}/>')
+        parts.append(
+            f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in coords)}" '
+            f'class="line {css}"{dash_attr}/>'
+        )
         if len(coords) <= 40:  # beyond that, markers would only blot the line
             parts += [_marker(marker, x, y, css) for x, y in coords]
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
 
-def cumulative(rows: list[dict], keys: list[str], date_key: str, *, start=None, end=None) -> list[tuple[str, list]]:
+def cumulative(
+    rows: list[dict], keys: list[str], date_key: str, *, start=None, end=None
+) -> list[tuple[str, list]]:
     """Turn per-day counts into running totals for every day from start to end, for a timeline."""
     from datetime import timedelta
 

@@ -52,7 +52,9 @@ def _export(request, tables: dict, filename: str):
 
 def _region_chart(rows, title):
     return charts.bar_chart(
-        title, [(r["region"], [r["delivered_pct"], r["reported_pct"]]) for r in rows], ["Delivered", "Reported"]
+        title,
+        [(r["region"], [r["delivered_pct"], r["reported_pct"]]) for r in rows],
+        ["Delivered", "Reported"],
     )
 
 
@@ -84,22 +86,30 @@ def dash_demarche(request, reference_id: str):
     response = _export(request, {"posts": table}, f"{demarche.reference_id}-posts")
     if response:
         return response
-    regions = dashboards.by_region(
-        dashboards.live_tasks(request.user).filter(demarche=demarche), today=today
-    )
+    regions = dashboards.by_region(dashboards.live_tasks(request.user).filter(demarche=demarche), today=today)
     timeline = charts.cumulative(
-        dashboards.timeline(demarche, request.user), ["delivered", "reported"], "done_on",
-        start=demarche.issued_at.date() if demarche.issued_at else None, end=min(today, demarche.report_by),
+        dashboards.timeline(demarche, request.user),
+        ["delivered", "reported"],
+        "done_on",
+        start=demarche.issued_at.date() if demarche.issued_at else None,
+        end=min(today, demarche.report_by),
     )
-    return render(request, "outreach/dashboards/demarche.html", {
-        "demarche": demarche, "table": table, "regions": regions,
-        "summary": dashboards.demarche_summary(demarche, request.user, today=today),
-        "region_chart": _region_chart(regions, f"{demarche.reference_id}: completion by region"),
-        "timeline_chart": charts.line_chart(
-            f"{demarche.reference_id}: deliveries and reports over time", timeline,
-            ["Delivery tasks done", "Reports received"],
-        ),
-    })
+    return render(
+        request,
+        "outreach/dashboards/demarche.html",
+        {
+            "demarche": demarche,
+            "table": table,
+            "regions": regions,
+            "summary": dashboards.demarche_summary(demarche, request.user, today=today),
+            "region_chart": _region_chart(regions, f"{demarche.reference_id}: completion by region"),
+            "timeline_chart": charts.line_chart(
+                f"{demarche.reference_id}: deliveries and reports over time",
+                timeline,
+                ["Delivery tasks done", "Reports received"],
+            ),
+        },
+    )
 
 
 @require_safe
@@ -109,12 +119,18 @@ def dash_post(request, code: str):
     post = get_object_or_404(Post, code=code)
     if not can_read_all(request.user) and not post.staff.filter(pk=request.user.pk).exists():
         raise Http404("No such post")
-    filterset = PostTaskFilter(request.GET or {"show": "open"}, queryset=dashboards.post_tasks(post, request.user))
+    filterset = PostTaskFilter(
+        request.GET or {"show": "open"}, queryset=dashboards.post_tasks(post, request.user)
+    )
     table = PostTaskTable(filterset.qs, today=today)
     _configure(request, table)
     return _export(request, {"tasks": table}, f"{post.code}-tasks") or render(
-        request, "outreach/dashboards/post.html", {
-            "post": post, "filter": filterset, "table": table,
+        request,
+        "outreach/dashboards/post.html",
+        {
+            "post": post,
+            "filter": filterset,
+            "table": table,
             "summary": dashboards.post_summary(post, request.user, today=today),
         },
     )
@@ -141,12 +157,25 @@ def dash_overview(request):
         (row["month"].strftime("%b %y"), [row["delivered_on_time_pct"], row["reported_on_time_pct"]])
         for row in data["trend"]
     ]
-    return _export(request, tables, "overview") or render(request, "outreach/dashboards/overview.html", {
-        "form": form, "data": data, "totals": data["totals"], "tables": tables, "since": since,
-        "region_chart": _region_chart(data["regions"], "Completion by region"),
-        "trend_chart": charts.line_chart("On-time delivery and reporting by month of due date", trend,
-                                         ["Delivered on time", "Reported on time"], unit="%", max_value=100),
-    })
+    return _export(request, tables, "overview") or render(
+        request,
+        "outreach/dashboards/overview.html",
+        {
+            "form": form,
+            "data": data,
+            "totals": data["totals"],
+            "tables": tables,
+            "since": since,
+            "region_chart": _region_chart(data["regions"], "Completion by region"),
+            "trend_chart": charts.line_chart(
+                "On-time delivery and reporting by month of due date",
+                trend,
+                ["Delivered on time", "Reported on time"],
+                unit="%",
+                max_value=100,
+            ),
+        },
+    )
 
 
 # ---------------------------------------------------------------- calendar links
@@ -156,26 +185,44 @@ def dash_overview(request):
 @any_role
 def calendar_links(request):
     feeds = CalendarFeed.objects.filter(user=request.user).select_related("post")
-    return render(request, "outreach/dashboards/calendar.html", {
-        "feeds": feeds, "posts": calendar.feed_posts(request.user).only("code", "name"),
-        "can_create": not (is_manager(request.user) and not is_desk_officer(request.user)),
-        "is_officer": is_desk_officer(request.user), "new_link": None,
-    })
+    return render(
+        request,
+        "outreach/dashboards/calendar.html",
+        {
+            "feeds": feeds,
+            "posts": calendar.feed_posts(request.user).only("code", "name"),
+            "can_create": not (is_manager(request.user) and not is_desk_officer(request.user)),
+            "is_officer": is_desk_officer(request.user),
+            "new_link": None,
+        },
+    )
 
 
 @require_POST
 @any_role
 def calendar_create(request):
     kind = request.POST.get("kind", "")
-    post = Post.objects.filter(code=request.POST.get("post", "")).first() if kind == CalendarFeed.Kind.POST else None
+    post = (
+        Post.objects.filter(code=request.POST.get("post", "")).first()
+        if kind == CalendarFeed.Kind.POST
+        else None
+    )
     feed, token = calendar.create_feed(user=request.user, kind=kind, post=post)
     link = request.build_absolute_uri(reverse("outreach:calendar_feed", args=[token]))
     messages.success(request, "Calendar link made. Copy it now: it is shown only once.")
     feeds = CalendarFeed.objects.filter(user=request.user).select_related("post")
-    return render(request, "outreach/dashboards/calendar.html", {
-        "feeds": feeds, "posts": calendar.feed_posts(request.user).only("code", "name"),
-        "can_create": True, "is_officer": is_desk_officer(request.user), "new_link": link, "new_feed": feed,
-    })
+    return render(
+        request,
+        "outreach/dashboards/calendar.html",
+        {
+            "feeds": feeds,
+            "posts": calendar.feed_posts(request.user).only("code", "name"),
+            "can_create": True,
+            "is_officer": is_desk_officer(request.user),
+            "new_link": link,
+            "new_feed": feed,
+        },
+    )
 
 
 @require_POST
@@ -201,4 +248,3 @@ def calendar_feed(request, token: str):
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
-

@@ -66,8 +66,11 @@ class DaysBetween(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         return super().as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(", **extra,
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
         )
 
 
@@ -103,9 +106,7 @@ def _count(condition: Q) -> Count:
 
 def _pct(part: Q, whole: Q):
     """Percentage of the rows matching `whole` that also match `part`; null when there are none."""
-    return Cast(_count(part & whole), FloatField()) * 100.0 / NullIf(
-        Cast(_count(whole), FloatField()), 0.0
-    )
+    return Cast(_count(part & whole), FloatField()) * 100.0 / NullIf(Cast(_count(whole), FloatField()), 0.0)
 
 
 def live_tasks(user):
@@ -235,7 +236,8 @@ def step_state(row: dict, prefix: str, today: date) -> str:
 def demarche_matrix(demarche: Demarche, user, *, today: date) -> list[dict]:
     """One row per post and audience: each step's state and dates, the response, the acknowledgement."""
     rows = (
-        live_tasks(user).filter(demarche=demarche)
+        live_tasks(user)
+        .filter(demarche=demarche)
         .values("post_id", "audience")
         .annotate(
             post_name=Max("post__name"),
@@ -265,15 +267,21 @@ def demarche_summary(demarche: Demarche, user, *, today: date) -> dict:
     per_post = (
         tasks.values("post_id")
         .annotate(
-            d_total=_count(DELIVERY), d_done=_count(DELIVERY & DONE),
-            r_total=_count(REPORT), r_done=_count(REPORT & DONE),
+            d_total=_count(DELIVERY),
+            d_done=_count(DELIVERY & DONE),
+            r_total=_count(REPORT),
+            r_done=_count(REPORT & DONE),
         )
         .order_by()
     )
     # A post has delivered (reported) when every delivery (report) task of it is done.
     completion = per_post.annotate(
-        delivered=Case(When(d_total__gt=0, d_done=F("d_total"), then=1), default=0, output_field=IntegerField()),
-        reported=Case(When(r_total__gt=0, r_done=F("r_total"), then=1), default=0, output_field=IntegerField()),
+        delivered=Case(
+            When(d_total__gt=0, d_done=F("d_total"), then=1), default=0, output_field=IntegerField()
+        ),
+        reported=Case(
+            When(r_total__gt=0, r_done=F("r_total"), then=1), default=0, output_field=IntegerField()
+        ),
     ).aggregate(posts=Count("post_id"), delivered_posts=Sum("delivered"), reported_posts=Sum("reported"))
     summary = tasks.aggregate(**figures(today))
     summary.update({key: value or 0 for key, value in completion.items()})
@@ -283,8 +291,7 @@ def demarche_summary(demarche: Demarche, user, *, today: date) -> dict:
 def by_region(tasks, *, today: date) -> list[dict]:
     """The figure set per region (State bureau)."""
     rows = list(
-        tasks
-        .values("post__region")
+        tasks.values("post__region")
         .annotate(posts=Count("post", distinct=True), **figures(today))
         .order_by("post__region")
     )
@@ -298,7 +305,8 @@ def timeline(demarche: Demarche, user) -> list[dict]:
     """Deliveries and reports per day for one demarche."""
     tasks = live_tasks(user).filter(demarche=demarche, status=Status.DONE)
     return list(
-        tasks.annotate(done_on=done_on()).values("done_on")
+        tasks.annotate(done_on=done_on())
+        .values("done_on")
         .annotate(delivered=_count(DELIVERY), reported=_count(REPORT))
         .order_by("done_on")
     )
@@ -319,8 +327,17 @@ def post_tasks(post: Post, user):
         .filter(post=post)
         .select_related("demarche")
         .only(
-            "kind", "audience", "status", "due", "delivered_on", "completed_at", "response",
-            "demarche__reference_id", "demarche__subject", "demarche__state", "post_id",
+            "kind",
+            "audience",
+            "status",
+            "due",
+            "delivered_on",
+            "completed_at",
+            "response",
+            "demarche__reference_id",
+            "demarche__subject",
+            "demarche__state",
+            "post_id",
         )
     )
 
@@ -342,8 +359,15 @@ def window_tasks(user, *, since: date | None, region: str = ""):
 
 
 # What the slowest-posts table shows; fewer medians make the per-post pass cheaper.
-SLOWEST_FIGURES = {"tasks", "overdue", "late", "delivered_on_time_pct", "reported_on_time_pct",
-                   "median_days_to_deliver", "median_days_to_report"}
+SLOWEST_FIGURES = {
+    "tasks",
+    "overdue",
+    "late",
+    "delivered_on_time_pct",
+    "reported_on_time_pct",
+    "median_days_to_deliver",
+    "median_days_to_report",
+}
 # Medians sort their inputs: give the overview's aggregates room to sort in memory, not on disk.
 REPORT_WORK_MEM = "64MB"
 
@@ -362,7 +386,9 @@ def overview(user, *, today: date, since: date | None, region: str = "", limit: 
     speed = {k: v for k, v in figures(today).items() if k in SLOWEST_FIGURES}
     slowest = list(
         dated.values("post_id")
-        .annotate(post_name=Max("post__name"), post_code=Max("post__code"), region=Max("post__region"), **speed)
+        .annotate(
+            post_name=Max("post__name"), post_code=Max("post__code"), region=Max("post__region"), **speed
+        )
         .filter(median_days_to_deliver__isnull=False)
         .order_by(F("median_days_to_deliver").desc(), F("overdue").desc(), "post_name")[:limit]
     )
@@ -406,8 +432,11 @@ def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:
     rows = list(
         dposts.values("post_id")
         .annotate(
-            post_name=Max("post__name"), post_code=Max("post__code"), region=Max("post__region"),
-            demarches=Count("pk"), oldest_issued=Min("demarche__issued_at"),
+            post_name=Max("post__name"),
+            post_code=Max("post__code"),
+            region=Max("post__region"),
+            demarches=Count("pk"),
+            oldest_issued=Min("demarche__issued_at"),
         )
         .order_by("-demarches", "oldest_issued")[:limit]
     )
@@ -417,14 +446,29 @@ def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:
 
 def overdue_tasks(user, *, today: date, region: str = ""):
     """Open tasks of issued demarches past their due date, most overdue first."""
-    tasks = live_tasks(user).filter(
+    # Open and issued already exclude cancelled tasks and drafts; without the redundant
+    # exclusions the planner walks (demarche, status, due) for the issued demarches.
+    tasks = PostTask.objects.visible_to(user).filter(
         status=Status.OPEN, due__lt=today, demarche__state=Demarche.State.ISSUED
     )
     if region:
         tasks = tasks.filter(post__region=region)
     # Ordered by an expression, not by `due` itself: walking the due index from the oldest task would
     # wade through years of closed demarches' leftovers before reaching an issued one.
-    return tasks.select_related("demarche", "post").only(
-        "kind", "audience", "status", "due", "post__name", "post__code", "post__region",
-        "demarche__reference_id", "demarche__subject", "demarche__state",
-    ).annotate(days_overdue=DaysBetween(Value(today), F("due"))).order_by("-days_overdue", "post__name", "pk")
+    return (
+        tasks.select_related("demarche", "post")
+        .only(
+            "kind",
+            "audience",
+            "status",
+            "due",
+            "post__name",
+            "post__code",
+            "post__region",
+            "demarche__reference_id",
+            "demarche__subject",
+            "demarche__state",
+        )
+        .annotate(days_overdue=DaysBetween(Value(today), F("due")))
+        .order_by("-days_overdue", "post__name", "pk")
+    )

@@ -1,6 +1,5 @@
 """django-filter filters of the dashboards."""
 
-
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -18,19 +17,26 @@ class DateInput(forms.DateInput):
 
 
 class DemarcheFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search",
-                                  widget=forms.TextInput(attrs={"type": "search", "placeholder": "Reference or subject"}))
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Ref. or subject"}),
+    )
     state = django_filters.ChoiceFilter(choices=Demarche.State.choices, empty_label="Any state")
     # The list opens on the demarches being worked on; "Any state" (state=) shows all five years.
     DEFAULTS = {"state": Demarche.State.ISSUED}
-    region = django_filters.ChoiceFilter(label="Region", choices=Region.choices, method="in_region",
-                                         empty_label="Any region")
-    tag = django_filters.CharFilter(label="TAG", method="with_tag",
-                                    widget=forms.TextInput(attrs={"placeholder": "e.g. MTCRE"}))
-    due_after = django_filters.DateFilter(field_name="deliver_by", lookup_expr="gte", label="Deliver by from",
-                                          widget=DateInput)
-    due_before = django_filters.DateFilter(field_name="deliver_by", lookup_expr="lte", label="to",
-                                           widget=DateInput)
+    region = django_filters.ChoiceFilter(
+        label="Region", choices=Region.choices, method="in_region", empty_label="Any region"
+    )
+    tag = django_filters.CharFilter(
+        label="TAG", method="with_tag", widget=forms.TextInput(attrs={"placeholder": "e.g. MTCRE"})
+    )
+    due_after = django_filters.DateFilter(
+        field_name="deliver_by", lookup_expr="gte", label="Deliver by from", widget=DateInput
+    )
+    due_before = django_filters.DateFilter(
+        field_name="deliver_by", lookup_expr="lte", label="to", widget=DateInput
+    )
     owner = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.filter(groups__name=DESK_OFFICERS).order_by("username"),
         empty_label="Any owner",
@@ -44,7 +50,9 @@ class DemarcheFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(reference_id__icontains=value.replace(" ", "")) | Q(subject__icontains=value))
+        return queryset.filter(
+            Q(reference_id__icontains=value.replace(" ", "")) | Q(subject__icontains=value)
+        )
 
     def in_region(self, queryset, name, value):
         # Exists, not a join: a demarche with many posts in the region is listed once.
@@ -62,8 +70,9 @@ class PostTaskFilter(django_filters.FilterSet):
 
     show = django_filters.ChoiceFilter(label="Show", choices=SHOW, method="by_state", empty_label="All tasks")
     kind = django_filters.ChoiceFilter(choices=PostTask.Kind.choices, empty_label="Any task")
-    demarche = django_filters.CharFilter(label="Demarche", field_name="demarche__reference_id",
-                                         lookup_expr="icontains")
+    demarche = django_filters.CharFilter(
+        label="Demarche", field_name="demarche__reference_id", lookup_expr="icontains"
+    )
 
     class Meta:
         model = PostTask

@@ -38,6 +38,8 @@ class DateCol(tables.Column):
 
     def value(self, value):
         return value.isoformat() if value else ""
+
+
 # state -> (badge class, word); the class adds a symbol, so colour is never the only signal.
 STEP_BADGES = {
     "done": ("ok", "Done"),
@@ -70,7 +72,8 @@ def pct_bar(value):
         '<span class="pct"><span class="pct-num">{}&nbsp;%</span>'
         '<svg class="pct-bar" width="72" height="6" aria-hidden="true" focusable="false">'
         '<rect width="72" height="6" class="pct-bg"/><rect width="{}" height="6" class="pct-fill"/></svg></span>',
-        round(value), round(72 * max(0, min(100, value)) / 100, 1),
+        round(value),
+        round(72 * max(0, min(100, value)) / 100, 1),
     )
 
 
@@ -142,8 +145,13 @@ class BaseTable(tables.Table):
                 if value in bound.column.empty_values:
                     html = escape(bound.default)
                 elif render:
-                    kwargs = {"value": value, "record": record, "table": self, "column": bound.column,
-                              "bound_column": bound}
+                    kwargs = {
+                        "value": value,
+                        "record": record,
+                        "table": self,
+                        "column": bound.column,
+                        "bound_column": bound,
+                    }
                     html = conditional_escape(render(**{k: kwargs[k] for k in params if k in kwargs}))
                 else:
                     html = escape(value)
@@ -169,8 +177,18 @@ class DemarcheTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Demarche
         fields = ()
-        sequence = ("reference_id", "subject", "posts_count", "delivered_pct", "reported_pct", "overdue_count",
-                    "deliver_by", "report_by", "owner", "state")
+        sequence = (
+            "reference_id",
+            "subject",
+            "posts_count",
+            "delivered_pct",
+            "reported_pct",
+            "overdue_count",
+            "deliver_by",
+            "report_by",
+            "owner",
+            "state",
+        )
 
     def row_class(self, record) -> str:
         return "overdue" if record.overdue_count else ""
@@ -222,7 +240,7 @@ class StepColumn(tables.Column):
         when = record[f"{self.prefix}_on"] if value == "done" else record[f"{self.prefix}_due"]
         label = "on" if value == "done" else "due"
         return format_html(
-            '{}<br><small>{} {}</small>', badge(value), label, when.isoformat() if when else "—"
+            "{}<br><small>{} {}</small>", badge(value), label, when.isoformat() if when else "—"
         )
 
     def value(self, value, record):
@@ -249,7 +267,9 @@ class MatrixTable(BaseTable):
         return "overdue" if record["overdue"] else ""
 
     def render_post_name(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value
+        )
 
     def value_post_name(self, value):
         return value
@@ -263,7 +283,7 @@ class MatrixTable(BaseTable):
     def render_acknowledged_at(self, value):
         if not value:
             return badge("open", "Not acknowledged")
-        return format_html('{}<br><small>{}</small>', badge("done", "Acknowledged"), value.date().isoformat())
+        return format_html("{}<br><small>{}</small>", badge("done", "Acknowledged"), value.date().isoformat())
 
     def value_acknowledged_at(self, value):
         return value.isoformat() if value else ""
@@ -273,9 +293,14 @@ class MatrixTable(BaseTable):
             return mark_safe('<span class="muted">—</span>')
         word = dict(PostTask.Response.choices).get(value, value)
         text = record.get("response_text") or ""
-        return format_html("<strong>{}</strong>{}{}", word, format_html("<br>{}", text[:200]) if text else "",
-                           format_html('<br><small class="mono">{}</small>', record["reply_reference_id"])
-                           if record.get("reply_reference_id") else "")
+        return format_html(
+            "<strong>{}</strong>{}{}",
+            word,
+            format_html("<br>{}", text[:200]) if text else "",
+            format_html('<br><small class="mono">{}</small>', record["reply_reference_id"])
+            if record.get("reply_reference_id")
+            else "",
+        )
 
     def value_response(self, value, record):
         word = dict(PostTask.Response.choices).get(value, value) if value else ""
@@ -318,8 +343,12 @@ class PostTaskTable(BaseTable):
         return value or "Host government"
 
     def render_status(self, value, record):
-        return badge(task_state(record, self.today), None if value != "open" or not record.is_overdue(self.today)
-                     else f"Overdue {(self.today - record.due).days} d")
+        return badge(
+            task_state(record, self.today),
+            None
+            if value != "open" or not record.is_overdue(self.today)
+            else f"Overdue {(self.today - record.due).days} d",
+        )
 
     def value_status(self, value, record):
         return task_state(record, self.today)
@@ -359,7 +388,9 @@ class OverdueTable(BaseTable):
         return value
 
     def render_post(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record.post.code]), value)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record.post.code]), value
+        )
 
     def value_post(self, value):
         return value
@@ -424,7 +455,9 @@ class SlowPostsTable(BaseTable):
         pass
 
     def render_post_name(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value
+        )
 
     def value_post_name(self, value):
         return value
@@ -440,7 +473,9 @@ class UnacknowledgedTable(BaseTable):
         pass
 
     def render_post_name(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value
+        )
 
     def value_post_name(self, value):
         return value

@@ -1,4 +1,4 @@
-"""Talking points: per-post sections ('4. (C) Abu Dhabi: Embassy Abu Dhabi should make ...') and shared blocks."""
+"""Talking-point sections: per-post labels, headed sections, shared BEGIN blocks, and announced paragraphs."""
 
 from __future__ import annotations
 
@@ -6,33 +6,152 @@ import re
 
 from .addressees import lookup_country, lookup_post
 from .blocks import Block
-from .model import Addressee, Paragraph, Point, TalkingPoints
-from .text import is_marking, releasable_to, split_marking
+from .model import Addressee, Paragraph, TalkingPoints
+from .points import BULLET_RE, point_markings, split_points
+from .text import releasable_to, split_marking
 
 LABEL_RE = re.compile(
     r"^(?P<label>[A-Z][A-Za-z.'-]{0,30}(?: [A-Za-z.'-]{1,30}){0,4}?)"
     r"(?:\s{0,3}\((?:for\s+)?(?P<audience>[^()\n]{1,80})\))?\s{0,3}:\s"
 )
-POINT_START_RE = re.compile(r"(?m)(?:^[ \t]*|(?<=[.;:?!)\"'])[ \t]+)--(?!-)")
-CONDITIONAL_RE = re.compile(r"(?i)^\(?\s*if\s+(?:asked|raised|pressed)\s*\)?\s*[:,-]?\s*")
+# "For Embassy Kyiv, please ...", "For Embassies Moscow and Riga, please ...", "FOR MOSCOW, PARIS AND BERLIN: ..."
+FOR_POSTS_RE = re.compile(
+    r"^(?:(?:ACTION|SPECIAL)\s+REQUESTS?\s+)?(?i:for)\s+(?P<names>[A-Za-z][A-Za-z .,'/&-]{1,160}?)\s{0,3}[:,]\s"
+)
+# "Saudi Arabia talking points", "General talking points for all Embassies", "Points for Oral Presentation: ..."
+HEADING_RE = re.compile(
+    r"(?i)^(?P<who>[A-Za-z][A-Za-z .'/&-]{0,60}?\s)?(?:additional\s+|tailored\s+|suggested\s+|proposed\s+)?"
+    r"(?:talking\s+points|points|key\s+messages)\b(?:\s+(?:for|to)\s+(?P<for>[^:\n]{1,120}?))?\s*(?::.{0,120})?$"
+)
+LEAD_IN_RE = re.compile(
+    r"(?i)\b(?:draw|drawing)\s+(?:up)?on\s+the\s+following\b|\bthe\s+following\s+(?:(?:additional|key|general|"
+    r"talking)\s+){0,2}(?:talking\s+)?(?:points|messages)\b|\bmake\s+the\s+following\b"
+)
+FOR_WHOM_RE = re.compile(r"(?i)\bPOINTS\s+(?:FOR|TO)\s+(?:USE\s+WITH\s+)?(.{2,200})$")
 AUDIENCE_NOISE_RE = re.compile(r"(?i)\b(?:SAR|authorities|authority|officials|government|interlocutors)\b")
-FOR_WHOM_RE = re.compile(r"(?i)\bPOINTS\s+FOR\s+([A-Z][A-Za-z .'-]{1,60}?)\s*(?::|$|\band\b|,)")
+NOT_POINTS_RE = re.compile(r"(?i)\b(?:background|objectives?|reporting|deadline|contacts?|summary)\b")
+POST_KINDS = frozenset({"embassy", "consulate", "mission", "ait", "office"})
+NAME_PREFIX_RE = re.compile(
+    r"(?i)^(?:the\s+)?(?:us\s+|u\.s\.\s+)?(?:embass(?:y|ies)|consulates?(?:\s+general)?|congen|missions?|posts?)"
+    r"(?:\s+in)?\s+"
+)
+
+Post = tuple  # (name, code, country)
 
 
 def post_sections(paragraphs: list[Paragraph], addressees: list[Addressee]) -> list[TalkingPoints]:
+    """'Abu Dhabi: Embassy Abu Dhabi should make ... --' and 'For Embassy Kyiv, please ... --' paragraphs."""
     sections = []
     for paragraph in paragraphs:
+        if "--" not in paragraph.text and "\n-" not in paragraph.text:
+            continue
         match = LABEL_RE.match(paragraph.text)
-        if not match or "--" not in paragraph.text:
+        post = _post(match.group("label"), addressees) if match else None
+        if post is not None:
+            sections.append(_label_section(paragraph, post, match))
             continue
-        post = _post(match.group("label"), addressees)
-        if post is None:
-            continue
-        sections.append(_section(paragraph, post, match))
+        named = FOR_POSTS_RE.match(paragraph.text)
+        posts = named_posts(named.group("names"), addressees) if named else []
+        for post in posts:
+            body = paragraph.text[named.end() :]
+            sections.append(_make(paragraph, post, None, releasable_to(paragraph.marking), body))
     return sections
 
 
-def _post(label: str, addressees: list[Addressee]):  # -> (name, code, country) | None
+def headed_sections(
+    paragraphs: list[Paragraph], addressees: list[Addressee], announced: list[int], skip: set[int]
+) -> list[TalkingPoints]:
+    """Paragraphs headed as talking points ('Saudi Arabia talking points'), introduced by a lead-in ('draw on
+    the following points:') or announced by the action request; one section per post the heading names."""
+    sections: list[TalkingPoints] = []
+    under_points = False  # inside a block of paragraphs under a 'talking points' rule heading
+    for paragraph in paragraphs:
+        if paragraph.heading is not None:
+            under_points = bool(HEADING_RE.match(paragraph.heading)) or "TALKING POINTS" in paragraph.heading.upper()
+        if paragraph.number in skip or paragraph.number is None:
+            continue
+        first, _, rest = paragraph.text.partition("\n")
+        title = first if len(first) <= 140 and HEADING_RE.match(split_marking(first)[1]) else None
+        if title and NOT_POINTS_RE.search(title) and "POINTS" not in title.upper():
+            title = None
+        lead_in = LEAD_IN_RE.search(paragraph.text[:600]) if _has_bullets(paragraph.text) else None
+        announced_here = paragraph.number in announced and _looks_like_points(paragraph)
+        heading_here = under_points and _looks_like_points(paragraph) and not NOT_POINTS_RE.match(first)
+        if not (title or lead_in or announced_here or heading_here):
+            continue
+        body = rest if title else paragraph.text
+        targets = _title_posts(split_marking(title)[1], addressees) if title else []
+        rel = releasable_to(paragraph.marking) or _line_releasability(body)
+        for post in targets or [None]:
+            sections.append(_make(paragraph, post, None, rel, body))
+    return sections
+
+
+def block_sections(blocks: list[Block], addressees: list[Addressee]) -> list[TalkingPoints]:
+    """Shared 'BEGIN TALKING POINTS' blocks: for the post(s) they name, else unattributed for now."""
+    sections = []
+    for block in blocks:
+        if not block.is_points:
+            continue
+        match = FOR_WHOM_RE.search(block.title)
+        targets = named_posts(match.group(1), addressees, group=True) if match else []
+        audience = None if targets or not match else _group_name(match.group(1))
+        rel = block.releasable_to or _line_releasability(block.text)
+        for post in targets or [None]:
+            section = _make_text(block.paragraph, post, audience, rel, block.text)
+            sections.append(section)
+    return sections
+
+
+def attribute(sections: list[TalkingPoints], addressees: list[Addressee]) -> None:
+    """Give unattributed sections to the single action post, or to the one action post in the only country
+    (besides the USA) they are releasable to."""
+    posts = [a for a in addressees if a.kind in POST_KINDS and a.code]
+    collectives = any(a.kind == "collective" for a in addressees)
+    for section in sections:
+        if section.post is not None or section.audience is not None:
+            continue
+        if len(posts) == 1 and not collectives:
+            section.post, section.code = posts[0].post, posts[0].code
+            continue
+        countries = [name for name in section.releasable_to if name not in {"USA", "US", "UNITED STATES"}]
+        if len(countries) == 1:
+            info = lookup_country(countries[0])
+            match = _action_post(info, posts) if info is not None else None
+            if match is not None:
+                section.post, section.code = match.post, match.code
+
+
+def named_posts(text: str, addressees: list[Addressee], group: bool = False) -> list[Post]:
+    """Posts named in 'Embassies Moscow and Riga', 'USNATO AND EMBASSIES IN NATO CAPITALS (...)',
+    'GULF COOPERATION COUNCIL STATES (BAHRAIN, KUWAIT, ...)'; [] when none or 'all posts'."""
+    text = " ".join(text.split())
+    if re.match(r"(?i)^(?:all|other|remaining)\b", text):
+        return []
+    head, _, inside = text.partition("(")
+    found = _names(head, addressees)
+    if not found and group and inside:
+        items = inside.split(")")[0]
+        parts = [p for p in re.split(r",|\band\b", items) if p.strip()]
+        resolved = _names(items, addressees)
+        found = resolved if len(resolved) == len(parts) else []
+    return found
+
+
+def _names(text: str, addressees: list[Addressee]) -> list[Post]:
+    found: list[Post] = []
+    for part in re.split(r"(?i),|\band\b|\bor\b|/|&", text):
+        part = NAME_PREFIX_RE.sub("", part.strip(" .:;")).strip()
+        if not part or len(part) > 60:
+            continue
+        post = _post(part, addressees, country=True)
+        if post is not None and post not in found:
+            found.append(post)
+    return found
+
+
+def _post(label: str, addressees: list[Addressee], country: bool = False) -> Post | None:
+    """Resolve a post name; with country=True also a host-country name, mapped to the action post there."""
     info = lookup_post(label)
     if info is not None:
         return info.name, info.code, info.country
@@ -41,19 +160,56 @@ def _post(label: str, addressees: list[Addressee]):  # -> (name, code, country) 
         city = addressee.raw.upper().split(" ", 1)[-1]
         if wanted in {city, addressee.raw.upper(), (addressee.post or "").upper()}:
             return addressee.post or label, addressee.code, addressee.country
-    return None
+    if not country:
+        return None
+    info = lookup_country(label)
+    if info is None:
+        return None
+    match = _action_post(info, [a for a in addressees if a.kind in POST_KINDS])
+    if match is not None:
+        return match.post, match.code, match.country
+    return info.name, info.code, info.country
 
 
-def _section(paragraph: Paragraph, post, match: re.Match[str]) -> TalkingPoints:
-    name, code, country = post
+def _action_post(info, posts: list[Addressee]) -> Addressee | None:
+    """The action addressee that is this post, else the only one in the same country."""
+    same = [a for a in posts if a.code == info.code]
+    if same:
+        return same[0]
+    country = [a for a in posts if info.country and a.country == info.country]
+    return country[0] if len(country) == 1 else None
+
+
+def _title_posts(title: str, addressees: list[Addressee]) -> list[Post]:
+    match = HEADING_RE.match(title)
+    if not match:
+        return []
+    who = (match.group("who") or "").strip()
+    if who and not re.match(r"(?i)^(?:general|common|core|key|main|suggested|the|draft)\b", who):
+        return named_posts(who, addressees, group=True)
+    if match.group("for"):
+        return named_posts(match.group("for"), addressees, group=True)
+    return []
+
+
+def _label_section(paragraph: Paragraph, post: Post, match: re.Match[str]) -> TalkingPoints:
+    name, _, country = post
     body = paragraph.text[match.end() :]
     rel = releasable_to(paragraph.marking)
     first_line, _, rest = body.partition("\n")
     marking, remainder = split_marking(rest) if rest.lstrip().startswith("(") else (None, rest)
     if marking:
         rel, body = releasable_to(marking), f"{first_line}\n{remainder}"
-    audience = _audience(match.group("audience"), name, country)
-    return TalkingPoints(paragraph.number, name, code, audience, rel, split_points(body))
+    return _make(paragraph, post, _audience(match.group("audience"), name, country), rel, body)
+
+
+def _make(paragraph: Paragraph, post: Post | None, audience: str | None, rel: list[str], body: str) -> TalkingPoints:
+    return _make_text(paragraph.number, post, audience, rel, body)
+
+
+def _make_text(number: int | None, post: Post | None, audience: str | None, rel: list[str], body: str) -> TalkingPoints:
+    name, code = (post[0], post[1]) if post else (None, None)
+    return TalkingPoints(number, name, code, audience, list(rel), split_points(body))
 
 
 def _audience(raw: str | None, post: str, country: str | None) -> str | None:
@@ -71,83 +227,33 @@ def _audience(raw: str | None, post: str, country: str | None) -> str | None:
     return audience
 
 
-def split_points(text: str) -> list[Point]:
-    """Split on '--' bullets (also inline '--a --b' runs); text before the first bullet is the lead-in."""
-    starts = _point_starts(text)
-    points: list[Point] = []
-    for index, start in enumerate(starts):
-        end = starts[index + 1] - 2 if index + 1 < len(starts) else len(text)
-        point = _point(text[start:end])
-        if point:
-            points.append(point)
-    return points
+def _group_name(text: str) -> str | None:
+    """'GULF COOPERATION COUNCIL STATES (...)' -> 'Gulf Cooperation Council States', for unattributed blocks."""
+    name = " ".join(text.split("(")[0].split()).strip(" .:;")
+    if not name or len(name) > 80 or re.match(r"(?i)^(?:all|use|delivery|posts?)\b", name):
+        return None
+    return name.title() if name.isupper() else name
 
 
-def _point_starts(text: str) -> list[int]:
-    """Offsets just after each '--' that opens a point: at a line start, or after '.;:?!)' and a space."""
-    starts: list[int] = []
-    at = text.find("--")
-    while at != -1:
-        after = at + 2
-        if text.startswith("-", after) or (at and text[at - 1] == "-"):
-            while after < len(text) and text[after] == "-":
-                after += 1  # a rule of dashes, not a bullet
-            at = text.find("--", after)
-            continue
-        before = at - 1
-        while before >= 0 and text[before] in " \t":
-            before -= 1
-        if before < 0 or text[before] == "\n" or (before < at - 1 and text[before] in ".;:?!)\"'"):
-            starts.append(after)
-        at = text.find("--", after)
-    return starts
+def _line_releasability(text: str) -> list[str]:
+    """Countries released to by the markings that open the points ('(S/REL USA, SAU) We ...'), in order."""
+    names: list[str] = []
+    for marking in point_markings(text[:100000]):
+        for name in releasable_to(marking):
+            if name not in names:
+                names.append(name)
+    return names
 
 
-def _point(raw: str) -> Point | None:
-    text = " ".join(raw.split()).strip()
-    if text.endswith("--"):
-        text = text[:-2].rstrip()
-    marking, rest = split_marking(text)
-    text = rest if marking else text
-    conditional = CONDITIONAL_RE.match(text)
-    if conditional:
-        text = text[conditional.end() :]
-    return Point(text, bool(conditional)) if text.strip(" -") else None
+def _has_bullets(text: str) -> bool:
+    return any(BULLET_RE.match(line) and line.strip("- ") for line in text.split("\n")[1:400])
 
 
-def block_sections(blocks: list[Block], addressees: list[Addressee]) -> list[TalkingPoints]:
-    """Shared 'BEGIN TALKING POINTS' blocks: for the post they name, or the single action post."""
-    sections = []
-    posts = [a for a in addressees if a.code and a.kind not in {"collective", "other", "unknown"}]
-    for block in blocks:
-        if not block.is_points:
-            continue
-        name, code = _named_post(block.title)
-        if name is None and len(posts) == 1:
-            name, code = posts[0].post, posts[0].code
-        if name is None and len(block.releasable_to) == 1:
-            name, code = _released_post(block.releasable_to[0], posts)
-        points = split_points(block.text) or _line_points(block.text)
-        sections.append(TalkingPoints(block.paragraph, name, code, None, block.releasable_to, points))
-    return sections
-
-
-def _named_post(title: str) -> tuple[str | None, str | None]:
-    match = FOR_WHOM_RE.search(title)
-    if not match:
-        return None, None
-    info = lookup_post(match.group(1)) or lookup_country(match.group(1))
-    return (info.name, info.code) if info is not None else (None, None)
-
-
-def _released_post(country: str, posts: list[Addressee]) -> tuple[str | None, str | None]:
-    """Points releasable to one country only are for the action post in that country."""
-    info = lookup_country(country)
-    if info is not None and any(a.code == info.code for a in posts):
-        return info.name, info.code
-    return None, None
-
-
-def _line_points(text: str) -> list[Point]:
-    lines = [line for line in text.split("\n") if line.strip() and not is_marking(line.strip("() "))]
-    return [p for p in (_point(line) for line in lines) if p]
+def _looks_like_points(paragraph: Paragraph) -> bool:
+    """Bullets, or at least two lines opening with a portion marking."""
+    first = paragraph.text.split("\n", 1)[0]
+    if NOT_POINTS_RE.search(first) and "POINTS" not in first.upper():
+        return False
+    return _has_bullets(paragraph.text) or len(point_markings(paragraph.text[:100000])) >= 2 or (
+        paragraph.text.count("\n") >= 2
+    )

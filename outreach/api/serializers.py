@@ -16,8 +16,20 @@ class DemarcheListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Demarche
-        fields = ["reference_id", "subject", "state", "owner", "deliver_by", "report_by", "issued_at",
-                  "posts_count", "delivered_pct", "reported_pct", "overdue_count", "url"]
+        fields = [
+            "reference_id",
+            "subject",
+            "state",
+            "owner",
+            "deliver_by",
+            "report_by",
+            "issued_at",
+            "posts_count",
+            "delivered_pct",
+            "reported_pct",
+            "overdue_count",
+            "url",
+        ]
 
 
 class StepSerializer(serializers.Serializer):
@@ -75,13 +87,30 @@ class DemarcheDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Demarche
-        fields = ["reference_id", "subject", "state", "owner", "deliver_by", "report_by", "issued_at",
-                  "summary", "posts", "tasks"]
+        fields = [
+            "reference_id",
+            "subject",
+            "state",
+            "owner",
+            "deliver_by",
+            "report_by",
+            "issued_at",
+            "summary",
+            "posts",
+            "tasks",
+        ]
 
     def get_tasks(self, demarche) -> list[dict]:
         return [
-            {"id": t.pk, "url": self.context["request"].build_absolute_uri(reverse("api:task-detail", args=[t.pk])),
-             "post": t.post.code, "audience": t.audience, "kind": t.kind, "status": t.status, "due": t.due}
+            {
+                "id": t.pk,
+                "url": self.context["request"].build_absolute_uri(reverse("api:task-detail", args=[t.pk])),
+                "post": t.post.code,
+                "audience": t.audience,
+                "kind": t.kind,
+                "status": t.status,
+                "due": t.due,
+            }
             for t in demarche.api_tasks
         ]
 
@@ -94,9 +123,29 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PostTask
-        fields = ["id", "demarche", "post", "audience", "kind", "instruction", "talking_points", "points_withheld",
-                  "due", "status", "status_reason", "overdue", "delivered_on", "method", "officials",
-                  "requested_level", "response", "response_text", "reply_reference_id", "completed_at", "version"]
+        fields = [
+            "id",
+            "demarche",
+            "post",
+            "audience",
+            "kind",
+            "instruction",
+            "talking_points",
+            "points_withheld",
+            "due",
+            "status",
+            "status_reason",
+            "overdue",
+            "delivered_on",
+            "method",
+            "officials",
+            "requested_level",
+            "response",
+            "response_text",
+            "reply_reference_id",
+            "completed_at",
+            "version",
+        ]
         read_only_fields = fields
 
     def get_overdue(self, task) -> bool:
@@ -116,11 +165,14 @@ class TaskStatusSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     delivered_on = serializers.DateField(required=False, allow_null=True)
-    method = serializers.ChoiceField(choices=PostTask.Method.choices, required=False, allow_blank=True, default="")
+    method = serializers.ChoiceField(
+        choices=PostTask.Method.choices, required=False, allow_blank=True, default=""
+    )
     officials = OfficialSerializer(many=True, required=False, default=list)
     requested_level = serializers.CharField(required=False, allow_blank=True, default="")
-    response = serializers.ChoiceField(choices=PostTask.Response.choices, required=False, allow_blank=True,
-                                       default="")
+    response = serializers.ChoiceField(
+        choices=PostTask.Response.choices, required=False, allow_blank=True, default=""
+    )
     response_text = serializers.CharField(required=False, allow_blank=True, default="")
     reply_reference_id = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
 
@@ -128,7 +180,9 @@ class TaskStatusSerializer(serializers.Serializer):
         task = self.context["task"]
         if data["status"] == "done":
             if task.kind == PostTask.Kind.REPORT_BACK and not data["response"]:
-                raise serializers.ValidationError({"response": "A report needs the host government's response."})
+                raise serializers.ValidationError(
+                    {"response": "A report needs the host government's response."}
+                )
             if task.kind != PostTask.Kind.REPORT_BACK and not (data.get("delivered_on") and data["method"]):
                 raise serializers.ValidationError(
                     {"delivered_on": "Give the date delivered and how (method)."}

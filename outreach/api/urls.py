@@ -23,5 +23,7 @@ urlpatterns = [
     path("cables/", _api(views.CableIngest), name="cable-ingest"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     # The split view serves Swagger UI's setup script as a file: the CSP forbids inline scripts.
-    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path(
+        "docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"
+    ),
 ]

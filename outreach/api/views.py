@@ -63,8 +63,11 @@ class DemarcheDetail(generics.RetrieveAPIView):
         demarche.summary = dashboards.demarche_summary(demarche, user, today=today)
         demarche.post_status = dashboards.demarche_matrix(demarche, user, today=today)
         demarche.api_tasks = list(
-            dashboards.live_tasks(user).filter(demarche=demarche).select_related("post")
-            .only("kind", "status", "due", "audience", "post__code").order_by("post__name", "audience", "position", "pk")
+            dashboards.live_tasks(user)
+            .filter(demarche=demarche)
+            .select_related("post")
+            .only("kind", "status", "due", "audience", "post__code")
+            .order_by("post__name", "audience", "position", "pk")
         )
         return demarche
 
@@ -106,13 +109,25 @@ def _apply_status(task: PostTask, data: dict, user) -> PostTask:
     officials = [dict(o) for o in data["officials"]]
     if task.kind == PostTask.Kind.REPORT_BACK:
         return services.submit_report(
-            task, by=user, version=version, response=data["response"], response_text=data["response_text"],
-            reply_reference_id=data["reply_reference_id"], delivered_on=data.get("delivered_on"),
-            method=data["method"], officials=officials,
+            task,
+            by=user,
+            version=version,
+            response=data["response"],
+            response_text=data["response_text"],
+            reply_reference_id=data["reply_reference_id"],
+            delivered_on=data.get("delivered_on"),
+            method=data["method"],
+            officials=officials,
         )
     return services.record_delivery(
-        task, by=user, version=version, delivered_on=data["delivered_on"], method=data["method"],
-        officials=officials, requested_level=data["requested_level"], response=data["response"],
+        task,
+        by=user,
+        version=version,
+        delivered_on=data["delivered_on"],
+        method=data["method"],
+        officials=officials,
+        requested_level=data["requested_level"],
+        response=data["response"],
         response_text=data["response_text"],
     )
 
@@ -147,8 +162,13 @@ class TaskDetail(APIView):
             task = _apply_status(task, change.validated_data, request.user)
         except services.ConflictError as exc:
             current = services.task_for(request.user, pk)
-            return Response({"detail": str(exc), "current": s.TaskSerializer(
-                current, context={"today": timezone.localdate()}).data}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {
+                    "detail": str(exc),
+                    "current": s.TaskSerializer(current, context={"today": timezone.localdate()}).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc) or "You cannot change this task.") from None
         except DjangoValidationError as exc:
@@ -165,14 +185,18 @@ class CableIngest(APIView):
 
     permission_classes = [permissions.IsAuthenticated, IsDeskOfficer]
 
-    @extend_schema(request=s.CableIngestSerializer, responses={200: s.CableResultSerializer,
-                                                              201: s.CableResultSerializer})
+    @extend_schema(
+        request=s.CableIngestSerializer,
+        responses={200: s.CableResultSerializer, 201: s.CableResultSerializer},
+    )
     def post(self, request):
         data = s.CableIngestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         text = data.validated_data["text"]
         if len(text.encode("utf-8", "surrogatepass")) > settings.CABLE_MAX_BYTES:
-            return Response({"detail": "Too large to be a cable."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            return Response(
+                {"detail": "Too large to be a cable."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+            )
         result = ingest_cable(text, filename=data.validated_data["filename"] or None, by=request.user)
         code = status.HTTP_200_OK if result.outcome == "unchanged" else status.HTTP_201_CREATED
         return Response(s.CableResultSerializer(result).data, status=code)

@@ -60,6 +60,13 @@ def _clean_points(points: list[dict]) -> list[dict]:
     return out
 
 
+def _action_instruction(request: dict) -> str:
+    """Say what a post must do when the cable gives neither a non-paper nor talking points."""
+    where = f" in paragraph {request['paragraph']}" if request.get("paragraph") else ""
+    asks = "; ".join(r.strip().rstrip(".") for r in request.get("requests") or [] if r.strip())
+    return f"Carry out the action request{where}" + (f": {asks}." if asks else ".")
+
+
 def plan_tasks(parsed: dict, posts: list[Post]) -> list[TaskPlan]:
     """Turn a parse into the tasks of the given action posts."""
     request = parsed.get("action_request") or {}
@@ -92,6 +99,11 @@ def plan_tasks(parsed: dict, posts: list[Post]) -> list[TaskPlan]:
             if exception and exception.get("instruction") and not audience:
                 text = exception["instruction"].strip()
                 plans.append(TaskPlan(post, audience, Kind.SPECIAL, text[:1].upper() + text[1:]))
+            if not has_non_paper and not has_points and not audience and not (
+                exception and exception.get("instruction")
+            ):
+                # Without this the post's only task would be to report on an action nobody named.
+                plans.append(TaskPlan(post, audience, Kind.SPECIAL, _action_instruction(request)))
             if has_points:
                 section = next((s for s in own if (_audience_name(s["audience"]) if not _is_host(
                     s.get("audience"), post) else "") == audience), None)

@@ -30,7 +30,9 @@ def login(page, live_server, username):
 def column(page, header: str) -> list[str]:
     headers = [h.strip() for h in page.locator("table.dash thead th").all_inner_texts()]
     index = next(i for i, h in enumerate(headers) if h.startswith(header))
-    return [c.strip() for c in page.locator(f"table.dash tbody tr td:nth-child({index + 1})").all_inner_texts()]
+    return [
+        c.strip() for c in page.locator(f"table.dash tbody tr td:nth-child({index + 1})").all_inner_texts()
+    ]
 
 
 def test_a_manager_reads_sorts_filters_and_exports(page, live_server, world, manager, shoot):
@@ -72,11 +74,16 @@ def test_a_manager_reads_sorts_filters_and_exports(page, live_server, world, man
     assert page.csp_errors == []
 
 
-def test_an_embassy_officer_marks_a_task_delivered_and_the_dashboard_changes(page, live_server, world,
-                                                                              make_embassy_user, shoot):
+def test_an_embassy_officer_marks_a_task_delivered_and_the_dashboard_changes(
+    page, live_server, world, make_embassy_user, shoot
+):
     make_embassy_user("hk-staff", "t-hong-kong")
-    task = PostTask.objects.get(demarche__reference_id="09STATE4690", post__code="t-hong-kong",
-                                audience="Macau", kind=PostTask.Kind.DELIVER_NON_PAPER)
+    task = PostTask.objects.get(
+        demarche__reference_id="09STATE4690",
+        post__code="t-hong-kong",
+        audience="Macau",
+        kind=PostTask.Kind.DELIVER_NON_PAPER,
+    )
     login(page, live_server, "hk-staff")
     matrix = f"{live_server.url}/dashboards/demarches/09STATE4690/"
     page.goto(matrix)
@@ -94,8 +101,12 @@ def test_an_embassy_officer_marks_a_task_delivered_and_the_dashboard_changes(pag
     assert task.status == "done"
 
     page.goto(matrix)
-    assert "Done" in page.locator("table.dash tbody tr", has_text="Macau").locator(
-        "td[data-label=Delivered]").inner_text()
+    assert (
+        "Done"
+        in page.locator("table.dash tbody tr", has_text="Macau")
+        .locator("td[data-label=Delivered]")
+        .inner_text()
+    )
     assert "1 of 1 delivered" in page.locator("#n-of-n").inner_text()
     shoot(page, "embassy-matrix-after")
     page.goto(f"{live_server.url}/dashboards/posts/t-paris/")
@@ -142,7 +153,23 @@ def test_the_dashboards_work_from_the_keyboard(page, live_server, world):
 def test_the_overview_reads_on_a_phone(page, live_server, world, manager, shoot):
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, live_server, "manager")
-    page.goto(f"{live_server.url}/dashboards/demarches/?due_after={(timezone.localdate() - timedelta(days=30))}")
+    page.goto(
+        f"{live_server.url}/dashboards/demarches/?due_after={(timezone.localdate() - timedelta(days=30))}"
+    )
     assert page.locator("table.dash thead").is_hidden()  # rows become labelled cards
     assert page.locator("td[data-label=Reference]").first.is_visible()
     shoot(page, "manager-demarches-phone")
+
+
+def test_the_api_docs_render_offline_under_the_csp(page, live_server, world, shoot):
+    login(page, live_server, "desk")
+    external = []
+    page.on(
+        "request",
+        lambda request: external.append(request.url) if not request.url.startswith(live_server.url) else None,
+    )
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .info", timeout=15000)
+    assert "Outreach tracker API" in page.locator(".swagger-ui .info").inner_text()
+    shoot(page, "api-docs")
+    assert external == [] and page.csp_errors == []

@@ -39,17 +39,36 @@ def make_posts(extra: int = 0) -> dict:
     return posts
 
 
-def make_demarche(reference_id: str, *, owner, posts, issued_on: date, state=Demarche.State.ISSUED,
-                  tags: str = "MTCRE PARM", subject: str = "") -> Demarche:
+def make_demarche(
+    reference_id: str,
+    *,
+    owner,
+    posts,
+    issued_on: date,
+    state=Demarche.State.ISSUED,
+    tags: str = "MTCRE PARM",
+    subject: str = "",
+) -> Demarche:
     text = f"{reference_id} {subject}"
     cable = Cable.objects.create(
-        reference_id=reference_id, raw_text=text, raw_sha256=hashlib.sha256(text.encode()).hexdigest(),
-        status=Cable.Status.PARSED, parser_version="test", parsed={"reference_id": reference_id},
-        subject=subject or f"Subject of {reference_id}", tags_text=tags, is_action_request=True,
+        reference_id=reference_id,
+        raw_text=text,
+        raw_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        status=Cable.Status.PARSED,
+        parser_version="test",
+        parsed={"reference_id": reference_id},
+        subject=subject or f"Subject of {reference_id}",
+        tags_text=tags,
+        is_action_request=True,
     )
     demarche = Demarche.objects.create(
-        cable=cable, reference_id=reference_id, subject=subject or f"Subject of {reference_id}", owner=owner,
-        state=state, deliver_by=issued_on + timedelta(days=7), report_by=issued_on + timedelta(days=14),
+        cable=cable,
+        reference_id=reference_id,
+        subject=subject or f"Subject of {reference_id}",
+        owner=owner,
+        state=state,
+        deliver_by=issued_on + timedelta(days=7),
+        report_by=issued_on + timedelta(days=14),
         issued_at=datetime.combine(issued_on, time(9), tzinfo=dt_timezone.utc) if state != "draft" else None,
     )
     tasks = []
@@ -57,13 +76,23 @@ def make_demarche(reference_id: str, *, owner, posts, issued_on: date, state=Dem
         dpost = DemarchePost.objects.create(demarche=demarche, post=post)
         audiences = ["", "Macau"] if post.code == "t-hong-kong" else [""]
         for audience in audiences:
-            kinds = [Kind.SPECIAL, Kind.REPORT_BACK] if post.code == "t-canberra" else [
-                Kind.DELIVER_NON_PAPER, Kind.TALKING_POINTS, Kind.REPORT_BACK]
+            kinds = (
+                [Kind.SPECIAL, Kind.REPORT_BACK]
+                if post.code == "t-canberra"
+                else [Kind.DELIVER_NON_PAPER, Kind.TALKING_POINTS, Kind.REPORT_BACK]
+            )
             for kind in kinds:
                 due = demarche.report_by if kind == Kind.REPORT_BACK else demarche.deliver_by
-                tasks.append(PostTask(
-                    demarche=demarche, demarche_post=dpost, post=post, audience=audience, kind=kind, due=due,
-                ))
+                tasks.append(
+                    PostTask(
+                        demarche=demarche,
+                        demarche_post=dpost,
+                        post=post,
+                        audience=audience,
+                        kind=kind,
+                        due=due,
+                    )
+                )
     PostTask.objects.bulk_create(tasks)
     return demarche
 
@@ -71,8 +100,10 @@ def make_demarche(reference_id: str, *, owner, posts, issued_on: date, state=Dem
 def complete(task: PostTask, on: date, *, response: str = "") -> None:
     """Mark a task done on a given day (bypassing the workflow, to place it in time)."""
     PostTask.objects.filter(pk=task.pk).update(
-        status=Status.DONE, completed_at=datetime.combine(on, time(12), tzinfo=dt_timezone.utc),
-        delivered_on=on if task.kind != Kind.REPORT_BACK else None, response=response,
+        status=Status.DONE,
+        completed_at=datetime.combine(on, time(12), tzinfo=dt_timezone.utc),
+        delivered_on=on if task.kind != Kind.REPORT_BACK else None,
+        response=response,
     )
 
 
@@ -91,10 +122,22 @@ def build_world(owner, *, today: date, extra_demarches: int = 0, extra_posts: in
     world.posts = make_posts(extra_posts)
     core = [world.posts[code] for code, _, _ in POSTS]
     issued = today - timedelta(days=20)
-    seed = make_demarche("09STATE4690", owner=owner, posts=core, issued_on=issued, tags="MTCRE PARM KSCA",
-                         subject="MTCR: demarche on missile technology")
-    fresh = make_demarche("10STATE284", owner=owner, posts=core + list(world.posts.values())[len(POSTS):],
-                          issued_on=today - timedelta(days=2), tags="PREL", subject="Human rights dialogue")
+    seed = make_demarche(
+        "09STATE4690",
+        owner=owner,
+        posts=core,
+        issued_on=issued,
+        tags="MTCRE PARM KSCA",
+        subject="MTCR: demarche on missile technology",
+    )
+    fresh = make_demarche(
+        "10STATE284",
+        owner=owner,
+        posts=core + list(world.posts.values())[len(POSTS) :],
+        issued_on=today - timedelta(days=2),
+        tags="PREL",
+        subject="Human rights dialogue",
+    )
     world.demarches = [seed, fresh]
     tasks = {(t.post.code, t.audience, t.kind): t for t in seed.tasks.select_related("post")}
     day = issued.__add__
@@ -109,8 +152,14 @@ def build_world(owner, *, today: date, extra_demarches: int = 0, extra_posts: in
         acknowledged_at=datetime.combine(issued, time(10), tzinfo=dt_timezone.utc)
     )
     for i in range(extra_demarches):
-        d = make_demarche(f"11STATE{1000 + i}", owner=owner, posts=core, issued_on=today - timedelta(days=30 + i),
-                          tags="ECON", subject=f"Extra demarche {i}")
+        d = make_demarche(
+            f"11STATE{1000 + i}",
+            owner=owner,
+            posts=core,
+            issued_on=today - timedelta(days=30 + i),
+            tags="ECON",
+            subject=f"Extra demarche {i}",
+        )
         first = d.tasks.filter(kind=Kind.DELIVER_NON_PAPER).order_by("pk").first()
         complete(first, today - timedelta(days=25 + i))
         world.demarches.append(d)

@@ -31,7 +31,9 @@ def hk_staff(world, make_embassy_user):
 
 
 def _task(code, kind, audience=""):
-    return PostTask.objects.get(demarche__reference_id="09STATE4690", post__code=code, kind=kind, audience=audience)
+    return PostTask.objects.get(
+        demarche__reference_id="09STATE4690", post__code=code, kind=kind, audience=audience
+    )
 
 
 def test_it_lists_demarches_with_completion_figures(api, world, manager):
@@ -40,8 +42,12 @@ def test_it_lists_demarches_with_completion_figures(api, world, manager):
 
     assert body["count"] == 2
     seed = next(d for d in body["results"] if d["reference_id"] == "09STATE4690")
-    assert (seed["posts_count"], round(seed["delivered_pct"], 1), round(seed["reported_pct"], 1),
-            seed["overdue_count"]) == (5, 66.7, 33.3, 10)
+    assert (
+        seed["posts_count"],
+        round(seed["delivered_pct"], 1),
+        round(seed["reported_pct"], 1),
+        seed["overdue_count"],
+    ) == (5, 66.7, 33.3, 10)
     assert seed["url"].endswith("/api/demarches/09STATE4690/")
 
 
@@ -53,7 +59,10 @@ def test_it_gives_one_demarches_status_per_post(api, world, manager):
     posts = {(p["post"], p["audience"]): p for p in body["posts"]}
     assert posts["t-canberra", ""]["talking_points"]["state"] == "none"
     assert posts["t-hong-kong", "Macau"]["delivered"]["state"] == "overdue"
-    assert posts["t-abu-dhabi", ""]["reported"]["state"] == "done" and posts["t-abu-dhabi", ""]["response"] == "welcomed"
+    assert (
+        posts["t-abu-dhabi", ""]["reported"]["state"] == "done"
+        and posts["t-abu-dhabi", ""]["response"] == "welcomed"
+    )
     assert len(body["tasks"]) == 17
 
 
@@ -76,7 +85,9 @@ def test_embassy_staff_get_404_for_another_posts_tasks(api, world, hk_staff):
 
     assert api.get("/api/posts/t-paris/tasks/").status_code == 404
     assert api.get(f"/api/tasks/{paris_task.pk}/").status_code == 404
-    response = api.patch(f"/api/tasks/{paris_task.pk}/", {"status": "not_delivered", "reason": "x"}, format="json")
+    response = api.patch(
+        f"/api/tasks/{paris_task.pk}/", {"status": "not_delivered", "reason": "x"}, format="json"
+    )
     assert response.status_code == 404
     paris_task.refresh_from_db()
     assert paris_task.status == "open"
@@ -97,10 +108,17 @@ def test_embassy_staff_mark_a_delivery_through_the_service(api, world, hk_staff)
     task = _task("t-hong-kong", PostTask.Kind.DELIVER_NON_PAPER, "Macau")
     today = timezone.localdate()
 
-    response = api.patch(f"/api/tasks/{task.pk}/", {
-        "status": "done", "version": task.version, "delivered_on": today.isoformat(), "method": "meeting",
-        "officials": [{"name": "Ms Lei", "title": "Director", "ministry": "Macau SAR Government"}],
-    }, format="json")
+    response = api.patch(
+        f"/api/tasks/{task.pk}/",
+        {
+            "status": "done",
+            "version": task.version,
+            "delivered_on": today.isoformat(),
+            "method": "meeting",
+            "officials": [{"name": "Ms Lei", "title": "Director", "ministry": "Macau SAR Government"}],
+        },
+        format="json",
+    )
 
     assert response.status_code == 200, response.content
     task.refresh_from_db()
@@ -116,10 +134,16 @@ def test_a_report_needs_the_response_and_is_recorded(api, world, hk_staff):
     task = _task("t-hong-kong", PostTask.Kind.REPORT_BACK)
 
     refused = api.post(f"/api/tasks/{task.pk}/status/", {"status": "done"}, format="json")
-    accepted = api.post(f"/api/tasks/{task.pk}/status/", {
-        "status": "done", "response": "non_committal", "response_text": "Will study it.",
-        "reply_reference_id": "09 HONGKONG 123",
-    }, format="json")
+    accepted = api.post(
+        f"/api/tasks/{task.pk}/status/",
+        {
+            "status": "done",
+            "response": "non_committal",
+            "response_text": "Will study it.",
+            "reply_reference_id": "09 HONGKONG 123",
+        },
+        format="json",
+    )
 
     assert refused.status_code == 400 and "response" in refused.json()
     assert accepted.status_code == 200
@@ -132,8 +156,11 @@ def test_a_stale_version_is_a_conflict_showing_the_current_state(api, world, hk_
     task = _task("t-hong-kong", PostTask.Kind.TALKING_POINTS)
     PostTask.objects.filter(pk=task.pk).update(version=task.version + 1)
 
-    response = api.patch(f"/api/tasks/{task.pk}/", {"status": "not_delivered", "reason": "no appointment granted",
-                                                    "version": task.version}, format="json")
+    response = api.patch(
+        f"/api/tasks/{task.pk}/",
+        {"status": "not_delivered", "reason": "no appointment granted", "version": task.version},
+        format="json",
+    )
 
     assert response.status_code == 409
     assert response.json()["current"]["version"] == task.version + 1
@@ -154,7 +181,10 @@ def test_embassy_staff_cannot_reopen(api, world, hk_staff):
     api.force_authenticate(hk_staff)
     done = _task("t-hong-kong", PostTask.Kind.DELIVER_NON_PAPER)
 
-    assert api.patch(f"/api/tasks/{done.pk}/", {"status": "open", "reason": "oops"}, format="json").status_code == 403
+    assert (
+        api.patch(f"/api/tasks/{done.pk}/", {"status": "open", "reason": "oops"}, format="json").status_code
+        == 403
+    )
     done.refresh_from_db()
     assert done.status == "done"
 
@@ -163,7 +193,10 @@ def test_desk_officers_can_reopen(api, world, desk_officer):
     api.force_authenticate(desk_officer)
     done = _task("t-hong-kong", PostTask.Kind.DELIVER_NON_PAPER)
 
-    assert api.patch(f"/api/tasks/{done.pk}/", {"status": "open", "reason": "wrong"}, format="json").status_code == 200
+    assert (
+        api.patch(f"/api/tasks/{done.pk}/", {"status": "open", "reason": "wrong"}, format="json").status_code
+        == 200
+    )
     done.refresh_from_db()
     assert done.status == "open"
 
@@ -173,12 +206,20 @@ def test_managers_are_read_only(api, world, manager, seed_text):
     task = _task("t-paris", PostTask.Kind.TALKING_POINTS)
 
     assert api.get(f"/api/tasks/{task.pk}/").status_code == 200
-    assert api.patch(f"/api/tasks/{task.pk}/", {"status": "not_delivered", "reason": "x"},
-                     format="json").status_code == 403
+    assert (
+        api.patch(
+            f"/api/tasks/{task.pk}/", {"status": "not_delivered", "reason": "x"}, format="json"
+        ).status_code
+        == 403
+    )
     assert api.post("/api/cables/", {"text": seed_text}, format="json").status_code == 403
     task.refresh_from_db()
-    assert task.status == "open" and not Cable.objects.filter(reference_id="09STATE4690", revision=1,
-                                                             parser_version__gt="test").exists()
+    assert (
+        task.status == "open"
+        and not Cable.objects.filter(
+            reference_id="09STATE4690", revision=1, parser_version__gt="test"
+        ).exists()
+    )
 
 
 def test_desk_officers_ingest_a_cable_once(api, desk_officer, seed_text):
@@ -213,7 +254,9 @@ def test_session_writes_need_the_csrf_token(world, hk_staff):
     client.force_login(hk_staff)
     task = _task("t-hong-kong", PostTask.Kind.TALKING_POINTS)
 
-    response = client.patch(f"/api/tasks/{task.pk}/", {"status": "not_delivered", "reason": "x"}, format="json")
+    response = client.patch(
+        f"/api/tasks/{task.pk}/", {"status": "not_delivered", "reason": "x"}, format="json"
+    )
 
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
 
@@ -226,8 +269,13 @@ def test_it_serves_the_openapi_schema_and_local_docs(client, world, manager):
 
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    assert {"/api/demarches/", "/api/demarches/{reference_id}/", "/api/posts/{code}/tasks/",
-            "/api/tasks/{id}/", "/api/cables/"} <= set(paths)
+    assert {
+        "/api/demarches/",
+        "/api/demarches/{reference_id}/",
+        "/api/posts/{code}/tasks/",
+        "/api/tasks/{id}/",
+        "/api/cables/",
+    } <= set(paths)
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "swagger-ui" in html and "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html

@@ -61,7 +61,10 @@ def test_it_lists_demarches_with_completion_figures(world, manager, today):
 
     seed, fresh = rows["09STATE4690"], rows["10STATE284"]
     assert (seed.posts_count, round(seed.delivered_pct), round(seed.reported_pct), seed.overdue_count) == (
-        5, 67, 33, 10
+        5,
+        67,
+        33,
+        10,
     )
     assert (fresh.posts_count, fresh.delivered_pct, fresh.reported_pct, fresh.overdue_count) == (5, 0, 0, 0)
 
@@ -70,15 +73,23 @@ def test_it_builds_the_matrix_one_row_per_post_and_audience(world, manager, toda
     rows = dashboards.demarche_matrix(_seed(world), manager, today=today)
 
     assert [(r["post_name"], r["audience"]) for r in rows] == [
-        ("T Abu Dhabi", ""), ("T Canberra", ""), ("T Hong Kong", ""), ("T Hong Kong", "Macau"),
-        ("T Nairobi", ""), ("T Paris", ""),
+        ("T Abu Dhabi", ""),
+        ("T Canberra", ""),
+        ("T Hong Kong", ""),
+        ("T Hong Kong", "Macau"),
+        ("T Nairobi", ""),
+        ("T Paris", ""),
     ]
     by_post = {(r["post_name"], r["audience"]): r for r in rows}
     abu = by_post["T Abu Dhabi", ""]
     assert (abu["deliver_state"], abu["talking_state"], abu["report_state"]) == ("done", "done", "done")
     assert abu["response"] == "welcomed" and abu["acknowledged_at"] is not None and not abu["overdue"]
     canberra = by_post["T Canberra", ""]
-    assert (canberra["deliver_state"], canberra["talking_state"], canberra["report_state"]) == ("done", "none", "done")
+    assert (canberra["deliver_state"], canberra["talking_state"], canberra["report_state"]) == (
+        "done",
+        "none",
+        "done",
+    )
     macau = by_post["T Hong Kong", "Macau"]
     assert macau["deliver_state"] == "overdue" and macau["overdue"]
     assert by_post["T Nairobi", ""]["acknowledged_at"] is None
@@ -107,9 +118,16 @@ def test_it_counts_the_trend_by_month_of_due_date(world, manager, today):
 
 
 def test_it_leaves_draft_and_cancelled_tasks_out(world, manager, desk_officer, today):
-    draft = make_demarche("10STATE9124", owner=desk_officer, posts=list(world.posts.values()),
-                          issued_on=today - timedelta(days=30), state=Demarche.State.DRAFT)
-    PostTask.objects.filter(demarche=_seed(world), post__code="t-nairobi").update(status=PostTask.Status.CANCELLED)
+    draft = make_demarche(
+        "10STATE9124",
+        owner=desk_officer,
+        posts=list(world.posts.values()),
+        issued_on=today - timedelta(days=30),
+        state=Demarche.State.DRAFT,
+    )
+    PostTask.objects.filter(demarche=_seed(world), post__code="t-nairobi").update(
+        status=PostTask.Status.CANCELLED
+    )
 
     summary = dashboards.demarche_summary(_seed(world), manager, today=today)
     overview = dashboards.overview(manager, today=today, since=None)
@@ -143,11 +161,17 @@ def test_the_demarche_page_says_n_of_n_reported_and_highlights_overdue(client, w
     assert "Welcomed" in html
 
 
-@pytest.mark.parametrize("name,args", [
-    ("outreach:dashboard", []), ("outreach:dash_overview", []), ("outreach:dash_demarches", []),
-    ("outreach:dash_demarche", ["09STATE4690"]), ("outreach:dash_post", ["t-paris"]),
-    ("outreach:calendar_links", []),
-])
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("outreach:dashboard", []),
+        ("outreach:dash_overview", []),
+        ("outreach:dash_demarches", []),
+        ("outreach:dash_demarche", ["09STATE4690"]),
+        ("outreach:dash_post", ["t-paris"]),
+        ("outreach:calendar_links", []),
+    ],
+)
 def test_every_dashboard_opens_for_each_reading_role(client, world, manager, desk_officer, name, args):
     for user in (manager, desk_officer):
         client.force_login(user)
@@ -177,8 +201,13 @@ def test_embassy_staff_see_their_post_and_not_anothers(client, world, abu_dhabi_
 
 
 def test_embassy_staff_do_not_see_draft_demarches(client, world, abu_dhabi_staff, desk_officer, today):
-    make_demarche("10STATE9124", owner=desk_officer, posts=[world.posts["t-abu-dhabi"]],
-                  issued_on=today, state=Demarche.State.DRAFT)
+    make_demarche(
+        "10STATE9124",
+        owner=desk_officer,
+        posts=[world.posts["t-abu-dhabi"]],
+        issued_on=today,
+        state=Demarche.State.DRAFT,
+    )
     client.force_login(abu_dhabi_staff)
 
     assert client.get(reverse("outreach:dash_demarche", args=["10STATE9124"])).status_code == 404
@@ -214,15 +243,18 @@ def test_it_sorts_demarches_by_a_computed_column(client, desk_officer, today):
     assert ascending[1][1] == "09STATE4690"
 
 
-@pytest.mark.parametrize("params,expected", [
-    ({"state": "issued"}, {"09STATE4690", "10STATE284", "11STATE1000"}),
-    ({"tag": "mtcre"}, {"09STATE4690"}),
-    ({"q": "human rights"}, {"10STATE284"}),
-    ({"q": "09 STATE 4690"}, {"09STATE4690"}),
-    ({"region": "WHA"}, {"10STATE284"}),
-    ({"due_after": "TODAY+1"}, {"10STATE284"}),
-    ({"due_before": "TODAY-20"}, {"11STATE1000"}),
-])
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"state": "issued"}, {"09STATE4690", "10STATE284", "11STATE1000"}),
+        ({"tag": "mtcre"}, {"09STATE4690"}),
+        ({"q": "human rights"}, {"10STATE284"}),
+        ({"q": "09 STATE 4690"}, {"09STATE4690"}),
+        ({"region": "WHA"}, {"10STATE284"}),
+        ({"due_after": "TODAY+1"}, {"10STATE284"}),
+        ({"due_before": "TODAY-20"}, {"11STATE1000"}),
+    ],
+)
 def test_it_filters_demarches(client, desk_officer, today, params, expected):
     build_world(desk_officer, today=today, extra_demarches=1, extra_posts=1)
     client.force_login(desk_officer)
@@ -316,12 +348,15 @@ PAGES = [
 
 @pytest.mark.parametrize("name,args,params", PAGES)
 @pytest.mark.parametrize("size", [0, 1])
-def test_each_page_runs_a_fixed_number_of_queries(client, desk_officer, today, django_assert_max_num_queries,
-                                                   name, args, params, size):
+def test_each_page_runs_a_fixed_number_of_queries(
+    client, desk_officer, today, django_assert_max_num_queries, name, args, params, size
+):
     build_world(desk_officer, today=today, extra_demarches=[2, 25][size], extra_posts=[0, 30][size])
     client.force_login(desk_officer)
     # Measured counts plus two for the header's context processors, which belong to other pages.
-    limit = {"outreach:dash_overview": 23, "outreach:dash_demarche": 14, "outreach:dash_post": 12}.get(name, 11)
+    limit = {"outreach:dash_overview": 23, "outreach:dash_demarche": 14, "outreach:dash_post": 12}.get(
+        name, 11
+    )
 
     with django_assert_max_num_queries(limit):
         response = client.get(reverse(name, args=args), params)
@@ -330,13 +365,18 @@ def test_each_page_runs_a_fixed_number_of_queries(client, desk_officer, today, d
 
 
 @pytest.mark.parametrize("size", [0, 1])
-def test_embassy_pages_run_a_fixed_number_of_queries(client, desk_officer, make_embassy_user, today,
-                                                      django_assert_max_num_queries, size):
+def test_embassy_pages_run_a_fixed_number_of_queries(
+    client, desk_officer, make_embassy_user, today, django_assert_max_num_queries, size
+):
     build_world(desk_officer, today=today, extra_demarches=[2, 25][size])
     staff = make_embassy_user("hk-staff", "t-hong-kong")
     client.force_login(staff)
 
-    for name, args in [("outreach:dash_overview", []), ("outreach:dash_demarches", []),
-                       ("outreach:dash_demarche", ["09STATE4690"]), ("outreach:dash_post", ["t-hong-kong"])]:
+    for name, args in [
+        ("outreach:dash_overview", []),
+        ("outreach:dash_demarches", []),
+        ("outreach:dash_demarche", ["09STATE4690"]),
+        ("outreach:dash_post", ["t-hong-kong"]),
+    ]:
         with django_assert_max_num_queries(23):
             assert client.get(reverse(name, args=args)).status_code == 200

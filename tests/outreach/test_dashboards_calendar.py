@@ -32,8 +32,15 @@ def _make_link(client, user, **data):
 
 def test_it_writes_valid_icalendar_lines():
     text = calendar.calendar_text(
-        "Deadlines", [{"uid": "task-1@x", "day": datetime(2026, 1, 5).date(), "summary": "Deliver; now, please",
-                       "description": "Line one\nline two " + "é" * 60}],
+        "Deadlines",
+        [
+            {
+                "uid": "task-1@x",
+                "day": datetime(2026, 1, 5).date(),
+                "summary": "Deliver; now, please",
+                "description": "Line one\nline two " + "é" * 60,
+            }
+        ],
         now=datetime(2026, 1, 1, 12, tzinfo=dt_timezone.utc),
     )
 
@@ -103,7 +110,10 @@ def test_staff_cannot_subscribe_to_another_posts_deadlines(client, world, make_e
 def test_managers_cannot_make_links(client, world, manager):
     client.force_login(manager)
 
-    assert client.post(reverse("outreach:calendar_create"), {"kind": "post", "post": "t-paris"}).status_code == 403
+    assert (
+        client.post(reverse("outreach:calendar_create"), {"kind": "post", "post": "t-paris"}).status_code
+        == 403
+    )
     assert "read-only" in client.get(reverse("outreach:calendar_links")).content.decode()
 
 
@@ -111,7 +121,10 @@ def test_nobody_revokes_someone_elses_link(client, world, make_embassy_user, des
     link = _make_link(client, make_embassy_user("hk-staff", "t-hong-kong"), kind="post", post="t-hong-kong")
     client.force_login(desk_officer)
 
-    assert client.post(reverse("outreach:calendar_revoke", args=[CalendarFeed.objects.get().pk])).status_code == 404
+    assert (
+        client.post(reverse("outreach:calendar_revoke", args=[CalendarFeed.objects.get().pk])).status_code
+        == 404
+    )
     client.logout()
     assert client.get(link).status_code == 200
 
@@ -133,8 +146,9 @@ def test_a_link_dies_with_a_deactivated_user(client, world, make_embassy_user):
     assert client.get(link).status_code == 404
 
 
-def test_feed_queries_do_not_grow_with_tasks(client, desk_officer, make_embassy_user,
-                                              django_assert_max_num_queries):
+def test_feed_queries_do_not_grow_with_tasks(
+    client, desk_officer, make_embassy_user, django_assert_max_num_queries
+):
     build_world(desk_officer, today=timezone.localdate() - timedelta(days=1), extra_demarches=20)
     link = _make_link(client, desk_officer, kind="post", post="t-paris")
 

@@ -149,7 +149,18 @@ def test_a_cable_without_talking_points_gets_delivery_and_report_only(db, desk_o
     assert "ALL DIPLOMATIC POSTS COLLECTIVE" in " ".join(draft_flags(demarche)).upper()
 
 
-def test_a_cable_without_a_non_paper_has_no_delivery_task(db, desk_officer):
-    demarche = _demarche_of("09STATE131801.txt", desk_officer)
-    assert demarche.posts.count() == 4
-    assert Counter(demarche.tasks.values_list("kind", flat=True)) == {K.REPORT_BACK: 4}
+def test_a_cable_without_non_paper_or_points_tasks_the_action_itself(db):
+    from cables.models import Post
+    from outreach.services import plan_tasks
+
+    parsed = {
+        "reference_id": "10STATE99999",
+        "action_request": {"paragraph": 4, "requests": ["urge the host government to vote yes"]},
+        "non_papers": [], "talking_points": [],
+    }
+    plans = plan_tasks(parsed, [Post.objects.get(code="riyadh")])
+
+    assert [p.kind for p in plans] == [K.SPECIAL, K.REPORT_BACK]
+    assert plans[0].instruction == (
+        "Carry out the action request in paragraph 4: urge the host government to vote yes."
+    )
