@@ -5,10 +5,14 @@ def reminders_context(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from outreach.broker import broker_is_up
-    from outreach.models import Notification
+    # Tables render with their own RequestContext, so this runs several times per page: count once.
+    cached = getattr(request, "_header_figures", None)
+    if cached is None:
+        from outreach.broker import broker_is_up
+        from outreach.models import Notification
 
-    return {
-        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
-        "reminders_paused": not broker_is_up(),
-    }
+        cached = request._header_figures = {
+            "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+            "reminders_paused": not broker_is_up(),
+        }
+    return cached

@@ -375,35 +375,151 @@ REPORT_WORK_MEM = "64MB"
 @transaction.atomic
 def overview(user, *, today: date, since: date | None, region: str = "", limit: int = 10) -> dict:
     """Everything on the overview page, in a fixed number of queries."""
+    tasks = window_tasks(user, since=since, region=region)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
-    tasks = window_tasks(user, since=since, region=region)
-    dated = tasks
-    totals = dated.aggregate(**figures(today))
-    active = visible_demarches(user).filter(state=Demarche.State.ISSUED)
-    totals["active_demarches"] = active.count()
+        totals, regions, slowest, months = _overview_one_pass(tasks, today=today, limit=limit)
+    else:
+        totals = tasks.aggregate(**figures(today))
+        regions = by_region(tasks, today=today)
+        slowest = _slowest_posts(tasks, today=today, limit=limit)
+        months = trend(tasks, today=today)
+    totals["active_demarches"] = visible_demarches(user).filter(state=Demarche.State.ISSUED).count()
+    return {
+        "totals": totals,
+        "regions": regions,
+        "slowest": slowest,
+        "trend": months,
+        "unacknowledged": unacknowledged(user, region=region, limit=limit),
+    }
+
+
+def _slowest_posts(tasks, *, today: date, limit: int) -> list[dict]:
+    """The posts slowest to deliver (median days), then the most overdue."""
     speed = {k: v for k, v in figures(today).items() if k in SLOWEST_FIGURES}
-    slowest = list(
-        dated.values("post_id")
+    return list(
+        tasks.values("post_id")
         .annotate(
             post_name=Max("post__name"), post_code=Max("post__code"), region=Max("post__region"), **speed
         )
         .filter(median_days_to_deliver__isnull=False)
         .order_by(F("median_days_to_deliver").desc(), F("overdue").desc(), "post_name")[:limit]
     )
-    return {
-        "totals": totals,
-        "regions": by_region(tasks, today=today),
-        "slowest": slowest,
-        "trend": trend(tasks, today=today),
-        "unacknowledged": unacknowledged(user, region=region, limit=limit),
+
+
+def trend_start(today: date, months: int = 12) -> date:
+    return (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+
+
+# The figure set as SQL over the derived columns of _overview_one_pass's inner query; the same
+# arithmetic as figures() (count * 100.0 / NULLIF(count, 0) in double precision, percentile_cont).
+_ONE_PASS_FIGURES = """
+    COUNT(*) AS tasks,
+    COUNT(*) FILTER (WHERE x.st = 'open') AS open,
+    COUNT(*) FILTER (WHERE x.overdue) AS overdue,
+    COUNT(*) FILTER (WHERE x.st = 'done') AS done,
+    COUNT(*) FILTER (WHERE x.late > 0) AS late,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY x.late) FILTER (WHERE x.late > 0) AS median_days_late,
+    (COUNT(*) FILTER (WHERE x.kc = 'd' AND x.st = 'done'))::double precision * 100.0
+        / NULLIF((COUNT(*) FILTER (WHERE x.kc = 'd'))::double precision, 0.0) AS delivered_pct,
+    (COUNT(*) FILTER (WHERE x.kc = 'r' AND x.st = 'done'))::double precision * 100.0
+        / NULLIF((COUNT(*) FILTER (WHERE x.kc = 'r'))::double precision, 0.0) AS reported_pct,
+    (COUNT(*) FILTER (WHERE x.kc = 'd' AND x.on_time))::double precision * 100.0
+        / NULLIF((COUNT(*) FILTER (WHERE x.kc = 'd'))::double precision, 0.0) AS delivered_on_time_pct,
+    (COUNT(*) FILTER (WHERE x.kc = 'r' AND x.on_time))::double precision * 100.0
+        / NULLIF((COUNT(*) FILTER (WHERE x.kc = 'r'))::double precision, 0.0) AS reported_on_time_pct,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY x.taken) FILTER (WHERE x.kc = 'd' AND x.st = 'done')
+        AS median_days_to_deliver,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY x.taken) FILTER (WHERE x.kc = 'r' AND x.st = 'done')
+        AS median_days_to_report
+"""
+_FIGURE_NAMES = (
+    "tasks", "open", "overdue", "done", "late", "median_days_late", "delivered_pct", "reported_pct",
+    "delivered_on_time_pct", "reported_on_time_pct", "median_days_to_deliver", "median_days_to_report",
+)
+
+
+def _overview_one_pass(tasks, *, today: date, limit: int):
+    """Totals, regions, per-post figures and the monthly trend in one read of the window (PostgreSQL).
+
+    The three figure sets used to be three aggregates over the same ~45,000 tasks (30 days), each
+    recomputing the done date and the days late per aggregate; here an inner query derives each
+    task's values once and GROUPING SETS aggregates them by post, by region, overall and by month.
+    """
+    start = trend_start(today)
+    inner = tasks.annotate(
+        x_region=F("post__region"),
+        x_kc=Case(When(DELIVERY, then=Value("d")), When(REPORT, then=Value("r")), default=Value("t")),
+        x_overdue=Case(When(OPEN & Q(due__lt=today), then=Value(True)), default=Value(False)),
+        x_late=late_days(today),
+        x_on_time=Case(
+            When(DONE & LessThanOrEqual(done_on(), F("due")), then=Value(True)), default=Value(False)
+        ),
+        x_taken=Case(When(DONE, then=days_taken()), default=None, output_field=IntegerField()),
+        x_month=Case(When(due__gte=start, due__lte=today, then=TruncMonth("due")), default=None),
+    ).values_list(
+        "post_id", "x_region", "status", "x_kc", "x_overdue", "x_late", "x_on_time", "x_taken", "x_month"
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    sql = f"""
+        SELECT GROUPING(x.post_id), GROUPING(x.region), GROUPING(x.month), x.post_id, x.region, x.month,
+               {_ONE_PASS_FIGURES}
+        FROM ({inner_sql}) AS x(post_id, region, st, kc, overdue, late, on_time, taken, month)
+        GROUP BY GROUPING SETS ((x.region, x.post_id), (x.region), (), (x.month))
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    totals = dict.fromkeys(_FIGURE_NAMES)
+    totals.update(tasks=0, open=0, overdue=0, done=0, late=0)  # aggregate() over no rows gives 0 counts
+    regions, per_post, months = [], [], []
+    for g_post, g_region, g_month, post_id, region, month, *values in rows:
+        row = dict(zip(_FIGURE_NAMES, values))
+        if not g_post:
+            per_post.append({"post_id": post_id, "region": region, **row})
+        elif not g_region:
+            regions.append({"region": region or "—", "region_name": REGION_NAMES.get(region, "Other"), **row})
+        elif not g_month:
+            if month is not None:
+                months.append({"month": month.date() if hasattr(month, "date") else month, **{
+                    k: row[k] for k in ("tasks", "delivered_on_time_pct", "reported_on_time_pct", "late")
+                }})
+        else:
+            totals = row
+    posts_in = {}
+    for row in per_post:
+        posts_in[row["region"] or "—"] = posts_in.get(row["region"] or "—", 0) + 1
+    for row in regions:
+        row["posts"] = posts_in.get(row["region"], 0)
+    regions.sort(key=lambda r: r["region"])
+    months.sort(key=lambda r: r["month"])
+    return totals, regions, _top_slowest(per_post, limit=limit), months
+
+
+def _top_slowest(per_post: list[dict], *, limit: int) -> list[dict]:
+    """The slowest-posts rows from the per-post figures, in the order of _slowest_posts."""
+    candidates = [r for r in per_post if r["median_days_to_deliver"] is not None]
+    posts = {
+        p["pk"]: p for p in Post.objects.filter(pk__in=[r["post_id"] for r in candidates]).values("pk", "name", "code")
     }
+    candidates.sort(key=lambda r: posts[r["post_id"]]["name"])
+    candidates.sort(key=lambda r: (r["median_days_to_deliver"], r["overdue"]), reverse=True)  # stable
+    return [
+        {
+            "post_id": r["post_id"],
+            "post_name": posts[r["post_id"]]["name"],
+            "post_code": posts[r["post_id"]]["code"],
+            "region": r["region"],
+            **{k: r[k] for k in SLOWEST_FIGURES},
+        }
+        for r in candidates[:limit]
+    ]
 
 
 def trend(tasks, *, today: date, months: int = 12) -> list[dict]:
     """Per month of due date: tasks due, % delivered and reported on time."""
-    start = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    start = trend_start(today, months)
     dated = tasks.filter(due__gte=start, due__lte=today)
     return list(
         dated.annotate(month=TruncMonth("due"))

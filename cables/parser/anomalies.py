@@ -79,10 +79,38 @@ def _runs(numbers: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
+def announced_mismatch(cable: Cable) -> None:
+    """An announced talking-point paragraph that is present but holds no talking points (a numbering slip)."""
+    request = cable.action_request
+    if request is None:
+        return
+    sections = {t.paragraph for t in cable.talking_points}
+    unannounced = [t for t in cable.talking_points if t.paragraph not in request.talking_point_paragraphs]
+    for number in request.talking_point_paragraphs:
+        paragraph = cable.paragraph(number)
+        if paragraph is None or number in sections:
+            continue
+        first = paragraph.text.split("\n", 1)[0][:60].strip()
+        nearby = [t for t in unannounced if t.paragraph and abs(t.paragraph - number) <= 2]
+        hint = ""
+        if nearby:
+            where = ", ".join(f"{t.post or 'all posts'} in paragraph {t.paragraph}" for t in nearby)
+            hint = f"; talking points not announced stand nearby ({where})"
+        cable.warn(
+            "announced_paragraph_mismatch",
+            number,
+            f"paragraph {number} is announced as talking points in paragraph {request.paragraph} but is "
+            f"'{first}'{hint}",
+        )
+
+
 def uncovered_posts(cable: Cable) -> None:
-    """Name each action post that got no talking-point section although other posts did."""
+    """Name each action post that got no talking-point section although other posts did (and no section is
+    meant for all posts)."""
     sections = [t for t in cable.talking_points if t.post]
     if not sections or len({t.code or t.post for t in sections}) < 2:
+        return
+    if any(t.post is None and t.audience is None for t in cable.talking_points):
         return
     covered = {t.code for t in sections if t.code} | {t.post for t in sections}
     excluded = {e.code or e.post for e in (cable.action_request.exceptions if cable.action_request else []) if e.excluded}

@@ -59,7 +59,11 @@ def _find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
     splice: tuple[int, int, list] | None = None
     last = start - 1
     # Only lines opening with a digit can start a paragraph; a comprehension finds them at C speed.
-    candidates = [i for i in range(start, len(lines)) if lines[i][:9].lstrip()[:1].isdigit()]
+    candidates = [
+        i
+        for i in range(start, len(lines))
+        if lines[i][:1].isdigit() or (lines[i][:1] in " \t" and lines[i][:9].lstrip()[:1].isdigit())
+    ]
     for index in candidates:
         line = lines[index]
         match = PARA_RE.match(line) if len(line) < 20000 else None

@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 import re
 
-from . import anomalies, header
-from .action import find_action_request, special_instructions
+from . import anomalies, header, tasking
+from .action import find_action_request, scope_of, special_instructions
 from .addressees import origin_from_sender, resolve, split_addressees
-from .blocks import find_blocks, non_papers
+from .blocks import Block, find_blocks, non_papers
 from .body import PAGE_BREAK_RE, parse_body
 from .formats import Source, decode_bytes, normalise
-from .model import Cable, CableParseError, Paragraph
+from .model import Cable, CableParseError, NonPaper, Paragraph, TalkingPoints
 from .references import merge_archive_refs, parse_refs
 from .routing import Routing, parse_routing, reference_id
-from .talking import block_sections, post_sections
+from .talking import attribute, block_sections, headed_sections, post_sections
 from .text import SIPDIS_RE, join_lines
 
 MAX_HEADER = 60000
@@ -133,31 +133,61 @@ def _body(cable: Cable, body, lines: list[str], head: str, source: Source) -> No
     cable.paragraphs = body.paragraphs or _unnumbered(lines, head)
     if body.trailing_junk:
         cable.warn("trailing_metadata", cable.paragraphs[-1].number, "archive database fields after the signature were removed")
-    cable.summary = header.summary(head + "\n" + "\n".join(f"{p.number}. {p.text}" for p in cable.paragraphs))
+    if any("ummary" in text or "UMMARY" in text for text in [head, *(p.text for p in cable.paragraphs)]):
+        cable.summary = header.summary(head + "\n" + "\n".join(f"{p.number}. {p.text}" for p in cable.paragraphs))
     anomalies.numbering(cable, body, lines)
     anomalies.truncation(cable, body, source.spliced_refid)
     blocks = find_blocks(cable.paragraphs)
     cable.non_papers = non_papers(blocks)
-    sections = post_sections(cable.paragraphs, cable.action_addressees)
-    covered = {s.paragraph for s in sections}
-    sections += [s for s in block_sections(blocks, cable.action_addressees) if s.paragraph not in covered]
-    cable.talking_points = sorted(sections, key=lambda s: s.paragraph or 0)
-    cable.action_request = find_action_request(cable.paragraphs, head)
+    cable.action_request = find_action_request(cable.paragraphs, head, cable.action_addressees, cable.warn)
+    announced = cable.action_request.talking_point_paragraphs if cable.action_request else []
+    cable.talking_points = _talking_points(cable, blocks, announced)
     if cable.action_request is None:
         cable.warn("no_action_request", None, "no action request found")
     else:
-        _complete_action_request(cable)
+        _complete_action_request(cable, blocks, head)
     anomalies.missing_paragraphs(cable)
+    anomalies.announced_mismatch(cable)
     anomalies.uncovered_posts(cable)
 
 
-def _complete_action_request(cable: Cable) -> None:
+def _talking_points(cable: Cable, blocks: list[Block], announced: list[int]) -> list[TalkingPoints]:
+    """Per-post labels first, then BEGIN blocks, then headed, introduced or announced paragraphs."""
+    addressees = cable.action_addressees
+    sections = post_sections(cable.paragraphs, addressees)
+    covered = {s.paragraph for s in sections}
+    sections += [s for s in block_sections(blocks, addressees) if s.paragraph not in covered]
+    skip = covered | {n for b in blocks for n in b.spans}
+    sections += headed_sections(cable.paragraphs, addressees, announced, skip)
+    attribute(sections, addressees)
+    return sorted(sections, key=lambda s: s.paragraph or 0)
+
+
+def _complete_action_request(cable: Cable, blocks: list[Block], head: str) -> None:
     request = cable.action_request
+    scope = scope_of(cable.paragraphs, request, head)
     if not request.non_paper_paragraphs:
-        request.non_paper_paragraphs = sorted({n.paragraph for n in cable.non_papers if n.paragraph})
+        asks = " ".join(p.text[:5000] for p in scope)
+        request.non_paper_paragraphs = sorted(
+            {n.paragraph for n in cable.non_papers if n.paragraph and _to_hand_over(n, asks)}
+        )
     if not request.talking_point_paragraphs:
         request.talking_point_paragraphs = sorted({t.paragraph for t in cable.talking_points if t.paragraph})
+    for block in blocks:  # "deliver the talking points/non-paper in para 8": the points are the non-paper too
+        if block.is_points and block.paragraph in request.non_paper_paragraphs:
+            if not any(n.paragraph == block.paragraph for n in cable.non_papers):
+                cable.non_papers.append(NonPaper(block.paragraph, block.releasable_to, block.text, block.title))
+    cable.non_papers.sort(key=lambda n: n.paragraph or 0)
     special_instructions(request, cable.action_addressees)
+    request.report_by = tasking.report_by(scope, cable.paragraphs, cable.date)
+    request.level = tasking.level(scope)
+
+
+def _to_hand_over(paper: NonPaper, asks: str) -> bool:
+    """A BEGIN TEXT block counts as the request's non-paper when it is one, or the request asks to hand it over."""
+    if "PAPER" in (paper.title or "").upper():
+        return True
+    return bool(re.search(r"(?i)\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass)", asks))
 
 
 def _unnumbered(lines: list[str], head: str) -> list[Paragraph]:

@@ -6,7 +6,7 @@ import re
 
 from .addressees import lookup_post
 from .model import AlsoFor
-from .text import SIPDIS_RE, find_marker, is_separator
+from .text import SIPDIS_RE, is_separator
 
 KEYWORD_LINE_RE = re.compile(
     r"(?i)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJ(?:ECT)?\b|REFS?\b|REF [A-Z]:|CLASSIFIED\s+BY\b|\d{1,3}\.(?!\d))"
@@ -150,9 +150,23 @@ def also_for(head: str) -> list[AlsoFor]:
     return result
 
 
+def _summary_end(text: str) -> re.Match[str] | None:
+    """'END SUMMARY' in any case: one lower-cased copy, then str.find, instead of a case-blind scan."""
+    lower = text.lower()
+    if len(lower) != len(text) or "summary" not in lower:
+        return SUMMARY_END_RE.search(text) if len(lower) != len(text) else None
+    at = lower.find("end")
+    while at != -1:
+        match = SUMMARY_END_RE.match(text, at)
+        if match and (at == 0 or not text[at - 1].isalnum()):
+            return match
+        at = lower.find("end", at + 1)
+    return None
+
+
 def summary(text: str) -> str | None:
     """Text between a SUMMARY heading and END SUMMARY, paragraph numbers and markings removed."""
-    end = find_marker(SUMMARY_END_RE, text, "END") if "SUMMARY" in text.upper() else None
+    end = _summary_end(text)
     if not end:
         return None
     start = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-PARSER_VERSION = "1.0"
+PARSER_VERSION = "1.1"
 
 
 class CableParseError(ValueError):
@@ -72,6 +72,8 @@ class ActionRequest:
     talking_point_paragraphs: list[int] = field(default_factory=list)
     exceptions: list[ActionException] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    report_by: str | None = None  # ISO date the cable asks posts to report by
+    level: str | None = None  # "highest appropriate level", "Ambassadors/Charge d'Affaires"
 
 
 @dataclass

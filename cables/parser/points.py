@@ -18,6 +18,7 @@ CONDITIONAL_HEADING_RE = re.compile(
     r"(?:only\s+)?if\s+(?:asked|raised|pressed|queried)\b(?:\s(?:about|on|by|for)\s[^.:()]{0,40})?"
     r"\s*[)\]]?\s*:?\s*$"
 )
+HEADING_IF_RE = re.compile(r"(?i)^[^()]{0,60}[(\[]\s*if\s+(?:asked|raised|pressed|queried)\s*[)\]]\s*:?$")
 SENTENCE_END = (".", "?", "!", ";", '"', "'", ")", "\u201d")
 MAX_LINES = 20000
 
@@ -84,13 +85,22 @@ def _kind(line: str) -> str:
             return "bullet"
         if stripped.strip("- ") == "":
             return "rule"
+    if stripped.startswith("(") and _marked(stripped):
+        return "text"
     if ENUM_RE.match(stripped) and _enum_ok(stripped):
         return "enum"
-    if CONDITIONAL_HEADING_RE.match(stripped):
+    if CONDITIONAL_HEADING_RE.match(stripped) or (len(stripped) < 80 and HEADING_IF_RE.match(stripped)):
         return "if-heading"
     if _is_heading(stripped):
         return "heading"
     return "text"
+
+
+def _marked(line: str) -> bool:
+    """'(U) text', '(S//REL TO USA, YEM) text': a portion marking in capitals, not a list letter '(c)'."""
+    close = line.find(")", 1, 300)
+    label = line[1:close] if close != -1 else ""
+    return bool(label) and label.upper() == label and split_marking(line)[0] is not None
 
 
 def _enum_ok(line: str) -> bool:
@@ -122,7 +132,7 @@ def _collect(lines: list[str], kinds: list[str], mode: str) -> list[Point]:
     conditional_block = False
     open_point = False  # whether a following continuation line belongs to the last point
     for line, kind in zip(lines, kinds):
-        line = " ".join(line.split())
+        line = line.strip()  # paragraph text is already collapsed to single blanks
         if kind in {"heading", "rule"}:
             conditional_block = False if kind == "heading" else conditional_block
             open_point = False
@@ -145,7 +155,7 @@ def _collect(lines: list[str], kinds: list[str], mode: str) -> list[Point]:
 
 
 def _point(raw: str, conditional: bool = False) -> Point | None:
-    text = " ".join(raw.split()).strip()
+    text = raw.strip()
     if text.endswith("--"):
         text = text[:-2].rstrip()
     marking, rest = split_marking(text)

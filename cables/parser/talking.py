@@ -15,19 +15,18 @@ LABEL_RE = re.compile(
     r"(?:\s{0,3}\((?:for\s+)?(?P<audience>[^()\n]{1,80})\))?\s{0,3}:\s"
 )
 # "For Embassy Kyiv, please ...", "For Embassies Moscow and Riga, please ...", "FOR MOSCOW, PARIS AND BERLIN: ..."
-FOR_POSTS_RE = re.compile(
-    r"^(?:(?:ACTION|SPECIAL)\s+REQUESTS?\s+)?(?i:for)\s+(?P<names>[A-Za-z][A-Za-z .,'/&-]{1,160}?)\s{0,3}[:,]\s"
-)
+FOR_POSTS_RE = re.compile(r"(?i)^(?:(?:action|special)\s+requests?\s+)?for\s+(?=[a-z])")
+LOWER_AFTER_COMMA_RE = re.compile(r",\s+(?=[a-z])")
 # "Saudi Arabia talking points", "General talking points for all Embassies", "Points for Oral Presentation: ..."
 HEADING_RE = re.compile(
-    r"(?i)^(?P<who>[A-Za-z][A-Za-z .'/&-]{0,60}?\s)?(?:additional\s+|tailored\s+|suggested\s+|proposed\s+)?"
+    r"(?i)^(?P<who>(?:[A-Za-z.'/&-]{1,30}\s){1,5})?(?:additional\s+|tailored\s+|suggested\s+|proposed\s+)?"
     r"(?:talking\s+points|points|key\s+messages)\b(?:\s+(?:for|to)\s+(?P<for>[^:\n]{1,120}?))?\s*(?::.{0,120})?$"
 )
 LEAD_IN_RE = re.compile(
     r"(?i)\b(?:draw|drawing)\s+(?:up)?on\s+the\s+following\b|\bthe\s+following\s+(?:(?:additional|key|general|"
     r"talking)\s+){0,2}(?:talking\s+)?(?:points|messages)\b|\bmake\s+the\s+following\b"
 )
-FOR_WHOM_RE = re.compile(r"(?i)\bPOINTS\s+(?:FOR|TO)\s+(?:USE\s+WITH\s+)?(.{2,200})$")
+FOR_WHOM_RE = re.compile(r"(?i)\bPOINTS\s+(?:FOR|TO)\s+(?:USE\s+WITH\s+)?(.{2,400})")
 AUDIENCE_NOISE_RE = re.compile(r"(?i)\b(?:SAR|authorities|authority|officials|government|interlocutors)\b")
 NOT_POINTS_RE = re.compile(r"(?i)\b(?:background|objectives?|reporting|deadline|contacts?|summary)\b")
 POST_KINDS = frozenset({"embassy", "consulate", "mission", "ait", "office"})
@@ -50,12 +49,31 @@ def post_sections(paragraphs: list[Paragraph], addressees: list[Addressee]) -> l
         if post is not None:
             sections.append(_label_section(paragraph, post, match))
             continue
-        named = FOR_POSTS_RE.match(paragraph.text)
-        posts = named_posts(named.group("names"), addressees) if named else []
+        label = post_label(paragraph.text)
+        posts = named_posts(label[0], addressees) if label else []
         for post in posts:
-            body = paragraph.text[named.end() :]
+            body = paragraph.text[label[1] :]
             sections.append(_make(paragraph, post, None, releasable_to(paragraph.marking), body))
     return sections
+
+
+def post_label(text: str) -> tuple[str, int] | None:
+    """('Embassies Moscow and Riga', end) for a text opening 'For Embassies Moscow and Riga, please ...' or
+    'ACTION REQUEST FOR UNVIE: ...'; the names still need resolving."""
+    match = FOR_POSTS_RE.match(text)
+    if not match:
+        return None
+    head = text[match.end() : match.end() + 200]
+    period = head.find(". ")
+    cuts = [(at, at + 1) for at in [head.find(":")] if at != -1]
+    comma = LOWER_AFTER_COMMA_RE.search(head)  # 'For Embassy Kyiv, please ...'
+    if comma:
+        cuts.append((comma.start(), comma.end()))
+    cuts = [cut for cut in cuts if period == -1 or cut[0] < period]
+    if not cuts:
+        return None
+    start, end = min(cuts)
+    return head[:start], match.end() + end
 
 
 def headed_sections(
@@ -246,14 +264,15 @@ def _line_releasability(text: str) -> list[str]:
 
 
 def _has_bullets(text: str) -> bool:
+    if "\n-" not in text and "\n*" not in text and "\no " not in text and "\n\u2022" not in text:
+        return False
     return any(BULLET_RE.match(line) and line.strip("- ") for line in text.split("\n")[1:400])
 
 
 def _looks_like_points(paragraph: Paragraph) -> bool:
-    """Bullets, or at least two lines opening with a portion marking."""
-    first = paragraph.text.split("\n", 1)[0]
-    if NOT_POINTS_RE.search(first) and "POINTS" not in first.upper():
+    """Bullets or several lines (points one a line), not one block of prose or a background paragraph."""
+    text = paragraph.text
+    first = text[: text.find("\n")] if "\n" in text else text[:200]
+    if NOT_POINTS_RE.search(first[:200]) and "POINTS" not in first.upper():
         return False
-    return _has_bullets(paragraph.text) or len(point_markings(paragraph.text[:100000])) >= 2 or (
-        paragraph.text.count("\n") >= 2
-    )
+    return text.count("\n", 0, 5000) >= 2 or " --" in text[:5000] or _has_bullets(text)

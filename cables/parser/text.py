@@ -9,10 +9,9 @@ from .addressees import lookup_country
 MARK_WORDS = frozenset(
     "U C S TS SBU NF FOUO SECRET CONFIDENTIAL UNCLASSIFIED UNCLAS SENSITIVE TOP REL NOFORN".split()
 )
-MARK_SPLIT_RE = re.compile(r"[/\s,]")
 SEPARATOR_RE = re.compile(r"^[\s\-/=*_~+.]{3,}$")
 FRAMED_HEADING_RE = re.compile(r"^\s*[-/=*_]{4,}\s*(?P<title>[^-/=*_].{0,120}?)\s*[-/=*_]{4,}\s*$")
-LIST_MARKER_RE = re.compile(r"^(?:--|-\s|\*\s|[A-Z]\.\s|\(?[a-zA-Z0-9]{1,3}\)\s|\d{1,2}\)\s|[a-z]\.\s)")
+LIST_MARKER_RE = re.compile(r"^(?:--|-\s|\*\s|o\s|\u2022|[A-Z]\.\s|\(?[a-zA-Z0-9]{1,3}\)\s|\d{1,2}\)\s|[a-z]\.\s)")
 SIPDIS_RE = re.compile(r"\b(?:SIPDIS|Sipdis|sipdis)\b")  # case-sensitive alternatives scan much faster
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -37,16 +36,19 @@ def framed_heading(line: str) -> str | None:
 
 def split_marking(text: str) -> tuple[str | None, str]:
     """Split a leading portion marking such as '(C/RELEASABLE UAE)' off a paragraph's text."""
-    stripped = text.lstrip()
-    if not stripped.startswith("("):
+    at = 0
+    size = len(text)
+    while at < size and text[at] in " \t\n\r":  # no lstrip(): it would copy a long paragraph
+        at += 1
+    if at >= size or text[at] != "(":
         return None, text
-    close = stripped.find(")", 1, 400)
+    close = text.find(")", at + 1, at + 400)
     if close == -1:
         return None, text
-    label = " ".join(stripped[1:close].split())
+    label = " ".join(text[at + 1 : close].split())
     if not is_marking(label):
         return None, text
-    rest = stripped[close + 1 :].lstrip()
+    rest = text[close + 1 :].lstrip()
     if rest.startswith(":"):
         rest = rest[1:].lstrip()
     return label.upper().rstrip(":"), rest
@@ -55,8 +57,12 @@ def split_marking(text: str) -> tuple[str | None, str]:
 def is_marking(label: str) -> bool:
     if not label or len(label) > 300:
         return False
-    first = MARK_SPLIT_RE.split(label, maxsplit=1)[0].upper()
-    return first in MARK_WORDS
+    end = len(label)
+    for stop in "/ ,\t\n":  # the first word, without a regular expression
+        at = label.find(stop, 0, end)
+        if at != -1:
+            end = at
+    return label[:end].upper() in MARK_WORDS
 
 
 def releasable_to(marking: str | None) -> list[str]:
@@ -76,8 +82,22 @@ def releasable_to(marking: str | None) -> list[str]:
     return [n for n in names if n]
 
 
-def find_marker(pattern: re.Pattern[str], text: str, word: str) -> re.Match[str] | None:
-    """Search for a marker pattern only where its key word occurs; far faster than a case-blind scan."""
+def find_marker(pattern: re.Pattern[str], text: str, word: str, any_case: bool = True) -> re.Match[str] | None:
+    """Search for a marker pattern only where its key word occurs; far faster than a case-blind scan.
+
+    With any_case=False the pattern itself only accepts 'BEGIN', 'Begin' or 'begin', so three str.find scans
+    replace upper-casing the whole text."""
+    if not any_case:
+        best: re.Match[str] | None = None
+        for form in (word, word.capitalize(), word.lower()):
+            at = text.find(form)
+            while at != -1 and (best is None or at < best.start()):
+                match = pattern.match(text, at)
+                if match:
+                    best = match
+                    break
+                at = text.find(form, at + 1)
+        return best
     upper = text.upper()
     if len(upper) != len(text):  # 'ß' -> 'SS' would shift every offset
         return pattern.search(text)
@@ -96,24 +116,25 @@ def clean_line(line: str) -> str:
 
 def join_lines(lines: list[str], wrapped: bool) -> str:
     """Rejoin a block of lines: hard-wrapped text becomes one line per logical item."""
-    out: list[str] = []
+    out: list[list[str]] = []
     blank = True
     for raw in lines:
-        line = " ".join(raw.split())
+        # Collapsing blanks costs a split and a join; most lines only need their ends trimmed.
+        line = " ".join(raw.split()) if "  " in raw or "\t" in raw or "\xa0" in raw else raw.strip()
         if not line or (line[0] in "-/=*_~+." and is_separator(line)):
             blank = True
             continue
         if out and wrapped and not blank and not _starts_item(line):
-            out[-1] = f"{out[-1]} {line}"
+            out[-1].append(line)  # appending, not re-concatenating, keeps long paragraphs linear
         else:
-            out.append(line)
+            out.append([line])
         blank = False
-    return "\n".join(out)
+    return "\n".join(" ".join(parts) for parts in out)
 
 
 def _starts_item(line: str) -> bool:
     # Cheap first-character test before the regular expression: most lines are plain prose.
-    if line[0] not in "-*(" and line[1:2] not in ".)" and ")" not in line[2:4]:
+    if line[0] not in "-*(o\u2022" and line[1:2] not in ".)" and ")" not in line[2:4]:
         return False
     return bool(LIST_MARKER_RE.match(line))
 
@@ -122,11 +143,19 @@ def sentences(text: str) -> list[str]:
     """Split prose into sentences without breaking 'U.S.', 'Para. 13' or initials."""
     parts: list[str] = []
     for piece in SENTENCE_END_RE.split(" ".join(text.split())):
-        if parts and ABBREVIATION_RE.search(parts[-1]):
+        if parts and _abbreviated(parts[-1]):
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
     return parts
+
+
+def _abbreviated(piece: str) -> bool:
+    """Whether a piece ends in an abbreviation ('U.S.', 'Para.', 'Mr.'), not a sentence; cheap test first."""
+    last = piece[-8:].rsplit(" ", 1)[-1]
+    if len(last) > 5 and last.count(".") < 2:
+        return False
+    return bool(ABBREVIATION_RE.search(piece))
 
 
 def number_word(token: str) -> int | None:

@@ -179,7 +179,7 @@ def test_it_reads_the_summary_between_its_markers():
     "name, paragraph",
     [
         ("08STATE79112.txt", 2), ("08STATE103511.txt", 4), ("08STATE128877.txt", 4), ("08STATE134777.txt", 2),
-        ("09STATE15113.txt", 13), ("09STATE16285.txt", 6), ("09STATE96550.txt", 3), ("09STATE122950.txt", 4),
+        ("09STATE15113.txt", 13), ("09STATE16285.txt", 6), ("09STATE96550.txt", 3), ("09STATE122950.txt", 3),
         ("10STATE284.txt", 5), ("10STATE10900.txt", 4), ("10STATE16932.txt", 3), ("10STATE17894.txt", 4),
         ("09STATE131801.txt", 3), ("07STATE152317.txt", 1), ("10STATE4108.txt", 1),
     ],

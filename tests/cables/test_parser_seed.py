@@ -157,6 +157,8 @@ def test_it_reads_the_action_request(seed):
             "ask host governments to treat it as a confidential document",
             "make the post-specific talking points in paragraphs 4-31",
         ],
+        "report_by": None,
+        "level": None,
     }
 
 

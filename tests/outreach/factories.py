@@ -47,4 +47,8 @@ def use_broker(app, url: str | None) -> str | None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection in a global registry; a closed one would be handed back.
+    from kombu import pools
+
+    pools.reset()
     return old

@@ -1,0 +1,142 @@
+"""When and at what level the action request must be carried out: `report_by` and `level`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .model import Paragraph
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# "by January 19, 2010", "before January 5, 2009", "no later than 19 January", "NLT Jan 8", "by 1/19/2010"
+DEADLINE_RE = re.compile(
+    r"(?i)(?:by|before|no\s+later\s+than|not\s+later\s+than|later\s+than|nlt)\s+(?:cob\s+|close\s+of\s+business\s+)?"
+    r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?"
+    r"(?:" + MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?"
+    r"|(\d{1,2})(?:st|nd|rd|th)?\s+" + MONTH + r"(?:,?\s+(\d{4}))?"
+    r"|(\d{1,2})/(\d{1,2})/(\d{2,4}))\b"
+)
+DEADLINE_CUES = ("by ", "before ", "later than ", "nlt ")
+REPORT_WORDS = ("report", "repl", "respon", "feedback", "results", "cable", "inform", "advise", "submit", "slug")
+ASK_WORDS = ("request", "should", "please", "asked", "instructed", "must", "need")
+# "at the highest appropriate level", "at the most effective level possible", "at an appropriate level"
+AT_LEVEL_RE = re.compile(
+    r"(?i)\bat\s+(?:the\s+|an?\s+)?((?:[a-z-]{2,20}\s+){0,3}levels?(?:\s+possible)?)\b"
+)
+# "approach appropriate-level host nation officials", "senior-level officials"
+HYPHEN_LEVEL_RE = re.compile(
+    r"(?i)\b([a-z]{3,20})-level\s+(?:[a-z]{2,20}\s+){0,3}?(?:officials|interlocutors|counterparts|contacts|"
+    r"authorities|representatives)\b"
+)
+# "should be delivered by Ambassadors/Charge D'Affaires", "Points should be deployed by Ambassadors to ..."
+BY_WHOM_RE = re.compile(
+    r"(?i)\b(?:delivered|deployed|conveyed|made|raised|presented|carried\s+out)\s+by\s+(?:the\s+)?"
+    r"((?:ambassadors?|chiefs?\s+of\s+mission|charg\S{0,2}s?(?:\s+d\S{0,2}affaires)?|dcms?|deputy\s+chiefs?\s+of\s+mission)"
+    r"(?:\s*(?:/|or|and)\s*(?:the\s+)?(?:ambassadors?|chiefs?\s+of\s+mission|charg\S{0,2}s?(?:\s+d\S{0,2}affaires)?|"
+    r"dcms?|deputy\s+chiefs?\s+of\s+mission)){0,2})"
+)
+BY_WHOM_CUES = ("ed by ", "made by ", "out by ")
+LEVEL_NOISE = frozenset({"this", "that", "these", "each", "every", "all", "same", "local", "provincial", "operational"})
+
+
+def report_by(scope: list[Paragraph], paragraphs: list[Paragraph], cable_date: str | None) -> str | None:
+    """The ISO date by which posts must report, from the action paragraphs, else from a later paragraph."""
+    start = paragraphs.index(scope[0]) if scope and scope[0] in paragraphs else 0
+    for paragraph in [*scope, *(p for p in paragraphs[start:] if p not in scope)]:
+        found = _deadline(paragraph.text[:20000], cable_date)
+        if found:
+            return found
+    return None
+
+
+def _deadline(text: str, cable_date: str | None) -> str | None:
+    """The first date after 'by'/'before'/'no later than' in a sentence that asks posts to report."""
+    lower = text.lower()
+    for cue in DEADLINE_CUES:
+        at = lower.find(cue)
+        while at != -1:
+            match = DEADLINE_RE.match(text, at) if at == 0 or not lower[at - 1].isalpha() else None
+            if match and _asks_report(lower, match.start()):
+                found = _iso(match, cable_date)
+                if found:
+                    return found
+            at = lower.find(cue, at + len(cue))
+    return None
+
+
+def _asks_report(lower: str, at: int) -> bool:
+    """Whether the sentence around offset `at` asks posts to report (not 'the IAEA reported by ...')."""
+    begin = max(lower.rfind(". ", 0, at), lower.rfind("\n", 0, at), 0)
+    end = lower.find(". ", at)
+    sentence = lower[begin : end if end != -1 else len(lower)]
+    return any(w in sentence for w in REPORT_WORDS) and any(w in sentence for w in ASK_WORDS)
+
+
+def _iso(match: re.Match[str], cable_date: str | None) -> str | None:
+    g = match.groups()
+    if g[0]:
+        month, day, year = MONTHS[g[0].lower()[:3]], g[1], g[2]
+    elif g[4]:
+        month, day, year = MONTHS[g[4].lower()[:3]], g[3], g[5]
+    else:
+        month, day, year = int(g[6]), g[7], g[8]
+        year = f"20{year}" if year and len(year) == 2 else year
+    issued = _date(cable_date)
+    try:
+        if year:
+            return date(int(year), int(month), int(day)).isoformat()
+        if issued is None:
+            return None
+        guess = date(issued.year, int(month), int(day))
+        if (issued - guess).days > 31:  # "by January 19" in a December cable is next year
+            guess = date(issued.year + 1, int(month), int(day))
+        return guess.isoformat()
+    except ValueError:
+        return None
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def level(scope: list[Paragraph]) -> str | None:
+    """The level at which posts should act: 'highest appropriate level', 'Ambassadors/Charge d'Affaires'."""
+    for paragraph in scope:
+        text = paragraph.text[:20000]
+        lower = text.lower()
+        patterns = [AT_LEVEL_RE, HYPHEN_LEVEL_RE] if "level" in lower else []
+        if any(cue in lower for cue in BY_WHOM_CUES):
+            patterns.append(BY_WHOM_RE)
+        found = []
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                value = _clean_level(match, pattern is BY_WHOM_RE)
+                if value:
+                    found.append((match.start(), value))
+                    break
+        if found:
+            return min(found)[1]
+    return None
+
+
+def _clean_level(match: re.Match[str], person: bool) -> str | None:
+    value = " ".join(match.group(1).split())
+    if person:
+        return value.title() if value.isupper() else value
+    words = value.lower().replace("-", " ").split()
+    if words[0] in LEVEL_NOISE:
+        return None
+    if words and words[-1] == "levels":
+        words[-1] = "level"
+    if "level" not in words and match.re is HYPHEN_LEVEL_RE:
+        words.append("level")
+    if words[:1] == ["level"]:  # "at level 3"
+        return None
+    return " ".join(words)
