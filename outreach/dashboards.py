@@ -457,15 +457,19 @@ def _overview_one_pass(tasks, *, today: date, limit: int):
             When(DONE & LessThanOrEqual(done_on(), F("due")), then=Value(True)), default=Value(False)
         ),
         x_taken=Case(When(DONE, then=days_taken()), default=None, output_field=IntegerField()),
-        x_month=Case(When(due__gte=start, due__lte=today, then=TruncMonth("due")), default=None),
+        x_in_trend=Case(When(due__gte=start, due__lte=today, then=Value(True)), default=Value(False)),
     ).values_list(
-        "post_id", "x_region", "status", "x_kc", "x_overdue", "x_late", "x_on_time", "x_taken", "x_month"
+        "post_id", "x_region", "status", "x_kc", "x_overdue", "x_late", "x_on_time", "x_taken", "due", "x_in_trend"
     )
     inner_sql, params = inner.query.sql_with_params()
     sql = f"""
         SELECT GROUPING(x.post_id), GROUPING(x.region), GROUPING(x.month), x.post_id, x.region, x.month,
                {_ONE_PASS_FIGURES}
-        FROM ({inner_sql}) AS x(post_id, region, st, kc, overdue, late, on_time, taken, month)
+        FROM (
+            -- date_trunc of a timestamp, not of the timestamptz a bare date becomes: no time-zone work per row.
+            SELECT y.*, CASE WHEN y.in_trend THEN date_trunc('month', y.due::timestamp)::date END AS month
+            FROM ({inner_sql}) AS y(post_id, region, st, kc, overdue, late, on_time, taken, due, in_trend)
+        ) AS x
         GROUP BY GROUPING SETS ((x.region, x.post_id), (x.region), (), (x.month))
     """
     with connection.cursor() as cursor:
@@ -482,7 +486,7 @@ def _overview_one_pass(tasks, *, today: date, limit: int):
             regions.append({"region": region or "—", "region_name": REGION_NAMES.get(region, "Other"), **row})
         elif not g_month:
             if month is not None:
-                months.append({"month": month.date() if hasattr(month, "date") else month, **{
+                months.append({"month": month, **{
                     k: row[k] for k in ("tasks", "delivered_on_time_pct", "reported_on_time_pct", "late")
                 }})
         else:

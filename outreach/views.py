@@ -46,7 +46,7 @@ def demarche_list(request):
 
 
 def _detail_context(request, demarche: Demarche, **extra) -> dict:
-    tasks = list(demarche.tasks.select_related("post", "reply_cable").order_by("post__name", "audience", "kind"))
+    tasks = list(demarche.tasks.select_related("post", "reply_cable").order_by("post__name", "audience", "position"))
     by_post: dict = {}
     for task in tasks:
         by_post.setdefault(task.demarche_post_id, []).append(task)

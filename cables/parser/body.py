@@ -11,6 +11,8 @@ from .text import framed_heading, is_separator, join_lines, split_marking
 PARA_RE = re.compile(r"^\s{0,8}(\d{1,3})\s?\.(?!\d)\s*(.*)$")
 PAGE_BREAK_RE = re.compile(r"\b[A-Z]{2,}(?: [A-Z]{2,}){0,2} +0{2,}\d{1,6} +\d{3} +OF +\d{3}\b")
 TRAILER_RE = re.compile(r"(?i)^\s*(?:BT|NNNN|#\d{1,6}|End Cable Text)\s*$")  # transmission trailer lines
+DIGIT_OR_BLANK = frozenset("0123456789 \t")
+TRAILER_FIRST = frozenset("BN#E")  # first letters of the trailer lines: most lines skip the regex
 DB_TAIL_RE = re.compile(r"\s\d \d{2}/\d{2}/\d{4} \d{1,7} [A-Z]{2,6}(?:,[A-Z]{2,6}){1,30} ")
 
 
@@ -61,8 +63,8 @@ def _find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
     # Only lines opening with a digit can start a paragraph; a comprehension finds them at C speed.
     candidates = [
         i
-        for i in range(start, len(lines))
-        if lines[i][:1].isdigit() or (lines[i][:1] in " \t" and lines[i][:9].lstrip()[:1].isdigit())
+        for i, line in enumerate(lines[start:], start)
+        if line[:1] in DIGIT_OR_BLANK and line[:9].lstrip()[:1].isdigit()
     ]
     for index in candidates:
         line = lines[index]
@@ -140,7 +142,7 @@ def _is_wrapped(lines: list[str]) -> bool:
 
 def _split_heading(chunk: list[str]) -> tuple[list[str], str | None]:
     """Drop separator rules and peel off a section heading that belongs to the next paragraph."""
-    lines = [line for line in chunk if len(line) > 20 or not TRAILER_RE.match(line)]
+    lines = [line for line in chunk if len(line) > 20 or line.lstrip()[:1] not in TRAILER_FIRST or not TRAILER_RE.match(line)]
     heading: str | None = None
     while lines and (not lines[-1].strip() or is_separator(lines[-1]) or framed_heading(lines[-1])):
         heading = framed_heading(lines[-1]) or heading

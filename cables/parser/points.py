@@ -19,6 +19,7 @@ CONDITIONAL_HEADING_RE = re.compile(
     r"\s*[)\]]?\s*:?\s*$"
 )
 HEADING_IF_RE = re.compile(r"(?i)^[^()]{0,60}[(\[]\s*if\s+(?:asked|raised|pressed|queried)\s*[)\]]\s*:?$")
+WORD_RE = re.compile(r"[^\W_]")
 SENTENCE_END = (".", "?", "!", ";", '"', "'", ")", "\u201d")
 MAX_LINES = 20000
 
@@ -165,7 +166,7 @@ def _point(raw: str, conditional: bool = False) -> Point | None:
         text = text[match.end() :]
         conditional = True
     text = text.strip()
-    if not text.strip(" -") or not any(c.isalnum() for c in text):
+    if not text.strip(" -") or not WORD_RE.search(text):
         return None
     return Point(text, conditional)
 

@@ -67,10 +67,16 @@ def _create_tasks(demarche: Demarche, plans: list[TaskPlan], posts: list[Post],
             demarche=demarche, post=post, defaults={"added_after_issue": added_after_issue}
         )
         dposts[post.pk] = dpost
+    # Position keeps the cable's order within a post's audience (deliver, special, points, report) and
+    # is deterministic, so planning the same cable again hits the unique constraint instead of duplicating.
+    positions: dict[tuple, int] = {}
+    for plan in plans:
+        key = (plan.post.pk, plan.audience)
+        plan.position = positions[key] = positions.get(key, -1) + 1
     PostTask.objects.bulk_create([
         PostTask(
             demarche=demarche, demarche_post=dposts[plan.post.pk], post=plan.post, audience=plan.audience,
-            kind=plan.kind, instruction=plan.instruction, talking_points=plan.talking_points,
+            kind=plan.kind, position=plan.position, instruction=plan.instruction, talking_points=plan.talking_points,
             tp_paragraph=plan.tp_paragraph, releasable_to=plan.releasable_to,
             needs_attention=plan.needs_attention,
             due=demarche.report_by if plan.kind == Kind.REPORT_BACK else demarche.deliver_by,

@@ -20,6 +20,7 @@ class TaskPlan:
     tp_paragraph: int | None = None
     releasable_to: list = field(default_factory=list)
     needs_attention: str = ""
+    position: int = 0
 
 
 def _norm(name: str | None) -> str:
