@@ -435,8 +435,18 @@ _ONE_PASS_FIGURES = """
         AS median_days_to_report
 """
 _FIGURE_NAMES = (
-    "tasks", "open", "overdue", "done", "late", "median_days_late", "delivered_pct", "reported_pct",
-    "delivered_on_time_pct", "reported_on_time_pct", "median_days_to_deliver", "median_days_to_report",
+    "tasks",
+    "open",
+    "overdue",
+    "done",
+    "late",
+    "median_days_late",
+    "delivered_pct",
+    "reported_pct",
+    "delivered_on_time_pct",
+    "reported_on_time_pct",
+    "median_days_to_deliver",
+    "median_days_to_report",
 )
 
 
@@ -459,7 +469,16 @@ def _overview_one_pass(tasks, *, today: date, limit: int):
         x_taken=Case(When(DONE, then=days_taken()), default=None, output_field=IntegerField()),
         x_in_trend=Case(When(due__gte=start, due__lte=today, then=Value(True)), default=Value(False)),
     ).values_list(
-        "post_id", "x_region", "status", "x_kc", "x_overdue", "x_late", "x_on_time", "x_taken", "due", "x_in_trend"
+        "post_id",
+        "x_region",
+        "status",
+        "x_kc",
+        "x_overdue",
+        "x_late",
+        "x_on_time",
+        "x_taken",
+        "due",
+        "x_in_trend",
     )
     inner_sql, params = inner.query.sql_with_params()
     sql = f"""
@@ -486,9 +505,15 @@ def _overview_one_pass(tasks, *, today: date, limit: int):
             regions.append({"region": region or "—", "region_name": REGION_NAMES.get(region, "Other"), **row})
         elif not g_month:
             if month is not None:
-                months.append({"month": month, **{
-                    k: row[k] for k in ("tasks", "delivered_on_time_pct", "reported_on_time_pct", "late")
-                }})
+                months.append(
+                    {
+                        "month": month,
+                        **{
+                            k: row[k]
+                            for k in ("tasks", "delivered_on_time_pct", "reported_on_time_pct", "late")
+                        },
+                    }
+                )
         else:
             totals = row
     posts_in = {}
@@ -505,7 +530,8 @@ def _top_slowest(per_post: list[dict], *, limit: int) -> list[dict]:
     """The slowest-posts rows from the per-post figures, in the order of _slowest_posts."""
     candidates = [r for r in per_post if r["median_days_to_deliver"] is not None]
     posts = {
-        p["pk"]: p for p in Post.objects.filter(pk__in=[r["post_id"] for r in candidates]).values("pk", "name", "code")
+        p["pk"]: p
+        for p in Post.objects.filter(pk__in=[r["post_id"] for r in candidates]).values("pk", "name", "code")
     }
     candidates.sort(key=lambda r: posts[r["post_id"]]["name"])
     candidates.sort(key=lambda r: (r["median_days_to_deliver"], r["overdue"]), reverse=True)  # stable

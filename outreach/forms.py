@@ -183,3 +183,40 @@ class ConfirmReplyForm(forms.Form):
     def __init__(self, *args, demarche: Demarche, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["task"].queryset = demarche.tasks.filter(kind=PostTask.Kind.REPORT_BACK).select_related("post")
+
+
+class ReminderPolicyForm(VersionedForm):
+    """A demarche's reminder overrides; a blank field means the default from settings."""
+
+    LIMITS = {"remind_days_before": 30, "overdue_every_days": 90, "escalate_after_days": 365, "max_reminders": 50}
+    remind_days_before = forms.IntegerField(required=False, min_value=0, max_value=30,
+                                            label="Remind this many days before due")
+    overdue_every_days = forms.IntegerField(required=False, min_value=0, max_value=90,
+                                            label="When overdue, remind every N days")
+    escalate_after_days = forms.IntegerField(required=False, min_value=0, max_value=365,
+                                             label="Escalate after N days overdue")
+    max_reminders = forms.IntegerField(required=False, min_value=0, max_value=50,
+                                       label="At most this many reminders per task")
+
+    def __init__(self, *args, **kwargs):
+        from .reminders import Policy
+
+        super().__init__(*args, **kwargs)
+        defaults = Policy.from_overrides()
+        for name, attr in zip(self.LIMITS, ("days_before", "overdue_every", "escalate_after", "max_reminders")):
+            default = getattr(defaults, attr)
+            self.fields[name].help_text = f"Blank: the default ({default}). 0 turns it off."
+            self.fields[name].widget.attrs["placeholder"] = str(default)
+
+    @classmethod
+    def for_demarche(cls, demarche: Demarche) -> "ReminderPolicyForm":
+        return cls(initial={"version": demarche.version, **{name: getattr(demarche, name) for name in cls.LIMITS}})
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.LIMITS}
+
+
+class DigestForm(forms.Form):
+    daily_digest = forms.TypedChoiceField(
+        choices=[("1", "One daily digest"), ("0", "One email per task")], coerce=lambda v: v == "1"
+    )

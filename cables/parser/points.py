@@ -8,7 +8,9 @@ from .model import Point
 from .text import split_marking
 
 BULLET_RE = re.compile(r"^(?:--(?!-)|[-*o\u2022\u00b7](?=\s))\s*")
-ENUM_RE = re.compile(r"^(?:\(\s?(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s?\)|(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)|[A-Za-z]\.)\s+")
+ENUM_RE = re.compile(
+    r"^(?:\(\s?(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s?\)|(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)|[A-Za-z]\.)\s+"
+)
 CONDITIONAL_RE = re.compile(
     r"(?i)^[(\[]?\s*(?:only\s+)?if\s+(?:asked|raised|pressed|queried|necessary|needed)\b"
     r"(?:[^()\[\]:,.\n]{0,60}?(?:[)\]]\s*[:,.-]?|[:,]))?\s*"

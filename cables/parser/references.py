@@ -49,7 +49,7 @@ def ref_block(head: str) -> str | None:
     for index, line in enumerate(lines[1:], 1):
         stripped = line.strip()
         if not stripped:
-            following = next((l.strip() for l in lines[index + 1 : index + 4] if l.strip()), "")
+            following = next((s.strip() for s in lines[index + 1 : index + 4] if s.strip()), "")
             if not LETTER_RE.match(following):
                 break
             continue

@@ -85,19 +85,26 @@ def headed_sections(
     under_points = False  # inside a block of paragraphs under a 'talking points' rule heading
     for paragraph in paragraphs:
         if paragraph.heading is not None:
-            under_points = bool(HEADING_RE.match(paragraph.heading)) or "TALKING POINTS" in paragraph.heading.upper()
+            under_points = (
+                bool(HEADING_RE.match(paragraph.heading)) or "TALKING POINTS" in paragraph.heading.upper()
+            )
         if paragraph.number in skip or paragraph.number is None:
             continue
-        first, _, rest = paragraph.text.partition("\n")
+        text = paragraph.text
+        cut = text.find("\n")
+        first = text if cut == -1 else text[:cut]
         title = first if len(first) <= 140 and HEADING_RE.match(split_marking(first)[1]) else None
         if title and NOT_POINTS_RE.search(title) and "POINTS" not in title.upper():
             title = None
-        lead_in = LEAD_IN_RE.search(paragraph.text[:600]) if _has_bullets(paragraph.text) else None
+        opening = text[:600]
+        lead_in = None
+        if ("ollowing" in opening or "OLLOWING" in opening) and _has_bullets(text):
+            lead_in = LEAD_IN_RE.search(opening)
         announced_here = paragraph.number in announced and _looks_like_points(paragraph)
         heading_here = under_points and _looks_like_points(paragraph) and not NOT_POINTS_RE.match(first)
         if not (title or lead_in or announced_here or heading_here):
             continue
-        body = rest if title else paragraph.text
+        body = (text[cut + 1 :] if cut != -1 else "") if title else text
         targets = _title_posts(split_marking(title)[1], addressees) if title else []
         rel = releasable_to(paragraph.marking) or _line_releasability(body)
         for post in targets or [None]:
@@ -221,11 +228,15 @@ def _label_section(paragraph: Paragraph, post: Post, match: re.Match[str]) -> Ta
     return _make(paragraph, post, _audience(match.group("audience"), name, country), rel, body)
 
 
-def _make(paragraph: Paragraph, post: Post | None, audience: str | None, rel: list[str], body: str) -> TalkingPoints:
+def _make(
+    paragraph: Paragraph, post: Post | None, audience: str | None, rel: list[str], body: str
+) -> TalkingPoints:
     return _make_text(paragraph.number, post, audience, rel, body)
 
 
-def _make_text(number: int | None, post: Post | None, audience: str | None, rel: list[str], body: str) -> TalkingPoints:
+def _make_text(
+    number: int | None, post: Post | None, audience: str | None, rel: list[str], body: str
+) -> TalkingPoints:
     name, code = (post[0], post[1]) if post else (None, None)
     return TalkingPoints(number, name, code, audience, list(rel), split_points(body))
 

@@ -21,12 +21,21 @@ DEADLINE_RE = re.compile(
     r"|(\d{1,2})/(\d{1,2})/(\d{2,4}))\b"
 )
 DEADLINE_CUES = ("by ", "before ", "later than ", "nlt ")
-REPORT_WORDS = ("report", "repl", "respon", "feedback", "results", "cable", "inform", "advise", "submit", "slug")
+REPORT_WORDS = (
+    "report",
+    "repl",
+    "respon",
+    "feedback",
+    "results",
+    "cable",
+    "inform",
+    "advise",
+    "submit",
+    "slug",
+)
 ASK_WORDS = ("request", "should", "please", "asked", "instructed", "must", "need")
 # "at the highest appropriate level", "at the most effective level possible", "at an appropriate level"
-AT_LEVEL_RE = re.compile(
-    r"(?i)\bat\s+(?:the\s+|an?\s+)?((?:[a-z-]{2,20}\s+){0,3}levels?(?:\s+possible)?)\b"
-)
+AT_LEVEL_RE = re.compile(r"(?i)\bat\s+(?:the\s+|an?\s+)?((?:[a-z-]{2,20}\s+){0,3}levels?(?:\s+possible)?)\b")
 # "approach appropriate-level host nation officials", "senior-level officials"
 HYPHEN_LEVEL_RE = re.compile(
     r"(?i)\b([a-z]{3,20})-level\s+(?:[a-z]{2,20}\s+){0,3}?(?:officials|interlocutors|counterparts|contacts|"
@@ -40,7 +49,9 @@ BY_WHOM_RE = re.compile(
     r"dcms?|deputy\s+chiefs?\s+of\s+mission)){0,2})"
 )
 BY_WHOM_CUES = ("ed by ", "made by ", "out by ")
-LEVEL_NOISE = frozenset({"this", "that", "these", "each", "every", "all", "same", "local", "provincial", "operational"})
+LEVEL_NOISE = frozenset(
+    {"this", "that", "these", "each", "every", "all", "same", "local", "provincial", "operational"}
+)
 
 
 def report_by(scope: list[Paragraph], paragraphs: list[Paragraph], cable_date: str | None) -> str | None:
@@ -70,9 +81,10 @@ def _deadline(text: str, cable_date: str | None) -> str | None:
 
 def _asks_report(lower: str, at: int) -> bool:
     """Whether the sentence around offset `at` asks posts to report (not 'the IAEA reported by ...')."""
-    begin = max(lower.rfind(". ", 0, at), lower.rfind("\n", 0, at), 0)
-    end = lower.find(". ", at)
-    sentence = lower[begin : end if end != -1 else len(lower)]
+    floor = max(0, at - 600)  # bounded windows keep a text full of dates linear
+    begin = max(lower.rfind(". ", floor, at), lower.rfind("\n", floor, at), floor)
+    end = lower.find(". ", at, at + 600)
+    sentence = lower[begin : end if end != -1 else at + 600]
     return any(w in sentence for w in REPORT_WORDS) and any(w in sentence for w in ASK_WORDS)
 
 

@@ -120,6 +120,9 @@ class TaskSerializer(serializers.ModelSerializer):
     post = serializers.CharField(source="post.code", read_only=True)
     overdue = serializers.SerializerMethodField()
     points_withheld = serializers.BooleanField(read_only=True, default=False)
+    # Declared so that the schema allows "" (not yet reported): read-only model fields lose allow_blank.
+    method = serializers.ChoiceField(choices=PostTask.Method.choices, allow_blank=True, read_only=True)
+    response = serializers.ChoiceField(choices=PostTask.Response.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = PostTask
@@ -150,6 +153,13 @@ class TaskSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, task) -> bool:
         return task.is_overdue(self.context["today"])
+
+
+class TaskConflictSerializer(serializers.Serializer):
+    """The 409 answer to a stale `version`: why, and the task as it now is."""
+
+    detail = serializers.CharField()
+    current = TaskSerializer()
 
 
 class OfficialSerializer(serializers.Serializer):

@@ -151,7 +151,9 @@ class TaskDetail(APIView):
     def get(self, request, pk: int):
         return self._render(request, self._task(request, pk))
 
-    @extend_schema(request=s.TaskStatusSerializer, responses={200: s.TaskSerializer, 409: s.TaskSerializer})
+    @extend_schema(
+        request=s.TaskStatusSerializer, responses={200: s.TaskSerializer, 409: s.TaskConflictSerializer}
+    )
     def patch(self, request, pk: int):
         task = self._task(request, pk)
         if not services.can_work_on(task, request.user):
@@ -175,7 +177,9 @@ class TaskDetail(APIView):
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
         return self._render(request, services.task_for(request.user, task.pk))
 
-    @extend_schema(request=s.TaskStatusSerializer, responses={200: s.TaskSerializer, 409: s.TaskSerializer})
+    @extend_schema(
+        request=s.TaskStatusSerializer, responses={200: s.TaskSerializer, 409: s.TaskConflictSerializer}
+    )
     def post(self, request, pk: int):
         return self.patch(request, pk)
 

@@ -24,6 +24,7 @@ from .demarches import (  # noqa: F401
     issue_demarche,
     remove_post,
     report_offset,
+    set_reminder_policy,
     update_demarche,
 )
 from .generation import (  # noqa: F401
@@ -31,6 +32,12 @@ from .generation import (  # noqa: F401
     action_posts,
     draft_flags,
     plan_tasks,
+)
+from .preferences import (  # noqa: F401
+    PolicyLine,
+    digest_choices,
+    reminder_policy,
+    set_daily_digest,
 )
 from .replies import (  # noqa: F401
     confirm_reply,

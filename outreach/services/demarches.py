@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from cables.models import Cable, Post
 
-from ..models import Demarche, DemarchePost, PostTask
+from ..models import Demarche, DemarchePost, Notification, PostTask
 from .common import ConflictError, Kind, Status, TransitionError, _apply, _ensure_desk_officer, _event
 from .generation import TaskPlan, action_posts, plan_tasks
 from .replies import match_replies
+
+log = logging.getLogger(__name__)
+POLICY_FIELDS = ("remind_days_before", "overdue_every_days", "escalate_after_days", "max_reminders")
 
 
 def default_dates(today: date | None = None) -> tuple[date, date]:
@@ -116,26 +121,102 @@ def update_demarche(demarche: Demarche, *, by, version: int | None = None, **val
         return current
     current.version += 1
     current.save()
-    _shift_dues(current, old_deliver, current.deliver_by, report=False, by=by)
-    _shift_dues(current, old_report, current.report_by, report=True, by=by)
+    moved = _shift_dues(current, old_deliver, current.deliver_by, report=False, by=by)
+    moved += _shift_dues(current, old_report, current.report_by, report=True, by=by)
     action = "amended" if current.state == Demarche.State.ISSUED else "updated"
     _event(current, action, by=by, changes=changes)
+    _notify_posts(current, _due_change_notes(current, moved), by=by)
     return current
 
 
-def _shift_dues(demarche: Demarche, old: date, new: date, *, report: bool, by, posts=None) -> None:
-    """Move open tasks that still had the old date; individually edited dates stay."""
+def _shift_dues(demarche: Demarche, old: date, new: date, *, report: bool, by,
+                posts=None) -> list[tuple[PostTask, date, date]]:
+    """Move open tasks that still had the old date (individually edited dates stay); return what moved."""
     if old == new:
-        return
-    tasks = demarche.tasks.filter(status=Status.OPEN, due=old)
+        return []
+    tasks = demarche.tasks.filter(status=Status.OPEN, due=old).select_related("post")
     tasks = tasks.filter(kind=Kind.REPORT_BACK) if report else tasks.exclude(kind=Kind.REPORT_BACK)
     if posts is not None:
         tasks = tasks.filter(post__in=posts)
+    moved = []
     for task in tasks:
         task.due = new
         task.version += 1
         task.save(update_fields=["due", "version", "updated_at"])
         _event(demarche, "due_changed", by=by, task=task, changes={"due": [old.isoformat(), new.isoformat()]})
+        moved.append((task, old, new))
+    return moved
+
+
+@transaction.atomic
+def set_reminder_policy(demarche: Demarche, *, by, version: int | None = None, **values) -> Demarche:
+    """Override a demarche's reminder policy; None puts a setting back to the default from settings."""
+    _ensure_desk_officer(by)
+    unknown = set(values) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValueError(f"Cannot set {', '.join(sorted(unknown))}")
+    current = _locked_demarche(demarche, version)
+    _ensure_editable(current)
+    for name, value in values.items():
+        if value is not None and value < 0:
+            raise ValidationError(f"{name} cannot be negative.")
+    changes = _apply(current, values)
+    if not changes:
+        return current
+    current.version += 1
+    current.save()
+    _event(current, "reminder_policy", by=by, changes=changes)
+    return current
+
+
+# --- Telling the posts: in-app notifications, written after commit -----------------------------------
+
+
+def _inbox_url() -> str:
+    return reverse("outreach:inbox")
+
+
+def _notify_posts(demarche: Demarche, notes: dict[int, tuple[str, str]], *, by) -> None:
+    """Tell the staff of each post {post_id: (text, url)} once the transaction commits; only for issued demarches."""
+    if demarche.state != Demarche.State.ISSUED or not notes:
+        return
+    actor_id = getattr(by, "pk", None)
+    # robust: a failure to notify is logged, never raised into the request that made the change.
+    transaction.on_commit(lambda: _write_notifications(notes, skip_user_id=actor_id), robust=True)
+
+
+def _write_notifications(notes: dict[int, tuple[str, str]], *, skip_user_id: int | None) -> int:
+    try:
+        staff = (Post.staff.through.objects.filter(post_id__in=notes, user__is_active=True)
+                 .exclude(user_id=skip_user_id).values_list("post_id", "user_id"))
+        created = Notification.objects.bulk_create([
+            Notification(user_id=user_id, text=notes[post_id][0][:300], url=notes[post_id][1])
+            for post_id, user_id in staff
+        ])
+        return len(created)
+    except Exception:
+        log.exception("Could not notify posts %s", sorted(notes))
+        return 0
+
+
+def _tasking_text(demarche: Demarche, post: Post, lead: str) -> str:
+    return (f"{demarche.reference_id}: {lead} for {post.name}. Deliver by {demarche.deliver_by:%d %b %Y}, "
+            f"report back by {demarche.report_by:%d %b %Y}. {demarche.subject}")
+
+
+def _due_change_notes(demarche: Demarche, moved) -> dict[int, tuple[str, str]]:
+    """One note per post whose tasks moved: which due dates changed, old and new."""
+    by_post: dict[int, list] = {}
+    for task, old, new in moved:
+        by_post.setdefault(task.post_id, []).append((task, old, new))
+    notes = {}
+    for post_id, items in by_post.items():
+        changes = sorted({f"{task.get_kind_display().lower()} due {new:%d %b %Y} (was {old:%d %b %Y})"
+                          for task, old, new in items})
+        url = items[0][0].get_absolute_url() if len(items) == 1 else _inbox_url()
+        notes[post_id] = (f"{demarche.reference_id}: due dates changed for {items[0][0].post.name}: "
+                          f"{'; '.join(changes)}", url)
+    return notes
 
 
 @transaction.atomic
@@ -148,6 +229,9 @@ def issue_demarche(demarche: Demarche, *, by) -> Demarche:
     demarche.refresh_from_db()
     if updated:
         _event(demarche, "issued", by=by, changes={"state": ["draft", "issued"]})
+        dposts = demarche.posts.filter(removed=False).select_related("post")
+        _notify_posts(demarche, {d.post_id: (_tasking_text(demarche, d.post, "new tasking"), _inbox_url())
+                                 for d in dposts}, by=by)
     return demarche
 
 
@@ -187,6 +271,8 @@ def add_post(demarche: Demarche, post: Post, *, by) -> DemarchePost:
         dpost = DemarchePost.objects.get(demarche=current, post=post)
     _event(current, "post_added", by=by, changes={"posts": [None, post.name]},
            note="added after issue" if issued else "")
+    _notify_posts(current, {post.pk: (_tasking_text(current, post, "post added to this demarche"), _inbox_url())},
+                  by=by)
     return dpost
 
 
@@ -241,16 +327,18 @@ def bulk_extend(demarche: Demarche, *, post_ids, by, deliver_by: date | None = N
     current = _locked_demarche(demarche, None)
     _ensure_editable(current)
     posts = [d.post for d in _dposts(current, post_ids)]
-    moved = 0
-    for task in current.tasks.filter(post__in=posts, status=Status.OPEN).select_for_update():
+    moved = []
+    tasks = current.tasks.filter(post__in=posts, status=Status.OPEN).select_related("post")
+    for task in tasks.select_for_update(of=("self",)):
         new = report_by if task.kind == Kind.REPORT_BACK else deliver_by
         if new and new != task.due:
             old, task.due, task.version = task.due, new, task.version + 1
             task.save(update_fields=["due", "version", "updated_at"])
             _event(current, "due_changed", by=by, task=task, changes={"due": [old.isoformat(), new.isoformat()]},
                    note="bulk extension")
-            moved += 1
-    return moved
+            moved.append((task, old, new))
+    _notify_posts(current, _due_change_notes(current, moved), by=by)
+    return len(moved)
 
 
 @transaction.atomic

@@ -225,3 +225,158 @@ def test_it_resolves_other_agencies_without_warning():
     assert [a.post for a in cable.info_addressees if a.kind == "collective"] == ["IRAN COLLECTIVE"]
     assert "AMEMBASSY NEW DELHI" in [a.raw for a in cable.info_addressees]  # "PIORITY" typo dropped
     assert "unknown_addressee" not in kinds(cable)
+
+
+def sections(cable) -> list[tuple]:
+    return [(t.paragraph, t.post, t.releasable_to, len(t.points)) for t in cable.talking_points]
+
+
+def test_it_finds_country_sections_by_their_heading():
+    cable = load("09STATE131801.txt")
+    request = cable.action_request
+    assert request.talking_point_paragraphs == [5, 6, 8, 10, 12, 13]  # as announced, 13 included
+    assert (request.report_by, request.level) == ("2010-01-19", "Ambassadors/Charge D\u2019Affaires")
+    assert sections(cable) == [
+        (5, None, [], 3), (6, None, [], 3), (8, "Riyadh", ["USA", "SAU"], 7), (10, "Kuwait", ["USA", "KWT"], 9),
+        (12, "Abu Dhabi", ["USA", "ARE"], 6), (14, "Islamabad", ["USA", "PAK"], 9),
+    ]  # fmt: skip
+    saudi = cable.talking_points[2].points
+    assert saudi[0].text.startswith("We recognize your government\u2019s efforts to disrupt al-Qa\u2019ida networks")
+    assert not any(p.text.startswith("(") for p in saudi)  # the portion markings are removed
+    kuwait = cable.talking_points[3].points
+    assert kuwait[7].conditional and kuwait[7].text.startswith("Kuwait RIHS: We have shared our concerns")
+    general = cable.talking_points[0].points
+    assert general[2].text.endswith("including vigorous enforcement.")  # the (1)-(5) list stays in its point
+    [mismatch] = [a for a in cable.anomalies if a.kind == "announced_paragraph_mismatch"]
+    assert mismatch.paragraph == 13 and "Pakistan background" in mismatch.detail and "14" in mismatch.detail
+    assert "no_talking_points" not in kinds(cable)
+
+
+def test_it_reads_tailored_blocks_bullets_and_group_titles():
+    cable = load("09STATE96550.txt")
+    assert cable.action_request.non_paper_paragraphs == [4]  # "deliver the talking points ... as a non-paper"
+    got = sections(cable)
+    assert got[:4] == [(4, None, [], 16), (5, "USNATO", ["NATO"], 19), (6, "Moscow", ["RUSSIA"], 11), (7, "Tokyo", ["JAPAN"], 15)]
+    assert sorted(post for paragraph, post, _, _ in got if paragraph == 8) == [
+        "Abu Dhabi", "Doha", "Kuwait", "Manama", "Muscat", "Riyadh"
+    ]  # fmt: skip
+    nato = cable.talking_points[1].points
+    assert [p.conditional for p in nato].count(True) == 3  # "FINANCING (if raised)", "If pressed:", "If needed:"
+    assert nato[11].text.startswith("We will work closely with Allies") and nato[11].conditional
+    assert cable.talking_points[0].points[0].text.startswith("The White House announced")  # "- " bullets
+    assert "no_talking_points" not in kinds(cable)  # paragraph 4 is for every post
+
+
+def test_it_redirects_a_pointer_to_the_wrong_paragraph():
+    sanaa = load("09STATE72112.txt")
+    assert sanaa.action_request.paragraph == 6 and sanaa.action_request.level == "highest appropriate level"
+    assert ("announced_paragraph_mismatch", 5) in [(a.kind, a.paragraph) for a in sanaa.anomalies]
+    assert sanaa.action_request.non_paper_paragraphs == []  # "may not/not provide these points ... as a non-paper"
+    [points] = sanaa.talking_points
+    assert (points.paragraph, points.post, points.releasable_to, len(points.points)) == (9, "Sanaa", ["ROYG"], 12)
+    assert points.points[2].text.startswith("We have specific information that a weapons smuggling network")
+    berlin = load("09STATE122950.txt")
+    assert berlin.action_request.paragraph == 3
+    assert berlin.action_request.requests == [
+        "approach appropriate host government officials to deliver talking points/non-paper in paragraph 4 below "
+        "and report response"
+    ]
+
+
+def test_it_reads_post_labelled_paragraphs_as_special_instructions():
+    cable = load("09STATE16285.txt")
+    by_post = {e.post: e for e in cable.action_request.exceptions}
+    assert list(by_post) == ["UNVIE Vienna", "London", "Paris", "Moscow", "Berlin", "Beijing"]
+    assert not any(e.excluded for e in by_post.values())
+    assert by_post["UNVIE Vienna"].instruction.startswith("continue working to promote support within the IAEA")
+    assert by_post["Berlin"].instruction.startswith("stress that the United States believes that the Iran report")
+    assert cable.action_request.requests[0] == "convey U.S. views regarding the IAEA reports to appropriate host governments"
+    iaea = load("10STATE9124.txt").action_request
+    assert [(e.post, e.excluded) for e in iaea.exceptions] == [
+        ("Moscow", True), ("Paris", True), ("Beijing", True), ("London", True), ("Berlin", True)
+    ]  # fmt: skip
+    assert iaea.exceptions[0].instruction == (
+        "share the general tenor of our message but do not need to deploy the points themselves with host governments"
+    )
+    assert (iaea.report_by, iaea.level, iaea.talking_point_paragraphs) == ("2010-02-03", "Ambassadors", [11])
+    november = load("09STATE120288.txt").action_request
+    assert november.exceptions[4].instruction.startswith("inform host government that we are delivering this message")
+    assert (november.report_by, november.talking_point_paragraphs) == ("2009-11-25", [11])
+
+
+def test_it_gives_per_post_objectives_to_each_named_post():
+    cable = load("08STATE103511.txt")
+    assert sections(cable) == [
+        (4, "Kyiv", ["UKRAINE"], 8), (5, "Moscow", ["RUSSIA", "LATVIA"], 8), (5, "Riga", ["RUSSIA", "LATVIA"], 8),
+        (6, "Belmopan", ["BELIZE"], 8), (7, "Nairobi", ["KENYA"], 7),
+    ]  # fmt: skip  ("For Embassy Belize" is Belmopan)
+    assert [e.post for e in cable.action_request.exceptions] == ["Kyiv", "Moscow", "Riga", "Belmopan", "Nairobi"]
+    assert cable.action_request.requests == []
+    assert cable.action_request.report_by == "2008-09-29"
+
+
+def test_it_reads_a_releasable_text_and_a_bullet_for_one_country():
+    cable = load("10STATE17894.txt")
+    request = cable.action_request
+    assert (request.paragraph, request.report_by, request.level) == (4, "2010-03-03", "highest appropriate level")
+    [ankara] = request.exceptions
+    assert (ankara.post, ankara.excluded) == ("Ankara", False)
+    assert ankara.instruction.startswith("express that we greatly appreciate Turkey")
+    assert request.requests == [
+        "pursue the following objectives with senior French, British, Turkish, Saudi, Jordanian, and Qatari officials "
+        "at the highest appropriate levels"
+    ]
+    [paper] = cable.non_papers
+    assert paper.paragraph == 4 and paper.title == "releasable text"
+    assert paper.releasable_to == ["FRANCE", "BRITAIN", "TURKEY", "SAUDI ARABIA", "JORDAN", "QATAR"]
+    assert paper.text.startswith("We would like to convey to you") and paper.text.endswith("Hizballah personnel.")
+
+
+@pytest.mark.parametrize(
+    "name, report_by, level",
+    [
+        ("07STATE152317.txt", "2007-11-08", "most effective level possible"),
+        ("08STATE79112.txt", "2008-07-24", None),
+        ("08STATE134777.txt", "2009-01-05", None),  # "before January 5, 2009"
+        ("09STATE15113.txt", "2009-03-20", None),
+        ("09STATE28302.txt", None, "appropriate level"),  # "appropriate-level Turkish officials"
+        ("10STATE284.txt", "2010-01-08", None),  # "Request feedback by January 8."
+        ("10STATE4108.txt", "2010-01-17", "highest possible level"),
+        ("08STATE128877.txt", None, None),  # "within seven business days": no date
+        ("09STATE96222.txt", None, None),
+    ],
+)  # fmt: skip
+def test_it_reads_the_deadline_and_level(name, report_by, level):
+    request = load(name).action_request
+    assert (request.report_by, request.level) == (report_by, level)
+
+
+def test_it_reads_points_sections_introduced_by_a_lead_in():
+    nato = load("10STATE4108.txt")
+    assert nato.action_request.talking_point_paragraphs == [6]
+    assert sections(nato) == [(6, None, [], 11)]  # "Action addressees should draw on the following points:"
+    assert nato.action_request.requests[0].startswith("clarify for host governments at the highest possible level")
+    iaea = load("09STATE120288.txt")
+    [key_messages] = iaea.talking_points
+    assert key_messages.paragraph == 11 and key_messages.post is None
+    texts = [p.text for p in key_messages.points]
+    assert "Continues to enrich uranium despite UNSC requirements that it suspend such operations;" in texts  # "o "
+
+
+def test_it_lists_announced_points_blocks_as_non_papers_too():
+    for name, paragraph, country in [("10STATE15856.txt", 8, "TURKEY"), ("09STATE96222.txt", 4, "FRANCE")]:
+        cable = load(name)
+        assert cable.action_request.non_paper_paragraphs == [paragraph]
+        assert [(n.paragraph, n.releasable_to) for n in cable.non_papers] == [(paragraph, [country])]
+        assert [(t.paragraph, t.releasable_to) for t in cable.talking_points] == [(paragraph, [country])]
+    assert load("09STATE15113.txt").action_request.non_paper_paragraphs == []  # a reference list, not to hand over
+    assert load("08STATE90980.txt").action_request.non_paper_paragraphs == []  # documents to draw on
+
+
+def test_it_strips_the_addressed_post_from_requests():
+    assert load("08STATE128877.txt").action_request.requests[0].startswith("approach Prince Turki, or other")
+    assert load("09STATE68250.txt").action_request.requests == [
+        "approach appropriate German government officials to deliver talking points/non-paper in paragraph 4 below "
+        "and report response"
+    ]
+    assert load("08STATE134777.txt").action_request.requests[0].startswith("approach appropriate interlocutors")

@@ -18,7 +18,15 @@ CABLE_WORDS = [
     "\n1. (U) ", "\n2. (C) ", "SUBJECT: ", "TAGS: ", "E.O. 12958: DECL: 01/31/2034", "BEGIN TEXT", "END TEXT",
     "S E C R E T STATE 000123", "R 161859Z JAN 09", "\u00b6", "\\\n", "\t", "<<123>>", "SUMMARY", "END SUMMARY",
     "ACTION REQUEST:", "except Canberra,", "paragraphs 4-31", "---------- ", "Classified By: X. Reason: 1.4 (B)",
+    "Saudi Arabia talking points\n", "(S/REL USA, SAU) ", "For Embassies Moscow and Riga, please ", "\n- ", "\no ",
+    "a) ", "If raised, ", "by January 19, 2010", "at the highest appropriate level", "(Begin releasable text.)",
+    "ACTION REQUEST FOR UNVIE: ", "(For Turkey) ", "delivered by Ambassadors/Charge d'Affaires",
 ]  # fmt: skip
+ACTION = (
+    "R 161859Z JAN 09\nFM SECSTATE WASHDC\nTO AMEMBASSY ABU DHABI\nAMEMBASSY KUWAIT\n"
+    "C O N F I D E N T I A L STATE 004690\nSUBJECT: X\n\n1. (U) This is an action request. Please see paragraph 2."
+    "\n\n2. (C) ACTION REQUEST: "
+)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -131,8 +139,20 @@ def test_it_decodes_cp1252_and_latin1():
         "C O N F I D E N T I A L " * 50_000,
         "(" * 200_000 + "SECRET STATE 1",
         "\n".join(f"{n}. (U) x" for n in range(1, 20000)),
+        ACTION + "Posts should report by January 1 " * 3000,
+        ACTION + "Embassy Canberra Paris London should " * 3000,
+        ACTION + "is asked asked requested " * 5000,
+        ACTION + "x\n\n3. (U) Saudi Arabia talking points\n" + "(S/REL USA, SAU) We x.\n" * 20000,
+        ACTION + "x\n\n3. (U) Talking points:\n" + "a) (1) (i) A. x\n" * 20000,
+        ACTION + "at the " + "high " * 50000 + "level",
+        ACTION + "x\n\n3. (U) Talking points:\n-- (if asked " + "x " * 50000 + ")\n",
+        ACTION + "x Share the following S/REL " + "FRANCE, " * 30000 + "text:\n(Begin releasable text.)\nx",
+        ACTION + "x\n\n3. (U) For " + "Paris, London and " * 5000 + ": do it\n-- a\n",
     ],
-    ids=["dashes", "refs", "long-line", "addressees", "points", "seed-one-line", "banners", "parens", "paragraphs"],
-)
+    ids=[
+        "dashes", "refs", "long-line", "addressees", "points", "seed-one-line", "banners", "parens", "paragraphs",
+        "deadlines", "should", "requested", "marked-lines", "lettered", "level", "if-asked", "loose-rel", "for-posts",
+    ],
+)  # fmt: skip
 def test_it_finishes_pathological_inputs(text):
     parse_or_refuse(text)

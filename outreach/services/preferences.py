@@ -1,0 +1,68 @@
+"""Reminder preferences: a demarche's effective reminder policy, and each post's choice of a daily digest."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import BooleanField, Value
+from django.db.models.functions import Coalesce
+
+from cables.access import is_desk_officer
+from cables.models import Post
+
+from ..models import Demarche, PostReminderPreference
+from ..reminders import Policy
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PolicyLine:
+    field: str
+    label: str
+    value: int
+    default: int
+    overridden: bool
+
+
+# (demarche field, Policy attribute, label)
+POLICY_LABELS = (
+    ("remind_days_before", "days_before", "Remind this many days before due"),
+    ("overdue_every_days", "overdue_every", "When overdue, remind every N days"),
+    ("escalate_after_days", "escalate_after", "Escalate after N days overdue"),
+    ("max_reminders", "max_reminders", "At most this many reminders per task"),
+)
+
+
+def reminder_policy(demarche: Demarche) -> list[PolicyLine]:
+    """Return the demarche's effective reminder settings, each with the default from settings."""
+    defaults = Policy.from_overrides()
+    effective = Policy.from_overrides(**{name: getattr(demarche, name) for name, _, _ in POLICY_LABELS})
+    return [
+        PolicyLine(field=name, label=label, value=getattr(effective, attr), default=getattr(defaults, attr),
+                   overridden=getattr(demarche, name) is not None)
+        for name, attr, label in POLICY_LABELS
+    ]
+
+
+def digest_choices(user):
+    """Return the user's posts, each annotated with `daily_digest` (False when the post never chose)."""
+    return Post.objects.filter(staff=user).annotate(
+        daily_digest=Coalesce("reminder_preference__daily_digest", Value(False), output_field=BooleanField())
+    ).order_by("name")
+
+
+def set_daily_digest(post: Post, *, by, enabled: bool) -> PostReminderPreference:
+    """Choose one daily digest (enabled) or one email per task for a post's reminders. Safe to call twice."""
+    if not (is_desk_officer(by) or post.staff.filter(pk=by.pk).exists()):
+        raise PermissionDenied("Only the post's staff or a desk officer may change its reminders.")
+    with transaction.atomic():
+        preference, _ = PostReminderPreference.objects.select_for_update().get_or_create(post=post)
+        if preference.daily_digest != enabled:
+            preference.daily_digest, preference.updated_by = enabled, by
+            preference.save()
+            log.info("%s: daily digest %s by %s", post.code, "on" if enabled else "off", by)
+    return preference
