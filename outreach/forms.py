@@ -188,7 +188,9 @@ class ConfirmReplyForm(forms.Form):
 class ReminderPolicyForm(VersionedForm):
     """A demarche's reminder overrides; a blank field means the default from settings."""
 
-    LIMITS = {"remind_days_before": 30, "overdue_every_days": 90, "escalate_after_days": 365, "max_reminders": 50}
+    # (field, Policy attribute): the upper limits keep the sweep's candidate window small.
+    POLICY = (("remind_days_before", "days_before"), ("overdue_every_days", "overdue_every"),
+              ("escalate_after_days", "escalate_after"), ("max_reminders", "max_reminders"))
     remind_days_before = forms.IntegerField(required=False, min_value=0, max_value=30,
                                             label="Remind this many days before due")
     overdue_every_days = forms.IntegerField(required=False, min_value=0, max_value=90,
@@ -203,17 +205,17 @@ class ReminderPolicyForm(VersionedForm):
 
         super().__init__(*args, **kwargs)
         defaults = Policy.from_overrides()
-        for name, attr in zip(self.LIMITS, ("days_before", "overdue_every", "escalate_after", "max_reminders")):
+        for name, attr in self.POLICY:
             default = getattr(defaults, attr)
             self.fields[name].help_text = f"Blank: the default ({default}). 0 turns it off."
             self.fields[name].widget.attrs["placeholder"] = str(default)
 
     @classmethod
     def for_demarche(cls, demarche: Demarche) -> "ReminderPolicyForm":
-        return cls(initial={"version": demarche.version, **{name: getattr(demarche, name) for name in cls.LIMITS}})
+        return cls(initial={"version": demarche.version, **{name: getattr(demarche, name) for name, _ in cls.POLICY}})
 
     def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.LIMITS}
+        return {name: self.cleaned_data[name] for name, _ in self.POLICY}
 
 
 class DigestForm(forms.Form):

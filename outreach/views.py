@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cables.access import can_read_all, is_desk_officer, is_embassy_staff, role_required
-from cables.models import Cable
+from cables.models import Cable, Post
 
 from . import forms, services
 from .models import Demarche, DemarchePost, PostTask, ReplyMatch
@@ -62,6 +62,8 @@ def _detail_context(request, demarche: Demarche, **extra) -> dict:
         "add_post_form": forms.AddPostForm(demarche=demarche) if desk else None,
         "bulk_form": forms.BulkForm(demarche=demarche) if desk else None,
         "confirm_form": forms.ConfirmReplyForm(demarche=demarche) if desk else None,
+        "reminder_policy": services.reminder_policy(demarche),
+        "reminder_form": forms.ReminderPolicyForm.for_demarche(demarche) if desk else None,
     }
     context.update(extra)
     return context
@@ -102,6 +104,28 @@ def demarche_update(request, reference_id: str):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
     return render(request, "outreach/demarche_detail.html", _detail_context(request, demarche, form=form),
+                  status=status)
+
+
+@require_POST
+@role_required(is_desk_officer)
+def demarche_reminders(request, reference_id: str):
+    """Override the demarche's reminder policy; on error re-show the page with what was typed."""
+    demarche = get_object_or_404(Demarche, reference_id=reference_id)
+    form, status = forms.ReminderPolicyForm(request.POST), 400
+    if form.is_valid():
+        try:
+            services.set_reminder_policy(demarche, by=request.user, version=form.cleaned_data["version"],
+                                         **form.values())
+            messages.success(request, "Reminder settings saved.")
+            return redirect(demarche)
+        except services.ConflictError as exc:
+            messages.error(request, str(exc))
+            demarche, form, status = exc.current, form.with_version(exc.current.version), 409
+        except ValidationError as exc:  # a closed demarche is read-only
+            messages.error(request, _error_text(exc))
+    extra = {"reminder_form": form} if demarche.is_editable else {}
+    return render(request, "outreach/demarche_detail.html", _detail_context(request, demarche, **extra),
                   status=status)
 
 
@@ -200,8 +224,26 @@ def inbox(request):
     ).select_related("demarche", "post")
     return render(request, "outreach/inbox.html", {
         "tasks": services.inbox_tasks(request.user), "unacknowledged": unacknowledged,
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "digest_posts": services.digest_choices(request.user),
     })
+
+
+@require_POST
+@role_required(is_desk_officer, is_embassy_staff)
+def post_reminders(request, post_code: str):
+    """Switch a post between one email per task and one daily digest; staff only for their own posts."""
+    if is_desk_officer(request.user):
+        post = get_object_or_404(Post, code=post_code)
+    else:  # another post's code answers as if it did not exist
+        post = get_object_or_404(Post, code=post_code, staff=request.user)
+    form = forms.DigestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one daily digest or one email per task.")
+    else:
+        enabled = form.cleaned_data["daily_digest"]
+        services.set_daily_digest(post, by=request.user, enabled=enabled)
+        messages.success(request, f"{post.name}: {'one daily digest' if enabled else 'one email per task'}.")
+    return redirect("outreach:inbox" if is_embassy_staff(request.user) else "home")
 
 
 @require_POST

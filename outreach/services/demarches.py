@@ -83,6 +83,7 @@ def _create_tasks(demarche: Demarche, plans: list[TaskPlan], posts: list[Post],
             demarche=demarche, demarche_post=dposts[plan.post.pk], post=plan.post, audience=plan.audience,
             kind=plan.kind, position=plan.position, instruction=plan.instruction, talking_points=plan.talking_points,
             tp_paragraph=plan.tp_paragraph, releasable_to=plan.releasable_to,
+            requested_level=plan.requested_level,
             needs_attention=plan.needs_attention,
             due=demarche.report_by if plan.kind == Kind.REPORT_BACK else demarche.deliver_by,
         )

@@ -21,6 +21,7 @@ class TaskPlan:
     releasable_to: list = field(default_factory=list)
     needs_attention: str = ""
     position: int = 0
+    requested_level: str = ""
 
 
 def _norm(name: str | None) -> str:
@@ -131,6 +132,11 @@ def plan_tasks(parsed: dict, posts: list[Post]) -> list[TaskPlan]:
                     ))
             plans.append(TaskPlan(post, audience, Kind.REPORT_BACK,
                                   f"Report the response of {label} by cable, citing {reference_id}."))
+    # Posts report whom they met against the level the cable asked for: carry it on the tasks that meet.
+    level = (request.get("level") or "")[:255]
+    for plan in plans:
+        if plan.kind != Kind.REPORT_BACK:
+            plan.requested_level = level
     return plans
 
 

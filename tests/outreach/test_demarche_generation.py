@@ -164,3 +164,10 @@ def test_a_cable_without_non_paper_or_points_tasks_the_action_itself(db):
     assert plans[0].instruction == (
         "Carry out the action request in paragraph 4: urge the host government to vote yes."
     )
+
+def test_tasks_that_meet_officials_carry_the_level_the_cable_asks_for(db, desk_officer):
+    demarche = _demarche_of("09STATE72112.txt", desk_officer)
+
+    levels = dict(demarche.tasks.values_list("kind", "requested_level"))
+    assert levels[K.REPORT_BACK] == ""
+    assert {v for k, v in levels.items() if k != K.REPORT_BACK} == {"highest appropriate level"}
