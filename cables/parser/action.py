@@ -110,10 +110,24 @@ def _scope(paragraphs: list[Paragraph], target: Paragraph, pointed: list[Paragra
 def _pointer(paragraphs: list[Paragraph], preamble: str) -> list[int]:
     for text in [preamble, *(p.text for p in paragraphs[:6])]:
         head = text[:3000]
-        match = POINTER_RE.search(head) if _mentions(head, "ction", "CTION") else None
+        match = _find_pointer(head) if _mentions(head, "ction", "CTION") else None
         if match:
             return number_range(match.group(1), match.group(2))
     return []
+
+
+def _find_pointer(head: str) -> re.Match[str] | None:
+    """POINTER_RE.search(head), tried only where 'action' occurs: a case-blind search tries every position."""
+    if not head.isascii():  # re.I folds a few non-ASCII letters ('ı') that lower() leaves alone
+        return POINTER_RE.search(head)
+    lower = head.lower()
+    at = lower.find("action")
+    while at != -1:
+        match = POINTER_RE.match(head, at)  # \b still sees the character before `at`
+        if match:
+            return match
+        at = lower.find("action", at + 1)
+    return None
 
 
 def _mentions(text: str, *forms: str) -> bool:

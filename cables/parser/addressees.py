@@ -26,6 +26,7 @@ OTHER_STARTERS = frozenset(
 LOCATION_ENDS = frozenset("WASHINGTON WASHDC DC FL GE MD VA HI NY".split())
 NOISE = frozenset("IMMEDIATE PRIORITY ROUTINE FLASH NIACT PIORITY PRIORTY IMMEDAITE BT".split())
 NOISE_RE = re.compile(r"^(?:\d{1,5}(?:-\d{1,5})?|/{1,2})$")
+NOISE_FIRST = frozenset("0123456789/")
 ROUTING_INDICATOR_RE = re.compile(r"(?:(?<=\s)|^)[A-Z]{2,8}/(?=[A-Z])")
 KIND_BY_PREFIX = {
     "AMEMBASSY": "embassy",
@@ -55,8 +56,11 @@ def split_addressees(segment: str | None) -> list[str]:
 
 
 def _split_line(line: str) -> list[str]:
-    line = ROUTING_INDICATOR_RE.sub("", line.replace("//", " "))
-    tokens = [t for t in line.split() if t.upper() not in NOISE and not NOISE_RE.match(t)]
+    line = line.replace("//", " ")
+    if "/" in line:  # the indicator needs a slash; most lines have none and skip the scan
+        line = ROUTING_INDICATOR_RE.sub("", line)
+    # NOISE_RE only matches tokens opening with a digit or a slash: test that before calling it
+    tokens = [t for t in line.split() if t.upper() not in NOISE and not (t[0] in NOISE_FIRST and NOISE_RE.match(t))]
     groups: list[list[str]] = []
     for token in tokens:
         starts_new = token.upper() in STARTERS and not (groups and _continues(groups[-1], token))

@@ -19,6 +19,9 @@ from .text import SIPDIS_RE, join_lines
 
 MAX_HEADER = 60000
 FILENAME_ID_RE = re.compile(r"^(\d{2})([A-Z][A-Z-]{1,30})(\d{1,7})$")
+HAND_OVER = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass)"
+HAND_OVER_RE = re.compile("(?i)" + HAND_OVER)
+HAND_OVER_LOWER_RE = re.compile(HAND_OVER)  # for ASCII text already lower-cased
 
 
 def parse(text: str | bytes, filename: str | None = None) -> Cable:
@@ -42,12 +45,31 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
 
 def _scrub(text: str) -> list[str]:
     """Remove SIPDIS markers and page-break lines ('BERN 00000881 002 OF 002') once, for the whole text."""
-    lines = text.split("\n")
     if "IPDIS" in text or "ipdis" in text:
-        lines = [SIPDIS_RE.sub(" ", line) if "IPDIS" in line or "ipdis" in line else line for line in lines]
+        text = _sub_lines(text, ("IPDIS", "ipdis"), SIPDIS_RE)
     if " OF 0" in text:
-        lines = [PAGE_BREAK_RE.sub(" ", line) if " OF 0" in line else line for line in lines]
-    return lines
+        text = _sub_lines(text, (" OF 0",), PAGE_BREAK_RE)
+    return text.split("\n")
+
+
+def _sub_lines(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) -> str:
+    """pattern.sub(" ", line) on each line holding a needle. str.find locates those lines; testing every line,
+    or one regex pass over the whole text (neither pattern has a literal prefix to skip ahead by), is slower."""
+    spans: set[tuple[int, int]] = set()
+    for needle in needles:
+        at = text.find(needle)
+        while at != -1:
+            end = text.find("\n", at)
+            end = len(text) if end == -1 else end
+            spans.add((text.rfind("\n", 0, at) + 1, end))
+            at = text.find(needle, end)
+    parts: list[str] = []
+    done = 0
+    for start, end in sorted(spans):
+        parts += [text[done:start], pattern.sub(" ", text[start:end])]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _refuse_non_cable(source: Source, routing: Routing, body, header_text: str) -> None:
@@ -168,9 +190,7 @@ def _complete_action_request(cable: Cable, blocks: list[Block], head: str) -> No
     scope = scope_of(cable.paragraphs, request, head)
     if not request.non_paper_paragraphs:
         asks = " ".join(p.text[:5000] for p in scope)
-        request.non_paper_paragraphs = sorted(
-            {n.paragraph for n in cable.non_papers if n.paragraph and _to_hand_over(n, asks)}
-        )
+        request.non_paper_paragraphs = _handed_over(cable.non_papers, asks)
     if not request.talking_point_paragraphs:
         request.talking_point_paragraphs = sorted({t.paragraph for t in cable.talking_points if t.paragraph})
     for block in blocks:  # "deliver the talking points/non-paper in para 8": the points are the non-paper too
@@ -183,11 +203,26 @@ def _complete_action_request(cable: Cable, blocks: list[Block], head: str) -> No
     request.level = tasking.level(scope)
 
 
-def _to_hand_over(paper: NonPaper, asks: str) -> bool:
-    """A BEGIN TEXT block counts as the request's non-paper when it is one, or the request asks to hand it over."""
-    if "PAPER" in (paper.title or "").upper():
-        return True
-    return bool(re.search(r"(?i)\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass)", asks))
+def _handed_over(papers: list[NonPaper], asks: str) -> list[int]:
+    """Paragraphs of BEGIN TEXT blocks that are the request's non-paper: titled one, or the request asks to hand
+    it over. The request is searched once, and only when a title does not settle it."""
+    asked: bool | None = None
+    found: set[int] = set()
+    for paper in papers:
+        if not paper.paragraph:
+            continue
+        if "PAPER" not in (paper.title or "").upper():
+            asked = _asks_hand_over(asks) if asked is None else asked
+            if not asked:
+                continue
+        found.add(paper.paragraph)
+    return sorted(found)
+
+
+def _asks_hand_over(asks: str) -> bool:
+    if asks.isascii():  # a case-sensitive scan of a lower-cased copy is much faster than re.I
+        return HAND_OVER_LOWER_RE.search(asks.lower()) is not None
+    return HAND_OVER_RE.search(asks) is not None
 
 
 def _unnumbered(lines: list[str], head: str) -> list[Paragraph]:

@@ -152,7 +152,9 @@ def _from_page(text: str, anchored: bool) -> Source:
 def _unpack_dump(text: str, source: Source) -> None:
     lines = text.split("\n")
     if _mostly_backslash_ended(lines):
-        lines = [re.sub(r"\s*\\$", "", line) for line in lines]
+        # Same as re.sub(r"\s*\\$", ""): str.rstrip() strips exactly the characters \s matches, and a regex
+        # tried at every position of every line was the slowest step of unpacking a dump.
+        lines = [line[:-1].rstrip() if line.endswith("\\") else line for line in lines]
     if "\t" in text:
         lines = _unpack_tsv_rows(lines, source) or lines
     if "<<" in text and not source.meta:

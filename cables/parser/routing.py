@@ -22,6 +22,9 @@ BANNER_RE = re.compile(
     r"(?P<station>(?!SECTION\b)[A-Z]{2,}(?:[ \t][A-Z]{2,}){0,3})[ \t]{1,12}(?P<num>\d{1,8})\b",
     re.I,
 )
+# The same pattern without re.I, run over an upper-cased ASCII copy: case folding at every position made the
+# banner search one of the slowest steps; for ASCII text both find the same spans.
+BANNER_UPPER_RE = re.compile(BANNER_RE.pattern)
 GARBLE_RE = re.compile(r"\bPAGE \d{2} +[A-Z]{2,}(?: [A-Z]{2,}){0,2} +\d{1,8} +\d{6}Z\b")
 HEADER_KEY_RE = re.compile(r"(?im)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJECT\b|SUBJ\b|REFS?\b|CLASSIFIED BY\b)")
 
@@ -73,16 +76,19 @@ def _read_dtg(match: re.Match[str], routing: Routing) -> None:
 
 
 def _find_banner(header: str, cursor: int) -> re.Match[str] | None:
-    for match in BANNER_RE.finditer(header, cursor):
+    """The first banner; its groups may come back upper-cased, which is how they are used."""
+    ascii_text = header.isascii()  # re.I also folds 'ı', 'ſ' and the Kelvin sign, which upper() maps elsewhere
+    pattern, text = (BANNER_UPPER_RE, header.upper()) if ascii_text else (BANNER_RE, header)
+    for match in pattern.finditer(text, cursor):
         if match.group("station").upper() not in {"SECTION", "OF", "PAGE"}:
             return match
     return None
 
 
 def _read_banner(match: re.Match[str], routing: Routing) -> None:
-    word = re.sub(r"\s", "", match.group("cls")).upper()
+    word = "".join(match.group("cls").split()).upper()  # split() drops what \s matches, without a regex
     routing.banner_class = {"UNCLAS": "UNCLASSIFIED", "TOPSECRET": "TOP SECRET"}.get(word, word)
-    station = re.sub(r"\s", "", match.group("station")).upper()
+    station = "".join(match.group("station").split()).upper()
     routing.station = "STATE" if station == "SECSTATE" else station
     routing.number = int(match.group("num"))
     routing.banner_end = match.end()

@@ -179,7 +179,7 @@ class TaskStatusSerializer(serializers.Serializer):
         choices=PostTask.Method.choices, required=False, allow_blank=True, default=""
     )
     officials = OfficialSerializer(many=True, required=False, default=list)
-    requested_level = serializers.CharField(required=False, allow_blank=True, default="")
+    requested_level = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
     response = serializers.ChoiceField(
         choices=PostTask.Response.choices, required=False, allow_blank=True, default=""
     )

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,7 +16,7 @@ from cables.access import can_read_all, is_desk_officer, is_embassy_staff
 from cables.models import Post
 from cables.services import ingest_cable
 from outreach import dashboards, services
-from outreach.models import PostTask
+from outreach.models import Demarche, PostTask
 
 from . import serializers as s
 
@@ -33,6 +33,18 @@ class IsDeskOfficer(permissions.BasePermission):
         return is_desk_officer(request.user)
 
 
+TASK_FILTERS = ["open", "overdue", "done", "not_delivered"]
+
+
+def _choice(request, name: str, allowed: list[str]) -> str:
+    """Return a query parameter that is one of `allowed` (or ""): anything else is a 400, not a query."""
+    value = request.query_params.get(name, "")
+    if value and value not in allowed:
+        raise ValidationError({name: f"One of: {', '.join(allowed)}."})
+    return value
+
+
+@extend_schema(parameters=[OpenApiParameter("state", enum=Demarche.State.values)])
 class DemarcheList(generics.ListAPIView):
     """Demarches with completion figures, newest deadline first (embassy staff: their posts' figures)."""
 
@@ -41,7 +53,7 @@ class DemarcheList(generics.ListAPIView):
 
     def get_queryset(self):
         demarches = dashboards.demarches_with_figures(self.request.user, today=timezone.localdate())
-        state = self.request.query_params.get("state")
+        state = _choice(self.request, "state", Demarche.State.values)
         if state:
             demarches = demarches.filter(state=state)
         return demarches.order_by("-deliver_by", "-pk")
@@ -58,6 +70,8 @@ class DemarcheDetail(generics.RetrieveAPIView):
         return dashboards.visible_demarches(self.request.user).select_related("owner")
 
     def get_object(self):
+        if "\x00" in self.kwargs["reference_id"]:  # PostgreSQL refuses NUL in text: no demarche has one
+            raise Http404("No such demarche")
         demarche = super().get_object()
         user, today = self.request.user, timezone.localdate()
         demarche.summary = dashboards.demarche_summary(demarche, user, today=today)
@@ -72,6 +86,7 @@ class DemarcheDetail(generics.RetrieveAPIView):
         return demarche
 
 
+@extend_schema(parameters=[OpenApiParameter("status", enum=TASK_FILTERS)])
 class PostTasks(generics.ListAPIView):
     """A post's tasks across demarches, soonest due first; ?status=open|done|not_delivered|overdue."""
 
@@ -84,7 +99,7 @@ class PostTasks(generics.ListAPIView):
         if not can_read_all(user) and not post.staff.filter(pk=user.pk).exists():
             raise Http404("No such post")
         tasks = PostTask.objects.visible_to(user).filter(post=post).select_related("demarche", "post")
-        wanted = self.request.query_params.get("status")
+        wanted = _choice(self.request, "status", TASK_FILTERS)
         if wanted == "overdue":
             tasks = tasks.filter(status=PostTask.Status.OPEN, due__lt=timezone.localdate())
         elif wanted:
