@@ -17,6 +17,7 @@ BEGIN_RE = re.compile(
 END_RE = re.compile(r"\[?\b(?:END|End|end)\s+(?i:(?:OF\s+)?" + ADJECTIVE + KINDS + r")\b[^\n]{0,120}")
 # "Share the following S/REL FRANCE, BRITAIN, QATAR text verbatim:" -- an unbracketed marking before BEGIN
 LOOSE_REL_RE = re.compile(r"\bREL(?:EASABLE)?(?:\s+TO)?\s+([A-Z][A-Z.'-]*(?:(?:,\s*|\s+)[A-Z][A-Z.'-]*){0,30})")
+POINTS_WORD_RE = re.compile(r"\bPOINTS\b")
 MAX_SPAN = 40  # paragraphs a block may run across before its END is considered lost
 
 
@@ -32,11 +33,11 @@ class Block:
     @property
     def is_non_paper(self) -> bool:
         title = self.title.upper()
-        return "PAPER" in title or "PAPER" in self.heading.upper() or not re.search(r"\bPOINTS\b", title)
+        return "PAPER" in title or "PAPER" in self.heading.upper() or not POINTS_WORD_RE.search(title)
 
     @property
     def is_points(self) -> bool:
-        return bool(re.search(r"\bPOINTS\b", self.title.upper()))
+        return bool(POINTS_WORD_RE.search(self.title.upper()))
 
 
 def find_blocks(paragraphs: list[Paragraph]) -> list[Block]:

@@ -21,6 +21,7 @@ class Start:
     line: int
     number: int
     after_separator: bool
+    rest: str = ""  # the line after its paragraph number, kept so it need not be matched again
 
 
 @dataclass
@@ -46,9 +47,8 @@ def parse_body(lines: list[str], start: int) -> Body:
     for index, item in enumerate(starts):
         end = starts[index + 1].line if index + 1 < len(starts) else len(lines)
         rest, next_heading = _split_heading(lines[item.line + 1 : end])
-        chunk = [lines[item.line], *rest]
         if (item.line, item.number) not in excluded:
-            body.paragraphs.append(_paragraph(item.number, chunk, wrapped, heading))
+            body.paragraphs.append(_paragraph(item.number, [item.rest, *rest], wrapped, heading))
         heading = next_heading
     if body.paragraphs:
         _strip_db_tail(body)
@@ -87,7 +87,7 @@ def _find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
             body.restarts.append((previous, number))
         elif starts and number > previous + 1:
             body.jumps.append((previous, number))
-        starts.append(Start(index, number, ruled))
+        starts.append(Start(index, number, ruled, match.group(2)))
         if not splice:
             previous = number
         last = index
@@ -184,8 +184,7 @@ def _pop_bare_heading(lines: list[str]) -> str | None:
 
 
 def _paragraph(number: int, chunk: list[str], wrapped: bool, heading: str | None) -> Paragraph:
-    first = PARA_RE.match(chunk[0])
-    chunk = [first.group(2) if first else chunk[0], *chunk[1:]]
+    """chunk[0] is the first line without its paragraph number."""
     text = join_lines(chunk, wrapped)
     marking, text = split_marking(text)
     return Paragraph(number, marking, text.strip(), heading)

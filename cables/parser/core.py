@@ -46,15 +46,36 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
 def _scrub(text: str) -> list[str]:
     """Remove SIPDIS markers and page-break lines ('BERN 00000881 002 OF 002') once, for the whole text."""
     if "IPDIS" in text or "ipdis" in text:
-        text = _sub_lines(text, ("IPDIS", "ipdis"), SIPDIS_RE)
+        text = _drop_sipdis(text)
     if " OF 0" in text:
         text = _sub_lines(text, (" OF 0",), PAGE_BREAK_RE)
     return text.split("\n")
 
 
+def _drop_sipdis(text: str) -> str:
+    """SIPDIS_RE.sub(" ", text), trying the pattern only where 'IPDIS'/'ipdis' occurs: a full scan, even line by
+    line, tries every position of long one-line cables. Matches are six letters and never overlap."""
+    starts = sorted(at - 1 for needle in ("IPDIS", "ipdis") for at in _finds(text, needle) if at)
+    parts: list[str] = []
+    done = 0
+    for start in starts:
+        if start >= done and SIPDIS_RE.match(text, start):  # \b still sees text[start - 1]
+            parts += [text[done:start], " "]
+            done = start + 6
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _finds(text: str, needle: str):
+    at = text.find(needle)
+    while at != -1:
+        yield at
+        at = text.find(needle, at + 1)
+
+
 def _sub_lines(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) -> str:
     """pattern.sub(" ", line) on each line holding a needle. str.find locates those lines; testing every line,
-    or one regex pass over the whole text (neither pattern has a literal prefix to skip ahead by), is slower."""
+    or one regex pass over the whole text (the pattern has no literal prefix to skip ahead by), is slower."""
     spans: set[tuple[int, int]] = set()
     for needle in needles:
         at = text.find(needle)

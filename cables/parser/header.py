@@ -21,6 +21,7 @@ ALSO_FOR_RE = re.compile(r"(?im)^[ \t]*([A-Z][A-Z .'-]{1,40}?)[ \t]+ALSO[ \t]+FO
 SUMMARY_START_RE = re.compile(
     r"(?im)^[ \t]*(?:\d{1,3}\.[ \t]*)?(?:\([A-Z/ ,]{1,40}\)[ \t]*)?(?:-+[ \t]*)?(?:BEGIN[ \t]+)?SUMMARY\b"
 )
+TAG_TOKEN_RE = re.compile(r"[A-Z][A-Z0-9-]{0,11}")
 SUMMARY_END_RE = re.compile(r"(?i)\bEND\s+(?:OF\s+)?SUMMARY\b")
 
 
@@ -84,7 +85,7 @@ def tags(head: str) -> list[str]:
             result.append(f"{token}, {following}")  # person tags are written SURNAME, GIVEN NAME
             index += 2
             continue
-        if re.fullmatch(r"[A-Z][A-Z0-9-]{0,11}", token):
+        if TAG_TOKEN_RE.fullmatch(token):
             result.append(token)
         index += 1
     return result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 PARSER_VERSION = "1.1"
@@ -142,15 +142,15 @@ class Cable:
             "cablegate_id": self.cablegate_id,
             "date": self.date,
             "dtg": self.dtg,
-            "precedence": asdict(self.precedence) if self.precedence else None,
+            "precedence": _flat(self.precedence) if self.precedence else None,
             "classification": self.classification,
             "origin": self.origin,
             "references": list(self.references),
             "ref_letters": dict(self.ref_letters),
-            "from": asdict(self.sender) if self.sender else None,
-            "action_addressees": [asdict(a) for a in self.action_addressees],
-            "info_addressees": [asdict(a) for a in self.info_addressees],
-            "also_for": [asdict(a) for a in self.also_for],
+            "from": _flat(self.sender) if self.sender else None,
+            "action_addressees": [_flat(a) for a in self.action_addressees],
+            "info_addressees": [_flat(a) for a in self.info_addressees],
+            "also_for": [_flat(a) for a in self.also_for],
             "tags": list(self.tags),
             "subject": self.subject,
             "eo": self.eo,
@@ -161,8 +161,30 @@ class Cable:
             "paragraphs": [
                 {"number": p.number, "marking": p.marking, "text": p.text} for p in self.paragraphs
             ],
-            "action_request": asdict(self.action_request) if self.action_request else None,
-            "non_papers": [asdict(n) for n in self.non_papers],
-            "talking_points": [asdict(t) for t in self.talking_points],
-            "anomalies": [asdict(a) for a in self.anomalies],
+            "action_request": _action_request(self.action_request) if self.action_request else None,
+            "non_papers": [_flat(n, "releasable_to") for n in self.non_papers],
+            "talking_points": [_talking_points(t) for t in self.talking_points],
+            "anomalies": [_flat(a) for a in self.anomalies],
         }
+
+
+# dataclasses.asdict() deep-copies every value recursively and was most of to_dict(); these build the same
+# dicts directly, copying only the lists.
+def _flat(item: Any, *lists: str) -> dict[str, Any]:
+    """Fields of a dataclass of scalars; the named list fields are copied."""
+    result = {f.name: getattr(item, f.name) for f in fields(item)}
+    for name in lists:
+        result[name] = list(result[name])
+    return result
+
+
+def _talking_points(section: TalkingPoints) -> dict[str, Any]:
+    result = _flat(section, "releasable_to")
+    result["points"] = [_flat(p) for p in section.points]
+    return result
+
+
+def _action_request(request: ActionRequest) -> dict[str, Any]:
+    result = _flat(request, "non_paper_paragraphs", "talking_point_paragraphs", "requests")
+    result["exceptions"] = [_flat(e) for e in request.exceptions]
+    return result

@@ -114,7 +114,7 @@ def _read_segments(text: str, routing: Routing) -> None:
     if not to:
         return
     rest = text[to_at + 3 :]
-    info = re.search(r"(?:^|\s)INFO\s", rest)
+    info = re.search(r"(?:^|\s)INFO\s", rest) if "INFO" in rest else None  # a slow scan, rarely needed
     routing.to = (rest[: info.start()] if info else rest).strip() or None
     if info:
         routing.info = rest[info.end() :].strip() or None

@@ -18,7 +18,12 @@ WORD_NUMBERS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
 }  # fmt: skip
-SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"])")
+# sentences() splits text whose blanks are single spaces, so '\s+' is one ' '; opening on that literal space
+# lets the engine skip ahead to candidates instead of trying the look-behind at every character.
+SENTENCE_END_RE = re.compile(r" (?<=[.!?] )(?=[A-Z(\"])")
+FIRST_WORD_RE = re.compile(r"[^/ ,\t\n]*")  # a marking's first word: up to '/', ' ', ',', tab or newline
+REL_RE = re.compile(r"\bREL(?:EASABLE)?\b(?:\s+TO\b)?\s*(.*)$")
+LEADING_AND_RE = re.compile(r"^AND\s+")
 ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]\.|\b(?:Para|para|No|Mr|Ms|Mrs|Dr|St|U\.S|a\.i|i\.e|e\.g|Amb|Gen|Jr))\.?$")
 
 
@@ -26,7 +31,9 @@ def is_separator(line: str) -> bool:
     stripped = line.strip()
     if not stripped or stripped[0] not in "-/=*_~+.":
         return False
-    return len(stripped) >= 3 and bool(SEPARATOR_RE.match(stripped)) and sum(c in "-/=*_~" for c in stripped) >= 3
+    if len(stripped) < 3 or not SEPARATOR_RE.match(stripped):
+        return False
+    return sum(stripped.count(c) for c in "-/=*_~") >= 3  # six C counts, not a loop over every character
 
 
 def framed_heading(line: str) -> str | None:
@@ -57,24 +64,19 @@ def split_marking(text: str) -> tuple[str | None, str]:
 def is_marking(label: str) -> bool:
     if not label or len(label) > 300:
         return False
-    end = len(label)
-    for stop in "/ ,\t\n":  # the first word, without a regular expression
-        at = label.find(stop, 0, end)
-        if at != -1:
-            end = at
-    return label[:end].upper() in MARK_WORDS
+    return FIRST_WORD_RE.match(label).group().upper() in MARK_WORDS  # one C call, not a find per stop
 
 
 def releasable_to(marking: str | None) -> list[str]:
     """Countries a marking releases to: 'C/RELEASABLE UAE' -> ['UAE']; 'S//REL TO A, B AND C' -> [...]."""
     if not marking:
         return []
-    match = re.search(r"\bREL(?:EASABLE)?\b(?:\s+TO\b)?\s*(.*)$", " ".join(marking.upper().split()))
+    match = REL_RE.search(" ".join(marking.upper().split()))
     if not match:
         return []
     names: list[str] = []
     for part in match.group(1).rstrip(".) ").split(","):
-        part = re.sub(r"^AND\s+", "", part.strip(" ."))
+        part = LEADING_AND_RE.sub("", part.strip(" ."))
         if " AND " in part and lookup_country(part) is None:  # "A AND B", but "TRINIDAD AND TOBAGO"
             names += [p.strip(" .") for p in part.split(" AND ")]
         elif part:
@@ -116,20 +118,18 @@ def clean_line(line: str) -> str:
 
 def join_lines(lines: list[str], wrapped: bool) -> str:
     """Rejoin a block of lines: hard-wrapped text becomes one line per logical item."""
-    out: list[list[str]] = []
+    # Collapsing blanks costs a split and a join; most lines only need their ends trimmed.
+    cleaned = [" ".join(raw.split()) if "  " in raw or "\t" in raw or "\xa0" in raw else raw.strip() for raw in lines]
+    out: list[str] = []  # each kept line preceded by its joint: "\n" opens an item, " " continues one
     blank = True
-    for raw in lines:
-        # Collapsing blanks costs a split and a join; most lines only need their ends trimmed.
-        line = " ".join(raw.split()) if "  " in raw or "\t" in raw or "\xa0" in raw else raw.strip()
+    for line in cleaned:
         if not line or (line[0] in "-/=*_~+." and is_separator(line)):
             blank = True
             continue
-        if out and wrapped and not blank and not _starts_item(line):
-            out[-1].append(line)  # appending, not re-concatenating, keeps long paragraphs linear
-        else:
-            out.append([line])
+        out.append(" " if wrapped and not blank and not _starts_item(line) else "\n")
+        out.append(line)
         blank = False
-    return "\n".join(" ".join(parts) for parts in out)
+    return "".join(out[1:])  # one join keeps long paragraphs linear
 
 
 def _starts_item(line: str) -> bool:
@@ -155,7 +155,8 @@ def _abbreviated(piece: str) -> bool:
     last = piece[-8:].rsplit(" ", 1)[-1]
     if len(last) > 5 and last.count(".") < 2:
         return False
-    return bool(ABBREVIATION_RE.search(piece))
+    # A match is at most five characters and ends the piece: search only the tail (\b still sees before pos).
+    return bool(ABBREVIATION_RE.search(piece, max(0, len(piece) - 8)))
 
 
 def number_word(token: str) -> int | None:
