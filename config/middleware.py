@@ -1,8 +1,21 @@
-"""Request guards that belong to no app: oversize bodies, and the client address behind proxies."""
+"""Request guards that belong to no app: NUL bytes, oversize bodies, and the client address behind proxies."""
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+
+
+class RejectNulMiddleware:
+    """Refuse a NUL in the path or query string: no page means it, and PostgreSQL cannot store or compare it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in str(request.GET):
+            return HttpResponseBadRequest("Bad request: a NUL character is not allowed in a URL.")
+        return self.get_response(request)
 
 
 class RequestTooLargeMiddleware:

@@ -120,3 +120,12 @@ def test_pasted_text_with_a_nul_is_refused_with_a_form_error(desk_client):
     assert response.status_code == 200
     assert "Null characters are not allowed." in response.content.decode()
     assert Cable.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", [
+    "/dashboards/demarches/09STATE%004690/", "/demarches/%00/", "/cables/?q=%00", "/api/demarches/?state=%00",
+])
+def test_a_nul_in_the_url_is_a_bad_request_not_a_server_error(client, desk_officer, url):
+    client.force_login(desk_officer)
+
+    assert client.get(url).status_code == 400
