@@ -2,7 +2,19 @@
 
 from django.contrib import admin
 
-from .models import Demarche, DemarchePost, PostTask, ReplyMatch, TaskEvent
+from .models import (
+    CalendarFeed,
+    Demarche,
+    DemarchePost,
+    DemarcheStats,
+    DigestLog,
+    Notification,
+    PostReminderPreference,
+    PostTask,
+    ReminderLog,
+    ReplyMatch,
+    TaskEvent,
+)
 
 
 class NoDelete:
@@ -59,3 +71,55 @@ class ReplyMatchAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["cable", "demarche", "post", "state", "created_at"]
     list_filter = ["state"]
     raw_id_fields = ["demarche", "cable", "post", "task", "decided_by"]
+
+
+class ReadOnly(NoDelete):
+    """Logs and derived figures: written by the system, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["task", "kind", "window_key", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["task__demarche__reference_id", "recipient"]
+    raw_id_fields = ["task", "digest"]
+
+
+@admin.register(DigestLog)
+class DigestLogAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["post", "local_date", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["post"]
+
+
+@admin.register(PostReminderPreference)
+class PostReminderPreferenceAdmin(NoDelete, admin.ModelAdmin):
+    list_display = ["post", "daily_digest", "updated_at", "updated_by"]
+    raw_id_fields = ["post", "updated_by"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["user", "text", "created_at", "read_at"]
+    search_fields = ["user__username", "text"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(NoDelete, admin.ModelAdmin):
+    list_display = ["user", "kind", "post", "created_at", "revoked_at", "last_used_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["token_hash", "created_at", "last_used_at"]
+    raw_id_fields = ["user", "post"]
+
+
+@admin.register(DemarcheStats)
+class DemarcheStatsAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["demarche", "posts", "delivery_done", "delivery_total", "report_done", "report_total"]
+    raw_id_fields = ["demarche"]

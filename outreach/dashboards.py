@@ -114,7 +114,8 @@ def live_tasks(user):
     return (
         PostTask.objects.visible_to(user)
         .exclude(status=Status.CANCELLED)
-        .exclude(demarche__state=Demarche.State.DRAFT)
+        # NOT IN (the few drafts), a hashed subplan: no join with demarche for every task.
+        .exclude(demarche__in=Demarche.objects.filter(state=Demarche.State.DRAFT).values("pk"))
         .order_by()
     )
 
@@ -135,6 +136,10 @@ def late_days(today: date):
 
 
 def days_taken():
+    """Days from the demarche's issue date to the done date."""
+    if connection.vendor == "postgresql":
+        # Denormalised and kept by a trigger (migration 0004_perf_issued_on): no demarche join.
+        return DaysBetween(done_on(), F("issued_on"))
     return DaysBetween(done_on(), TruncDate("demarche__issued_at"))
 
 
@@ -183,6 +188,26 @@ def demarches_with_figures(user, *, today: date):
     from cables.access import can_read_all
 
     tasks = live_tasks(user)
+    overdue_count = Coalesce(
+        _per_demarche(
+            tasks.filter(status=Status.OPEN, due__lt=today, demarche__state=Demarche.State.ISSUED),
+            Count("pk"),
+        ),
+        0,
+    )
+    if connection.vendor == "postgresql" and can_read_all(user):
+        # Everything but the (date-dependent) overdue count from DemarcheStats, kept by triggers:
+        # sorting five years by % delivered reads 7,000 rows instead of 2,000,000 tasks.
+        return (
+            visible_demarches(user)
+            .select_related("owner")
+            .annotate(
+                posts_count=Coalesce(F("stats__posts"), 0),
+                delivered_pct=_stats_pct("delivery"),
+                reported_pct=_stats_pct("report"),
+                overdue_count=overdue_count,
+            )
+        )
     posts = DemarchePost.objects.filter(demarche=OuterRef("pk"), removed=False)
     if not can_read_all(user):  # embassy staff: their posts only
         posts = posts.filter(post__staff=user)
@@ -195,14 +220,19 @@ def demarches_with_figures(user, *, today: date):
             ),
             delivered_pct=_per_demarche(tasks.filter(DELIVERY), _pct(DONE, Q())),
             reported_pct=_per_demarche(tasks.filter(REPORT), _pct(DONE, Q())),
-            overdue_count=Coalesce(
-                _per_demarche(
-                    tasks.filter(status=Status.OPEN, due__lt=today, demarche__state=Demarche.State.ISSUED),
-                    Count("pk"),
-                ),
-                0,
-            ),
+            overdue_count=overdue_count,
         )
+    )
+
+
+def _stats_pct(step: str):
+    """% done of a step from DemarcheStats, the same arithmetic as _pct; null for drafts (no live tasks)."""
+    return Case(
+        When(state=Demarche.State.DRAFT, then=Value(None)),
+        default=Cast(F(f"stats__{step}_done"), FloatField())
+        * 100.0
+        / NullIf(Cast(F(f"stats__{step}_total"), FloatField()), 0.0),
+        output_field=FloatField(),
     )
 
 
@@ -618,3 +648,58 @@ def overdue_tasks(user, *, today: date, region: str = ""):
         .annotate(days_overdue=DaysBetween(Value(today), F("due")))
         .order_by("-days_overdue", "post__name", "pk")
     )
+
+
+# ---------------------------------------------------------------- DemarcheStats upkeep
+
+# DemarcheStats as recomputed from the tasks: the same definitions as the triggers of migration
+# 0005_perf_dashboard_stats (cancelled tasks count nowhere; removed posts are not counted).
+_STATS_SELECT = """
+SELECT d.id, COALESCE(p.n, 0), COALESCE(t.dt, 0), COALESCE(t.dd, 0), COALESCE(t.rt, 0), COALESCE(t.rd, 0)
+FROM outreach_demarche d
+LEFT JOIN (
+    SELECT demarche_id, count(*) AS n FROM outreach_demarchepost WHERE NOT removed GROUP BY demarche_id
+) p ON p.demarche_id = d.id
+LEFT JOIN (
+    SELECT demarche_id,
+           count(*) FILTER (WHERE kind IN ('deliver_non_paper', 'special')) AS dt,
+           count(*) FILTER (WHERE kind IN ('deliver_non_paper', 'special') AND status = 'done') AS dd,
+           count(*) FILTER (WHERE kind = 'report_back') AS rt,
+           count(*) FILTER (WHERE kind = 'report_back' AND status = 'done') AS rd
+    FROM outreach_posttask WHERE status <> 'cancelled' GROUP BY demarche_id
+) t ON t.demarche_id = d.id
+"""
+STATS_FIELDS = ("posts", "delivery_total", "delivery_done", "report_total", "report_done")
+
+
+def recomputed_stats() -> dict[int, tuple[int, ...]]:
+    """DemarcheStats' values computed afresh from the tasks and posts: {demarche_id: (posts, ...)}."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STATS_SELECT)
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
+def stored_stats() -> dict[int, tuple[int, ...]]:
+    """DemarcheStats' values as the triggers kept them: {demarche_id: (posts, ...)}."""
+    from .models import DemarcheStats
+
+    return {row[0]: tuple(row[1:]) for row in DemarcheStats.objects.values_list("demarche_id", *STATS_FIELDS)}
+
+
+@transaction.atomic
+def rebuild_stats() -> int:
+    """Recompute DemarcheStats from the tasks (PostgreSQL); return how many rows were wrong or missing."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        # Writers wait meanwhile: a delta committed between the read and the write would be lost.
+        cursor.execute("LOCK TABLE outreach_posttask, outreach_demarchepost IN SHARE MODE")
+        fresh, stored = recomputed_stats(), stored_stats()
+        wrong = sum(1 for pk, values in fresh.items() if stored.get(pk) != values)
+        if wrong:
+            cursor.execute(
+                f"INSERT INTO outreach_demarchestats (demarche_id, {', '.join(STATS_FIELDS)}) {_STATS_SELECT} "
+                f"ON CONFLICT (demarche_id) DO UPDATE SET "
+                + ", ".join(f"{name} = EXCLUDED.{name}" for name in STATS_FIELDS)
+            )
+    return wrong

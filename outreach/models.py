@@ -180,6 +180,9 @@ class PostTask(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # The demarche's issue date (local date of issued_at), null while draft: dashboards need no demarche join.
+    # On PostgreSQL a trigger keeps it (migration 0004_perf_issued_on); the services set it too.
+    issued_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = PostTaskQuerySet.as_manager()
 
@@ -206,7 +209,7 @@ class PostTask(models.Model):
             # so the window is read from the index alone.
             models.Index(
                 fields=["due"], name="task_due_cover_idx",
-                include=["id", "status", "kind", "post", "demarche", "delivered_on", "completed_at"],
+                include=["id", "status", "kind", "post", "demarche", "delivered_on", "completed_at", "issued_on"],
             ),
             # Overdue counts per demarche and the overview's overdue list (issued demarches' open tasks).
             models.Index(fields=["demarche", "status", "due"], name="task_demarche_open_due_idx"),
@@ -409,3 +412,22 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}{f' ({self.post})' if self.post_id else ''}"
+
+
+class DemarcheStats(models.Model):
+    """Counts per demarche for the dashboards' demarche list, so sorting by % delivered reads one row each.
+
+    Kept exactly, in the writing transaction, by PostgreSQL triggers (migration 0005_perf_dashboard_stats)
+    on PostTask and DemarchePost; `manage.py rebuild_dashboard_stats` recomputes it. Cancelled tasks count
+    nowhere; the demarche's state is applied when reading. Unused (and empty) on other databases.
+    """
+
+    demarche = models.OneToOneField(Demarche, on_delete=models.CASCADE, primary_key=True, related_name="stats")
+    posts = models.IntegerField(default=0)  # DemarchePost rows not removed
+    delivery_total = models.IntegerField(default=0)  # deliver the non-paper and special instructions
+    delivery_done = models.IntegerField(default=0)
+    report_total = models.IntegerField(default=0)
+    report_done = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.demarche_id}: {self.posts} posts"

@@ -86,6 +86,8 @@ def _create_tasks(demarche: Demarche, plans: list[TaskPlan], posts: list[Post],
             requested_level=plan.requested_level,
             needs_attention=plan.needs_attention,
             due=demarche.report_by if plan.kind == Kind.REPORT_BACK else demarche.deliver_by,
+            # A post added to an issued demarche: its tasks carry the demarche's issue date (dashboards).
+            issued_on=timezone.localdate(demarche.issued_at) if demarche.issued_at else None,
         )
         for plan in plans
     ], ignore_conflicts=True)
@@ -230,6 +232,7 @@ def issue_demarche(demarche: Demarche, *, by) -> Demarche:
     demarche.refresh_from_db()
     if updated:
         _event(demarche, "issued", by=by, changes={"state": ["draft", "issued"]})
+        demarche.tasks.update(issued_on=timezone.localdate(demarche.issued_at))  # dashboards read it, no join
         dposts = demarche.posts.filter(removed=False).select_related("post")
         _notify_posts(demarche, {d.post_id: (_tasking_text(demarche, d.post, "new tasking"), _inbox_url())
                                  for d in dposts}, by=by)
