@@ -1,6 +1,7 @@
 """Rows for reminder tests, made directly so the tests need neither the parser nor the demarche services."""
 
 import hashlib
+import os
 from datetime import date
 
 from cables.models import Cable, Post
@@ -43,6 +44,11 @@ def use_broker(app, url: str | None) -> str | None:
     """Point the in-process Celery app at another broker, dropping its cached connections; return the old URL."""
     old = app.conf.broker_url
     app.conf.broker_url = url
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    if url is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    else:
+        os.environ["CELERY_BROKER_URL"] = url
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
