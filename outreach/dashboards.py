@@ -464,6 +464,12 @@ _ONE_PASS_FIGURES = """
     percentile_cont(0.5) WITHIN GROUP (ORDER BY x.taken) FILTER (WHERE x.kc = 'r' AND x.st = 'done')
         AS median_days_to_report
 """
+# The counts behind the on-time percentages, summed per month in Python (see _overview_one_pass);
+# PostgreSQL shares these with the identical aggregates above, so they cost nothing extra.
+_ONE_PASS_COUNTS = """
+    COUNT(*) FILTER (WHERE x.kc = 'd') AS d_n, COUNT(*) FILTER (WHERE x.kc = 'd' AND x.on_time) AS d_on_time,
+    COUNT(*) FILTER (WHERE x.kc = 'r') AS r_n, COUNT(*) FILTER (WHERE x.kc = 'r' AND x.on_time) AS r_on_time
+"""
 _FIGURE_NAMES = (
     "tasks",
     "open",
@@ -513,39 +519,47 @@ def _overview_one_pass(tasks, *, today: date, limit: int):
     inner_sql, params = inner.query.sql_with_params()
     sql = f"""
         SELECT GROUPING(x.post_id), GROUPING(x.region), GROUPING(x.month), x.post_id, x.region, x.month,
-               {_ONE_PASS_FIGURES}
+               {_ONE_PASS_FIGURES}, {_ONE_PASS_COUNTS}
         FROM (
             -- date_trunc of a timestamp, not of the timestamptz a bare date becomes: no time-zone work per row.
             SELECT y.*, CASE WHEN y.in_trend THEN date_trunc('month', y.due::timestamp)::date END AS month
             FROM ({inner_sql}) AS y(post_id, region, st, kc, overdue, late, on_time, taken, due, in_trend)
         ) AS x
-        GROUP BY GROUPING SETS ((x.region, x.post_id), (x.region), (), (x.month))
+        -- One sort and one rollup chain: (region, post, month) -> (region, post) -> (region) -> ().
+        -- The month rows are summed from the first level in Python: a separate (month) set cost a
+        -- second sort of the window and a fourth pass of every aggregate (~15 ms of ~100 at 30 days).
+        GROUP BY GROUPING SETS ((x.region, x.post_id, x.month), (x.region, x.post_id), (x.region), ())
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     totals = dict.fromkeys(_FIGURE_NAMES)
     totals.update(tasks=0, open=0, overdue=0, done=0, late=0)  # aggregate() over no rows gives 0 counts
-    regions, per_post, months = [], [], []
+    regions, per_post, by_month = [], [], {}
     for g_post, g_region, g_month, post_id, region, month, *values in rows:
         row = dict(zip(_FIGURE_NAMES, values))
-        if not g_post:
+        if not g_month:
+            if month is not None:
+                sums = by_month.setdefault(month, [0, 0, 0, 0, 0, 0])
+                for i, value in enumerate((row["tasks"], row["late"], *values[len(_FIGURE_NAMES) :])):
+                    sums[i] += value
+        elif not g_post:
             per_post.append({"post_id": post_id, "region": region, **row})
         elif not g_region:
             regions.append({"region": region or "—", "region_name": REGION_NAMES.get(region, "Other"), **row})
-        elif not g_month:
-            if month is not None:
-                months.append(
-                    {
-                        "month": month,
-                        **{
-                            k: row[k]
-                            for k in ("tasks", "delivered_on_time_pct", "reported_on_time_pct", "late")
-                        },
-                    }
-                )
         else:
             totals = row
+    # The same double-precision arithmetic as the SQL: count * 100.0 / NULLIF(count, 0).
+    months = [
+        {
+            "month": month,
+            "tasks": tasks,
+            "delivered_on_time_pct": float(d_on_time) * 100.0 / float(d_n) if d_n else None,
+            "reported_on_time_pct": float(r_on_time) * 100.0 / float(r_n) if r_n else None,
+            "late": late,
+        }
+        for month, (tasks, late, d_n, d_on_time, r_n, r_on_time) in by_month.items()
+    ]
     posts_in = {}
     for row in per_post:
         posts_in[row["region"] or "—"] = posts_in.get(row["region"] or "—", 0) + 1
@@ -614,7 +628,8 @@ def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:
             demarches=Count("pk"),
             oldest_issued=Min("demarche__issued_at"),
         )
-        .order_by("-demarches", "oldest_issued")[:limit]
+        # The post's name breaks ties: without it their order followed the query plan.
+        .order_by("-demarches", "oldest_issued", "post_name")[:limit]
     )
     total = dposts.aggregate(demarche_posts=Count("pk"), posts=Count("post", distinct=True))
     return {"rows": rows, **total}

@@ -88,6 +88,12 @@ class DemarchePost(models.Model):
         indexes = [
             # "Posts that have not acknowledged" on dashboards.
             models.Index(fields=["post", "acknowledged_at"], name="dpost_ack_idx"),
+            # outreach.dashboards.unacknowledged (overview: rows and totals): the unacknowledged, live
+            # taskings of each issued demarche, read from the index alone.
+            models.Index(
+                fields=["demarche"], name="dpost_unack_idx", include=["id", "post"],
+                condition=Q(acknowledged_at__isnull=True, removed=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,6 +219,12 @@ class PostTask(models.Model):
             ),
             # Overdue counts per demarche and the overview's overdue list (issued demarches' open tasks).
             models.Index(fields=["demarche", "status", "due"], name="task_demarche_open_due_idx"),
+            # outreach.dashboards.overdue_tasks (overview's overdue list and its count): the open tasks
+            # past due of each issued demarche, read from the index alone.
+            models.Index(
+                fields=["demarche", "due"], name="task_open_overdue_idx",
+                include=["id", "post", "kind", "audience", "status"], condition=Q(status="open"),
+            ),
         ]
 
     def __str__(self) -> str:

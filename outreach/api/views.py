@@ -76,14 +76,17 @@ class DemarcheDetail(generics.RetrieveAPIView):
         user, today = self.request.user, timezone.localdate()
         demarche.summary = dashboards.demarche_summary(demarche, user, today=today)
         demarche.post_status = dashboards.demarche_matrix(demarche, user, today=today)
-        demarche.api_tasks = list(
-            dashboards.live_tasks(user)
-            .filter(demarche=demarche)
-            .select_related("post")
-            .only("kind", "status", "due", "audience", "post__code")
-            .order_by("post__name", "audience", "position", "pk")
-        )
         return demarche
+
+    def retrieve(self, request, *args, **kwargs):
+        demarche = self.get_object()
+        tasks = (
+            dashboards.live_tasks(request.user)
+            .filter(demarche=demarche)
+            .order_by("post__name", "audience", "position", "pk")
+            .values_list("pk", "post__code", "audience", "kind", "status", "due")
+        )
+        return Response(s.demarche_detail_data(demarche, tasks=list(tasks), request=request))
 
 
 @extend_schema(parameters=[OpenApiParameter("status", enum=TASK_FILTERS)])
