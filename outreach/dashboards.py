@@ -33,8 +33,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate, TruncMonth
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from cables.models import Post, Region
 

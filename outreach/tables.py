@@ -3,15 +3,13 @@
 import inspect
 from datetime import date, datetime
 
-from django.forms.utils import flatatt
-from django.utils.dateformat import format as _date_format
-from django.utils.html import conditional_escape, escape
-from django.utils.timezone import localtime
-
 import django_tables2 as tables
+from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.dateformat import format as _date_format
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 from cables.models import Region
 

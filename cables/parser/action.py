@@ -7,8 +7,8 @@ from typing import Callable
 
 from .addressees import lookup_post
 from .model import ActionException, ActionRequest, Addressee, Paragraph
-from .talking import named_posts, post_label
 from .requests import clause_of, first_sentence, instruction, lower_first
+from .talking import named_posts, post_label
 from .text import number_range, sentences
 
 NUM = r"(\d{1,3}|[a-z]{3,9})"

@@ -1,6 +1,7 @@
 """The dashboards' denormalised data: PostTask.issued_on and DemarcheStats, kept exact by services and triggers."""
 
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.core.management import call_command
