@@ -6,7 +6,9 @@ Managers read everything and change nothing; services re-check every write.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,12 +39,18 @@ def _error_text(exc: ValidationError) -> str:
 
 @role_required(can_read_all)
 def demarche_list(request):
+    # Counted per demarche in subqueries: joining posts and tasks at once would multiply the rows.
+    def count(model, **where):
+        rows = model.objects.filter(demarche=OuterRef("pk"), **where).order_by()
+        return Coalesce(Subquery(rows.values("demarche").annotate(n=Count("*")).values("n")), 0)
+
     demarches = Demarche.objects.select_related("owner").annotate(
-        post_count=Count("posts", filter=Q(posts__removed=False), distinct=True),
-        open_count=Count("tasks", filter=Q(tasks__status=PostTask.Status.OPEN), distinct=True),
-        flagged=Count("tasks", filter=~Q(tasks__needs_attention="") & Q(tasks__status="open"), distinct=True),
+        post_count=count(DemarchePost, removed=False),
+        open_count=count(PostTask, status=PostTask.Status.OPEN),
+        flagged=count(PostTask, status=PostTask.Status.OPEN, needs_attention__gt=""),
     )
-    return render(request, "outreach/demarche_list.html", {"demarches": demarches})
+    page = Paginator(demarches, 50).get_page(request.GET.get("page"))
+    return render(request, "outreach/demarche_list.html", {"demarches": page, "page": page})
 
 
 def _detail_context(request, demarche: Demarche, **extra) -> dict:
