@@ -104,6 +104,16 @@ class NumberColumn(tables.Column):
         return _round(value) if isinstance(value, float) else value
 
 
+class PostLinkColumn(tables.Column):
+    """A post's name linking to its record; exports get the plain name."""
+
+    def render(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
+
+    def value(self, value):
+        return value
+
+
 class BaseTable(tables.Table):
     class Meta:
         attrs = {"class": "responsive dash"}
@@ -249,7 +259,7 @@ class StepColumn(tables.Column):
 
 
 class MatrixTable(BaseTable):
-    post_name = tables.Column("Post")
+    post_name = PostLinkColumn("Post")
     region = tables.Column("Region")
     audience = tables.Column("Audience", empty_values=())
     acknowledged_at = DateCol("Receipt")
@@ -263,14 +273,6 @@ class MatrixTable(BaseTable):
 
     def row_class(self, record) -> str:
         return "overdue" if record["overdue"] else ""
-
-    def render_post_name(self, value, record):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value
-        )
-
-    def value_post_name(self, value):
-        return value
 
     def render_audience(self, value):
         return value or "Host government"
@@ -439,7 +441,7 @@ class RegionTable(FiguresTable):
 
 
 class SlowPostsTable(BaseTable):
-    post_name = tables.Column("Post")
+    post_name = PostLinkColumn("Post")
     region = tables.Column("Region")
     median_days_to_deliver = NumberColumn("Median days to deliver")
     median_days_to_report = NumberColumn("Median days to report")
@@ -452,28 +454,12 @@ class SlowPostsTable(BaseTable):
     class Meta(BaseTable.Meta):
         pass
 
-    def render_post_name(self, value, record):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value
-        )
-
-    def value_post_name(self, value):
-        return value
-
 
 class UnacknowledgedTable(BaseTable):
-    post_name = tables.Column("Post")
+    post_name = PostLinkColumn("Post")
     region = tables.Column("Region")
     demarches = NumberColumn("Demarches not acknowledged")
     oldest_issued = DateCol("Oldest issued")
 
     class Meta(BaseTable.Meta):
         pass
-
-    def render_post_name(self, value, record):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value
-        )
-
-    def value_post_name(self, value):
-        return value

@@ -66,12 +66,12 @@ def create_demarche(cable: Cable, *, by, deliver_by: date | None = None,
 
 def _create_tasks(demarche: Demarche, plans: list[TaskPlan], posts: list[Post],
                   *, added_after_issue: bool = False) -> None:
-    dposts = {}
-    for post in posts:
-        dpost, created = DemarchePost.objects.get_or_create(
-            demarche=demarche, post=post, defaults={"added_after_issue": added_after_issue}
-        )
-        dposts[post.pk] = dpost
+    # Two queries whatever the number of posts; posts already on the demarche are kept as they are.
+    DemarchePost.objects.bulk_create(
+        [DemarchePost(demarche=demarche, post=post, added_after_issue=added_after_issue) for post in posts],
+        ignore_conflicts=True,
+    )
+    dposts = {d.post_id: d for d in DemarchePost.objects.filter(demarche=demarche, post__in=posts)}
     # Position keeps the cable's order within a post's audience (deliver, special, points, report) and
     # is deterministic, so planning the same cable again hits the unique constraint instead of duplicating.
     positions: dict[tuple, int] = {}
