@@ -6,6 +6,8 @@
 For each page: the number of queries, the server-side time of the whole request through Django's test
 Client (median and 95th percentile over --runs, after two warm-up requests), and the database's own
 time for the same queries (the sum of EXPLAIN ANALYZE's "Execution Time", median of three).
+Then the background work behind the overview's snapshots (outreach.snapshots): each window computed
+live, as beat does every OVERVIEW_SNAPSHOT_MINUTES, and one whole refresh.
 """
 
 import argparse
@@ -30,6 +32,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from outreach import snapshots  # noqa: E402
 from outreach.models import Demarche, PostTask  # noqa: E402
 
 
@@ -45,8 +48,8 @@ def pages() -> list[tuple[str, str, str]]:
     post = "bench-000"
     return [
         ("overview (default: 30 days)", "bench-manager", "/dashboards/"),
-        ("overview (90 days)", "bench-manager", "/dashboards/?period=90"),
-        ("overview (12 months)", "bench-manager", "/dashboards/?period=365"),
+        ("overview (90 days, snapshot)", "bench-manager", "/dashboards/?period=90"),
+        ("overview (12 months, snapshot)", "bench-manager", "/dashboards/?period=365"),
         ("overview, one region, 30 days", "bench-manager", "/dashboards/?region=EUR"),
         ("demarches list (default: issued)", "bench-manager", "/dashboards/demarches/"),
         ("demarches list, all states", "bench-manager", "/dashboards/demarches/?state="),
@@ -70,6 +73,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("one post", "bench-manager", f"/dashboards/posts/{post}/"),
         ("one post, all tasks", "bench-manager", f"/dashboards/posts/{post}/?show="),
         ("embassy: overview", f"bench-staff-{post}", "/dashboards/"),
+        ("embassy: overview (12 months, live)", f"bench-staff-{post}", "/dashboards/?period=365"),
         ("embassy: demarches list", f"bench-staff-{post}", "/dashboards/demarches/"),
         ("API demarches list", "bench-manager", "/api/demarches/"),
         (f"API one demarche ({biggest})", "bench-manager", f"/api/demarches/{biggest}/"),
@@ -147,6 +151,28 @@ def main() -> None:
             f"{label:<44} {row['queries']:>7} {row['median']:>10.1f} {row['p95']:>8.1f} {row['db']:>8.1f}",
             flush=True,
         )
+    if not args.only or "snapshot" in args.only:
+        background(args.runs)
+
+
+def background(runs: int) -> None:
+    """Time the snapshot computations the 90-day and 12-month overviews are served from."""
+    print(f"\n{'background (Celery beat)':<44} {'median ms':>10} {'p95 ms':>8}")
+    today = snapshots.timezone.localdate()
+    for days in snapshots.periods():
+        for region in ("", "EUR"):
+            times = []
+            for _ in range(max(3, runs // 4)):
+                started = time.perf_counter()
+                snapshots.compute(today=today, since=today - snapshots.timedelta(days=days), region=region)
+                times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            label = f"snapshot: {days} days, {region or 'all regions'}"
+            p95 = times[max(0, math.ceil(0.95 * len(times)) - 1)]
+            print(f"{label:<44} {statistics.median(times):>10.1f} {p95:>8.1f}", flush=True)
+    started = time.perf_counter()
+    count = snapshots.refresh()
+    print(f"{f'whole refresh ({count} windows)':<44} {(time.perf_counter() - started) * 1000:>10.1f}")
 
 
 if __name__ == "__main__":

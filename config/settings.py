@@ -194,6 +194,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=env.int("REMINDER_SWEEP_MINUTES", default=15)),
     },
 }
+# The overview's long windows for readers of every post come from snapshots this many minutes apart
+# (outreach.snapshots); 0 computes them live on every request.
+OVERVIEW_SNAPSHOT_MINUTES = env.int("OVERVIEW_SNAPSHOT_MINUTES", default=5)
+if OVERVIEW_SNAPSHOT_MINUTES < 0:
+    raise ImproperlyConfigured("OVERVIEW_SNAPSHOT_MINUTES must be 0 (off) or a number of minutes")
+OVERVIEW_SNAPSHOT_DAYS = (30, 90, 365)  # every period the overview offers
+if OVERVIEW_SNAPSHOT_MINUTES:
+    CELERY_BEAT_SCHEDULE["refresh-overview-snapshots"] = {
+        "task": "outreach.tasks.refresh_overview_snapshots",
+        "schedule": timedelta(minutes=OVERVIEW_SNAPSHOT_MINUTES),
+    }
 
 # Demarche defaults, editable per demarche.
 DEMARCHE_DELIVER_WITHIN_DAYS = env.int("DEMARCHE_DELIVER_WITHIN_DAYS", default=7)

@@ -9,6 +9,7 @@ from .models import (
     DemarcheStats,
     DigestLog,
     Notification,
+    OverviewSnapshot,
     PostReminderPreference,
     PostTask,
     ReminderLog,
@@ -123,3 +124,9 @@ class CalendarFeedAdmin(NoDelete, admin.ModelAdmin):
 class DemarcheStatsAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["demarche", "posts", "delivery_done", "delivery_total", "report_done", "report_total"]
     raw_id_fields = ["demarche"]
+
+
+@admin.register(OverviewSnapshot)
+class OverviewSnapshotAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["today", "since", "region", "computed_at"]
+    exclude = ["data"]

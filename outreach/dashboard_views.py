@@ -1,5 +1,6 @@
 """Dashboard pages, their CSV/XLSX exports, and the calendar links. Read-only except for calendar links."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -166,6 +167,7 @@ def dash_overview(request):
             "totals": data["totals"],
             "tables": tables,
             "since": since,
+            "snapshot_minutes": settings.OVERVIEW_SNAPSHOT_MINUTES,
             "region_chart": _region_chart(data["regions"], "Completion by region"),
             "trend_chart": charts.line_chart(
                 "On-time delivery and reporting by month of due date",

@@ -111,9 +111,17 @@ def _pct(part: Q, whole: Q):
 
 def live_tasks(user):
     """The tasks a user may see that still count: issued or closed demarches, not cancelled."""
+    return _live(PostTask.objects.visible_to(user))
+
+
+def all_live_tasks():
+    """Every task that counts, whoever asks: only for figures served to users who may read every post."""
+    return _live(PostTask.objects.all())
+
+
+def _live(tasks):
     return (
-        PostTask.objects.visible_to(user)
-        .exclude(status=Status.CANCELLED)
+        tasks.exclude(status=Status.CANCELLED)
         # NOT IN (the few drafts), a hashed subplan: no join with demarche for every task.
         .exclude(demarche__in=Demarche.objects.filter(state=Demarche.State.DRAFT).values("pk"))
         .order_by()
@@ -379,8 +387,7 @@ def overview_window(today: date, days: int | None) -> tuple[date | None, date]:
     return (today - timedelta(days=days) if days else None), today + timedelta(days=366)
 
 
-def window_tasks(user, *, since: date | None, region: str = ""):
-    tasks = live_tasks(user)
+def window_tasks(tasks, *, since: date | None, region: str = ""):
     if since:
         tasks = tasks.filter(due__gte=since)
     if region:
@@ -402,10 +409,30 @@ SLOWEST_FIGURES = {
 REPORT_WORK_MEM = "64MB"
 
 
+def overview(user, *, today: date, since: date | None, region: str = "", limit: int = 10, now=None) -> dict:
+    """Everything on the overview page, in a fixed number of queries.
+
+    Readers of every post get the long windows from a snapshot (outreach.snapshots: the same figures, as
+    of `as_of`); everyone else, and every other window, gets them live (`as_of` None).
+    """
+    from cables.access import can_read_all
+
+    from . import snapshots
+
+    if can_read_all(user) and snapshots.serves(since=since, today=today, limit=limit):
+        data = snapshots.window_figures(today=today, since=since, region=region, now=now)
+    else:
+        data = window_figures(live_tasks(user), today=today, since=since, region=region, limit=limit)
+        data["as_of"] = None
+    data["totals"]["active_demarches"] = visible_demarches(user).filter(state=Demarche.State.ISSUED).count()
+    data["unacknowledged"] = unacknowledged(user, region=region, limit=limit)
+    return data
+
+
 @transaction.atomic
-def overview(user, *, today: date, since: date | None, region: str = "", limit: int = 10) -> dict:
-    """Everything on the overview page, in a fixed number of queries."""
-    tasks = window_tasks(user, since=since, region=region)
+def window_figures(tasks, *, today: date, since: date | None, region: str = "", limit: int = 10) -> dict:
+    """The figure set over the tasks due since `since`: totals, by region, the slowest posts, the trend."""
+    tasks = window_tasks(tasks, since=since, region=region)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
@@ -415,14 +442,7 @@ def overview(user, *, today: date, since: date | None, region: str = "", limit: 
         regions = by_region(tasks, today=today)
         slowest = _slowest_posts(tasks, today=today, limit=limit)
         months = trend(tasks, today=today)
-    totals["active_demarches"] = visible_demarches(user).filter(state=Demarche.State.ISSUED).count()
-    return {
-        "totals": totals,
-        "regions": regions,
-        "slowest": slowest,
-        "trend": months,
-        "unacknowledged": unacknowledged(user, region=region, limit=limit),
-    }
+    return {"totals": totals, "regions": regions, "slowest": slowest, "trend": months}
 
 
 def _slowest_posts(tasks, *, today: date, limit: int) -> list[dict]:

@@ -443,3 +443,25 @@ class DemarcheStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.demarche_id}: {self.posts} posts"
+
+
+class OverviewSnapshot(models.Model):
+    """The overview's figures for one window and region, as computed at `computed_at` (outreach.snapshots).
+
+    For readers of every post only; `data` is the JSON of dashboards.window_figures (dates tagged so they
+    come back as dates). Rows of past days are deleted by the refresh.
+    """
+
+    today = models.DateField()
+    since = models.DateField()
+    region = models.CharField(max_length=10, blank=True)
+    computed_at = models.DateTimeField()
+    data = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["today", "since", "region"], name="overview_snapshot_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.today}: since {self.since} {self.region or 'all regions'} at {self.computed_at:%H:%M}"

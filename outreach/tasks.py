@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from outreach import reminders
+from outreach import reminders, snapshots
 
 # Mail server trouble is worth retrying; a bug is not.
 RETRY_ON = (SMTPException, OSError, TimeoutError)
@@ -32,3 +32,9 @@ def send_reminder(log_id: int) -> str:
 )
 def send_digest(digest_id: int) -> str:
     return reminders.deliver_digest(digest_id)
+
+
+@shared_task
+def refresh_overview_snapshots() -> str:
+    """Recompute the overview's long windows (outreach.snapshots); a missed run costs only freshness."""
+    return f"{snapshots.refresh()} snapshots"
