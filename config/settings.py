@@ -204,6 +204,8 @@ if OVERVIEW_SNAPSHOT_MINUTES:
     CELERY_BEAT_SCHEDULE["refresh-overview-snapshots"] = {
         "task": "outreach.tasks.refresh_overview_snapshots",
         "schedule": timedelta(minutes=OVERVIEW_SNAPSHOT_MINUTES),
+        # A refresh still queued when the next is due is useless: drop it rather than pile up.
+        "options": {"expires": OVERVIEW_SNAPSHOT_MINUTES * 60},
     }
 
 # Demarche defaults, editable per demarche.

@@ -115,7 +115,10 @@ class PostTaskQuerySet(models.QuerySet):
         if can_read_all(user):
             return self
         if is_embassy_staff(user):
-            return self.filter(post__staff=user).exclude(demarche__state=Demarche.State.DRAFT)
+            # post IN (the user's posts), not a join through post to its staff: inside the per-demarche
+            # subqueries of the demarche list the planner looped over every post for that join.
+            posts = Post.staff.through.objects.filter(user=user).values("post_id")
+            return self.filter(post__in=posts).exclude(demarche__state=Demarche.State.DRAFT)
         return self.none()
 
 

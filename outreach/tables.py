@@ -2,10 +2,13 @@
 
 import inspect
 from datetime import date, datetime
+from functools import lru_cache
 
 import django_tables2 as tables
 from django.forms.utils import flatatt
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.encoding import force_str
+from django_tables2.utils import signature
 from django.utils.dateformat import format as _date_format
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
@@ -53,9 +56,20 @@ STATE_BADGES = {
 }
 
 
+@lru_cache(maxsize=2048)  # a 300-post matrix draws ~1,200 badges from a handful of (state, word) pairs
 def badge(state: str, word: str | None = None):
     css, default = STEP_BADGES.get(state, ("open", state.replace("_", " ").capitalize()))
     return format_html('<span class="badge {}">{}</span>', css, word or default)
+
+
+def url_for(name: str, arg: str) -> str:
+    """reverse(name, args=[arg]), remembered: a table links every row, and reverse() costs ~0.1 ms."""
+    return _reverse(get_script_prefix(), name, arg)
+
+
+@lru_cache(maxsize=8192)
+def _reverse(prefix: str, name: str, arg: str) -> str:  # the prefix is part of the key: reverse() uses it
+    return reverse(name, args=[arg])
 
 
 def task_state(task: PostTask, today: date) -> str:
@@ -108,7 +122,7 @@ class PostLinkColumn(tables.Column):
     """A post's name linking to its record; exports get the plain name."""
 
     def render(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record["post_code"]]), value)
+        return format_html('<a href="{}">{}</a>', url_for("outreach:dash_post", record["post_code"]), value)
 
     def value(self, value):
         return value
@@ -169,6 +183,40 @@ class BaseTable(tables.Table):
             out.append(f"<tr{row_attr}>{''.join(cells)}</tr>")
         return mark_safe("".join(out))
 
+    def as_values(self, exclude_columns=None):
+        """django-tables2's as_values (exports), with each column's value function inspected once, not per cell.
+
+        inspect.signature for every cell was ~40 % of a CSV export. Same cells: the row still resolves the
+        accessor, choices' display and empty values (BoundRow._get_and_render_with); a test compares the two.
+        """
+        columns = [
+            bound
+            for bound in self.columns.iterall()
+            if not (bound.column.exclude_from_export or bound.name in (exclude_columns or ()))
+        ]
+        yield [force_str(bound.header, strings_only=True) for bound in columns]
+        calls = {}
+        for bound in columns:
+            value = bound.value
+            if getattr(value, "__func__", None) is tables.Column.value:
+                value = bound.render  # what Column.value calls, with the same arguments
+            calls[bound.name] = (value, *signature(value))
+        for row in self.rows:
+
+            def call(bound_column, value=None, row=row):
+                function, wanted, catch_all = calls[bound_column.name]
+                kwargs = row._optional_cell_arguments(bound_column, value)
+                if not catch_all:
+                    if any(name not in kwargs for name in wanted):
+                        return None
+                    kwargs = {name: kwargs[name] for name in wanted}
+                return function(**kwargs)
+
+            yield [
+                force_str(row._get_and_render_with(bound, render_func=call, default=None), strings_only=True)
+                for bound in columns
+            ]
+
 
 class DemarcheTable(BaseTable):
     reference_id = tables.Column("Reference", attrs={"td": {"class": "mono"}})
@@ -202,7 +250,7 @@ class DemarcheTable(BaseTable):
         return "overdue" if record.overdue_count else ""
 
     def render_reference_id(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_demarche", args=[value]), value)
+        return format_html('<a href="{}">{}</a>', url_for("outreach:dash_demarche", value), value)
 
     def value_reference_id(self, value):
         return value
@@ -247,9 +295,8 @@ class StepColumn(tables.Column):
             return mark_safe('<span class="muted" title="No such task for this post">n/a</span>')
         when = record[f"{self.prefix}_on"] if value == "done" else record[f"{self.prefix}_due"]
         label = "on" if value == "done" else "due"
-        return format_html(
-            "{}<br><small>{} {}</small>", badge(value), label, when.isoformat() if when else "—"
-        )
+        # Nothing to escape: a badge, a fixed word and an ISO date (format_html was a third of the matrix).
+        return mark_safe(f"{badge(value)}<br><small>{label} {when.isoformat() if when else '—'}</small>")
 
     def value(self, value, record):
         if value == "none":
@@ -325,7 +372,7 @@ class PostTaskTable(BaseTable):
         return "overdue" if record.is_overdue(self.today) else ""
 
     def render_demarche(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_demarche", args=[value]), value)
+        return format_html('<a href="{}">{}</a>', url_for("outreach:dash_demarche", value), value)
 
     def value_demarche(self, value):
         return value
@@ -382,14 +429,14 @@ class OverdueTable(BaseTable):
         return "overdue"
 
     def render_demarche(self, value):
-        return format_html('<a href="{}">{}</a>', reverse("outreach:dash_demarche", args=[value]), value)
+        return format_html('<a href="{}">{}</a>', url_for("outreach:dash_demarche", value), value)
 
     def value_demarche(self, value):
         return value
 
     def render_post(self, value, record):
         return format_html(
-            '<a href="{}">{}</a>', reverse("outreach:dash_post", args=[record.post.code]), value
+            '<a href="{}">{}</a>', url_for("outreach:dash_post", record.post.code), value
         )
 
     def value_post(self, value):
