@@ -110,3 +110,20 @@ def test_a_real_worker_delivers_a_due_reminder_once_though_beat_fires_twice(work
     entry = ReminderLog.objects.get(task=task)
     assert (entry.kind, entry.window_key, entry.attempts) == ("due", timezone.now().date().isoformat(), 1)
     assert entry.sent_at > timezone.now() - timedelta(minutes=5)
+
+
+def test_a_real_worker_refreshes_the_overview_snapshots_from_beats_message(worker, desk_officer):
+    _, proc = worker
+    from outreach import dashboards, snapshots
+    from outreach.models import OverviewSnapshot
+    from outreach.tasks import refresh_overview_snapshots
+
+    post = make_post("oslo", timezone="UTC", weekend=())
+    make_task(make_demarche(desk_officer), post, due=timezone.now().date() - timedelta(days=3))
+
+    refresh_overview_snapshots.delay()
+
+    assert wait_for(lambda: OverviewSnapshot.objects.count() == 24), proc.log_path.read_text()[-3000:]
+    row = OverviewSnapshot.objects.get(region="", since=timezone.localdate() - timedelta(days=30))
+    live = dashboards.window_figures(dashboards.all_live_tasks(), today=row.today, since=row.since)
+    assert snapshots.decode(row.data) == live and live["totals"]["overdue"] == 1
