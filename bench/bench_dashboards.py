@@ -156,7 +156,7 @@ def main() -> None:
 
 
 def background(runs: int) -> None:
-    """Time the snapshot computations the 90-day and 12-month overviews are served from."""
+    """Time the snapshot computations the overview is served from (for desk officers and managers)."""
     print(f"\n{'background (Celery beat)':<44} {'median ms':>10} {'p95 ms':>8}")
     today = snapshots.timezone.localdate()
     for days in snapshots.periods():

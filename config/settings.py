@@ -194,7 +194,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=env.int("REMINDER_SWEEP_MINUTES", default=15)),
     },
 }
-# The overview's long windows for readers of every post come from snapshots this many minutes apart
+# The overview's figures for readers of every post come from snapshots this many minutes apart
 # (outreach.snapshots); 0 computes them live on every request.
 OVERVIEW_SNAPSHOT_MINUTES = env.int("OVERVIEW_SNAPSHOT_MINUTES", default=5)
 if OVERVIEW_SNAPSHOT_MINUTES < 0:

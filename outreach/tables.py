@@ -7,12 +7,12 @@ from functools import lru_cache
 import django_tables2 as tables
 from django.forms.utils import flatatt
 from django.urls import get_script_prefix, reverse
-from django.utils.encoding import force_str
-from django_tables2.utils import signature
 from django.utils.dateformat import format as _date_format
+from django.utils.encoding import force_str
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django_tables2.utils import signature
 
 from cables.models import Region
 

@@ -36,5 +36,5 @@ def send_digest(digest_id: int) -> str:
 
 @shared_task
 def refresh_overview_snapshots() -> str:
-    """Recompute the overview's long windows (outreach.snapshots); a missed run costs only freshness."""
+    """Recompute the overview's snapshots (outreach.snapshots); a missed run costs only freshness."""
     return f"{snapshots.refresh()} snapshots"

@@ -7,8 +7,8 @@ from outreach import snapshots
 
 class Command(BaseCommand):
     help = (
-        "Recompute the overview's 90-day and 12-month figures for readers of every post (what Celery beat "
-        "does every OVERVIEW_SNAPSHOT_MINUTES); prints how many windows and how long it took."
+        "Recompute the overview's figures for readers of every post, every period and region (what Celery "
+        "beat does every OVERVIEW_SNAPSHOT_MINUTES); prints how many windows and how long it took."
     )
 
     def handle(self, *args, **options):
