@@ -101,9 +101,14 @@ def feed_posts(user):
 
 
 @transaction.atomic
+def can_make_feeds(user) -> bool:
+    """Managers are read-only: they make no links (a manager who is also a desk officer does)."""
+    return not (is_manager(user) and not is_desk_officer(user))
+
+
 def create_feed(*, user, kind: str, post: Post | None = None) -> tuple[CalendarFeed, str]:
     """Make a secret feed link; return the feed and its token (shown once, stored only as a hash)."""
-    if is_manager(user) and not is_desk_officer(user):
+    if not can_make_feeds(user):
         raise PermissionDenied("Managers have read-only access.")
     if kind == CalendarFeed.Kind.OFFICER:
         if not is_desk_officer(user):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from cables.access import can_read_all, is_desk_officer, is_embassy_staff, is_manager, role_required
+from cables.access import can_read_all, is_desk_officer, is_embassy_staff, role_required
 from cables.models import Post
 
 from . import calendar, charts, dashboards
@@ -186,16 +186,20 @@ def dash_overview(request):
 @require_safe
 @any_role
 def calendar_links(request):
-    feeds = CalendarFeed.objects.filter(user=request.user).select_related("post")
+    return _calendar_page(request)
+
+
+def _calendar_page(request, *, new_link: str | None = None, new_feed: CalendarFeed | None = None):
     return render(
         request,
         "outreach/dashboards/calendar.html",
         {
-            "feeds": feeds,
+            "feeds": CalendarFeed.objects.filter(user=request.user).select_related("post"),
             "posts": calendar.feed_posts(request.user).only("code", "name"),
-            "can_create": not (is_manager(request.user) and not is_desk_officer(request.user)),
+            "can_create": calendar.can_make_feeds(request.user),
             "is_officer": is_desk_officer(request.user),
-            "new_link": None,
+            "new_link": new_link,
+            "new_feed": new_feed,
         },
     )
 
@@ -212,19 +216,7 @@ def calendar_create(request):
     feed, token = calendar.create_feed(user=request.user, kind=kind, post=post)
     link = request.build_absolute_uri(reverse("outreach:calendar_feed", args=[token]))
     messages.success(request, "Calendar link made. Copy it now: it is shown only once.")
-    feeds = CalendarFeed.objects.filter(user=request.user).select_related("post")
-    return render(
-        request,
-        "outreach/dashboards/calendar.html",
-        {
-            "feeds": feeds,
-            "posts": calendar.feed_posts(request.user).only("code", "name"),
-            "can_create": True,
-            "is_officer": is_desk_officer(request.user),
-            "new_link": link,
-            "new_feed": feed,
-        },
-    )
+    return _calendar_page(request, new_link=link, new_feed=feed)
 
 
 @require_POST

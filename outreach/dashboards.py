@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import date, timedelta
+from importlib import import_module
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -687,30 +688,15 @@ def overdue_tasks(user, *, today: date, region: str = ""):
 
 # ---------------------------------------------------------------- DemarcheStats upkeep
 
-# DemarcheStats as recomputed from the tasks: the same definitions as the triggers of migration
-# 0005_perf_dashboard_stats (cancelled tasks count nowhere; removed posts are not counted).
-_STATS_SELECT = """
-SELECT d.id, COALESCE(p.n, 0), COALESCE(t.dt, 0), COALESCE(t.dd, 0), COALESCE(t.rt, 0), COALESCE(t.rd, 0)
-FROM outreach_demarche d
-LEFT JOIN (
-    SELECT demarche_id, count(*) AS n FROM outreach_demarchepost WHERE NOT removed GROUP BY demarche_id
-) p ON p.demarche_id = d.id
-LEFT JOIN (
-    SELECT demarche_id,
-           count(*) FILTER (WHERE kind IN ('deliver_non_paper', 'special')) AS dt,
-           count(*) FILTER (WHERE kind IN ('deliver_non_paper', 'special') AND status = 'done') AS dd,
-           count(*) FILTER (WHERE kind = 'report_back') AS rt,
-           count(*) FILTER (WHERE kind = 'report_back' AND status = 'done') AS rd
-    FROM outreach_posttask WHERE status <> 'cancelled' GROUP BY demarche_id
-) t ON t.demarche_id = d.id
-"""
+# The migration that made the triggers holds the one definition of the recount (and of the rebuild).
+_STATS_SQL = import_module("outreach.migrations.0005_perf_dashboard_stats")
 STATS_FIELDS = ("posts", "delivery_total", "delivery_done", "report_total", "report_done")
 
 
 def recomputed_stats() -> dict[int, tuple[int, ...]]:
     """DemarcheStats' values computed afresh from the tasks and posts: {demarche_id: (posts, ...)}."""
     with connection.cursor() as cursor:
-        cursor.execute(_STATS_SELECT)
+        cursor.execute(_STATS_SQL.STATS_SELECT)
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
@@ -732,9 +718,5 @@ def rebuild_stats() -> int:
         fresh, stored = recomputed_stats(), stored_stats()
         wrong = sum(1 for pk, values in fresh.items() if stored.get(pk) != values)
         if wrong:
-            cursor.execute(
-                f"INSERT INTO outreach_demarchestats (demarche_id, {', '.join(STATS_FIELDS)}) {_STATS_SELECT} "
-                f"ON CONFLICT (demarche_id) DO UPDATE SET "
-                + ", ".join(f"{name} = EXCLUDED.{name}" for name in STATS_FIELDS)
-            )
+            cursor.execute(_STATS_SQL.REBUILD_SQL)
     return wrong

@@ -5,6 +5,9 @@ from rest_framework import serializers
 
 from outreach.models import Demarche, PostTask
 
+# What every representation of a demarche starts with, in this order.
+DEMARCHE_FIELDS = ["reference_id", "subject", "state", "owner", "deliver_by", "report_by", "issued_at"]
+
 
 class DemarcheListSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username")
@@ -16,20 +19,7 @@ class DemarcheListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Demarche
-        fields = [
-            "reference_id",
-            "subject",
-            "state",
-            "owner",
-            "deliver_by",
-            "report_by",
-            "issued_at",
-            "posts_count",
-            "delivered_pct",
-            "reported_pct",
-            "overdue_count",
-            "url",
-        ]
+        fields = [*DEMARCHE_FIELDS, "posts_count", "delivered_pct", "reported_pct", "overdue_count", "url"]
 
 
 class StepSerializer(serializers.Serializer):
@@ -87,18 +77,7 @@ class DemarcheDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Demarche
-        fields = [
-            "reference_id",
-            "subject",
-            "state",
-            "owner",
-            "deliver_by",
-            "report_by",
-            "issued_at",
-            "summary",
-            "posts",
-            "tasks",
-        ]
+        fields = [*DEMARCHE_FIELDS, "summary", "posts", "tasks"]
 
     def get_tasks(self, demarche) -> list[dict]:
         return [

@@ -10,8 +10,8 @@ recomputes the table (REBUILD_SQL). On other databases the table stays empty and
 import django.db.models.deletion
 from django.db import migrations, models
 
-REBUILD_SQL = """
-INSERT INTO outreach_demarchestats (demarche_id, posts, delivery_total, delivery_done, report_total, report_done)
+# DemarcheStats recomputed from the tasks and posts; outreach.dashboards reads it for the recount too.
+STATS_SELECT = """
 SELECT d.id,
        COALESCE(p.n, 0),
        COALESCE(t.dt, 0), COALESCE(t.dd, 0), COALESCE(t.rt, 0), COALESCE(t.rd, 0)
@@ -27,11 +27,16 @@ LEFT JOIN (
            count(*) FILTER (WHERE kind = 'report_back' AND status = 'done') AS rd
     FROM outreach_posttask WHERE status <> 'cancelled' GROUP BY demarche_id
 ) t ON t.demarche_id = d.id
-ON CONFLICT (demarche_id) DO UPDATE SET
+"""
+REBUILD_SQL = (
+    "INSERT INTO outreach_demarchestats (demarche_id, posts, delivery_total, delivery_done, report_total, report_done)"
+    + STATS_SELECT
+    + """ON CONFLICT (demarche_id) DO UPDATE SET
     posts = EXCLUDED.posts,
     delivery_total = EXCLUDED.delivery_total, delivery_done = EXCLUDED.delivery_done,
     report_total = EXCLUDED.report_total, report_done = EXCLUDED.report_done
 """
+)
 
 DEMARCHE_TRIGGER = """
 CREATE OR REPLACE FUNCTION outreach_stats_demarche() RETURNS trigger LANGUAGE plpgsql AS $$
