@@ -96,9 +96,17 @@ class Median(Aggregate):
     template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
 
     def as_sqlite(self, compiler, connection, **extra):
-        connection.ensure_connection()
+        # Aggregate.as_sql passes its own `template` when it adds FILTER, so the SQLite spelling goes on a
+        # copy rather than in **extra (which would pass `template` twice).
+        clone = self.copy()
+        clone.template = "dash_median(%(expressions)s)"
+        return super(Median, clone).as_sql(compiler, connection, **extra)
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """Give every new SQLite connection the median aggregate (connected in OutreachConfig.ready)."""
+    if connection.vendor == "sqlite":
         connection.connection.create_aggregate("dash_median", 1, _SqliteMedian)
-        return super().as_sql(compiler, connection, template="dash_median(%(expressions)s)", **extra)
 
 
 def _count(condition: Q) -> Count:
