@@ -36,7 +36,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cables.access import DESK_OFFICERS, EMBASSY_STAFF, MANAGERS  # noqa: E402
+from accounts.roles import DESK_OFFICERS, EMBASSY_STAFF, MANAGERS  # noqa: E402
 from cables.models import Cable, Post  # noqa: E402
 from outreach import dashboards  # noqa: E402
 from outreach.models import Demarche, DemarchePost, PostTask  # noqa: E402

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .access import can_read_all, is_desk_officer, role_required
+from accounts.roles import can_read_all, is_desk_officer, role_required
 from .forms import CableSearchForm, IngestForm
 from .models import Cable
 from .services import ingest_cable

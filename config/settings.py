@@ -64,8 +64,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's assets, served locally (no CDN)
     "csp",
     "axes",
+    # The project's own apps, each importing only those above it: outreach -> cables -> accounts;
+    # config holds the project-wide commands (backup).
+    "accounts",
     "cables",
     "outreach",
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cables.access.roles_context",
+                "accounts.roles.roles_context",
                 "outreach.context_processors.reminders_context",
             ],
         },

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cables.access import can_read_all, is_desk_officer, is_embassy_staff, is_manager
+from accounts.roles import can_read_all, is_desk_officer, is_embassy_staff, is_manager
 from cables.models import Post
 
 from .models import CalendarFeed, Demarche, PostTask

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from cables.access import can_read_all, is_desk_officer, is_embassy_staff, role_required
+from accounts.roles import can_read_all, is_desk_officer, is_embassy_staff, role_required
 from cables.models import Post
 
 from . import calendar, charts, dashboards

@@ -185,7 +185,7 @@ def figures(today: date) -> dict:
 
 def visible_demarches(user):
     """Demarches the user may see on dashboards: all for desk officers and managers, own posts' for staff."""
-    from cables.access import can_read_all
+    from accounts.roles import can_read_all
 
     demarches = Demarche.objects.all()
     if can_read_all(user):
@@ -202,7 +202,7 @@ def _per_demarche(tasks, value):
 
 def demarches_with_figures(user, *, today: date):
     """Demarches annotated with posts, % delivered, % reported, overdue count (scoped to the user's posts)."""
-    from cables.access import can_read_all
+    from accounts.roles import can_read_all
 
     tasks = live_tasks(user)
     overdue_count = Coalesce(
@@ -424,7 +424,7 @@ def overview(user, *, today: date, since: date | None, region: str = "", limit: 
     Readers of every post get the long windows from a snapshot (outreach.snapshots: the same figures, as
     of `as_of`); everyone else, and every other window, gets them live (`as_of` None).
     """
-    from cables.access import can_read_all
+    from accounts.roles import can_read_all
 
     from . import snapshots
 
@@ -639,7 +639,7 @@ def trend(tasks, *, today: date, months: int = 12) -> list[dict]:
 
 def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:
     """Posts that have not acknowledged receipt of issued demarches: the count and the worst posts."""
-    from cables.access import can_read_all
+    from accounts.roles import can_read_all
 
     dposts = DemarchePost.objects.filter(
         demarche__state=Demarche.State.ISSUED, acknowledged_at__isnull=True, removed=False

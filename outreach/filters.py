@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from cables.access import DESK_OFFICERS
+from accounts.roles import DESK_OFFICERS
 from cables.models import Region
 
 from .models import Demarche, DemarchePost, PostTask

@@ -110,7 +110,7 @@ class PostTaskQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The tasks a user may see: all for desk officers and managers, own posts' for embassy staff."""
-        from cables.access import can_read_all, is_embassy_staff
+        from accounts.roles import can_read_all, is_embassy_staff
 
         if can_read_all(user):
             return self

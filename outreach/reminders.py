@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cables.access import MANAGERS
+from accounts.roles import MANAGERS
 from cables.models import Post
 
 from .models import (

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cables.access import can_read_all, is_desk_officer, is_embassy_staff, role_required
+from accounts.roles import can_read_all, is_desk_officer, is_embassy_staff, role_required
 from cables.models import Cable, Post
 
 from . import forms, services

@@ -31,21 +31,21 @@ def _user(django_user_model, username: str, group: str, posts=()):
 
 @pytest.fixture
 def desk_officer(db, django_user_model):
-    from cables.access import DESK_OFFICERS
+    from accounts.roles import DESK_OFFICERS
 
     return _user(django_user_model, "desk", DESK_OFFICERS)
 
 
 @pytest.fixture
 def manager(db, django_user_model):
-    from cables.access import MANAGERS
+    from accounts.roles import MANAGERS
 
     return _user(django_user_model, "manager", MANAGERS)
 
 
 @pytest.fixture
 def make_embassy_user(db, django_user_model):
-    from cables.access import EMBASSY_STAFF
+    from accounts.roles import EMBASSY_STAFF
 
     def make(username: str, *post_codes: str):
         return _user(django_user_model, username, EMBASSY_STAFF, post_codes)

@@ -12,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cables.access import can_read_all, is_desk_officer, is_embassy_staff
+from accounts.roles import can_read_all, is_desk_officer, is_embassy_staff
 from cables.models import Post
 from cables.services import ingest_cable
 from outreach import dashboards, services

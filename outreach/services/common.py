@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cables.access import is_desk_officer
+from accounts.roles import is_desk_officer
 
 from ..models import Demarche, PostTask, TaskEvent
 

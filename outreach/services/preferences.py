@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Value
 from django.db.models.functions import Coalesce
 
-from cables.access import is_desk_officer
+from accounts.roles import is_desk_officer
 from cables.models import Post
 
 from ..models import Demarche, PostReminderPreference

@@ -22,7 +22,7 @@ def command_user(username: str | None = None):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from cables.access import DESK_OFFICERS
+    from accounts.roles import DESK_OFFICERS
 
     User = get_user_model()
     if username:

@@ -21,7 +21,7 @@ def points_releasable(task: PostTask, post: Post | None = None) -> bool:
 
 def redact_for(user, tasks):
     """Blank the talking points embassy staff may not read; desk officers and managers see all."""
-    from cables.access import can_read_all
+    from accounts.roles import can_read_all
 
     if can_read_all(user):
         for task in tasks:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cables.access import is_desk_officer, is_embassy_staff
+from accounts.roles import is_desk_officer, is_embassy_staff
 
 from ..models import Demarche, PostTask
 from .common import ConflictError, Kind, Status, TransitionError, _apply, _ensure_desk_officer, _event

@@ -269,7 +269,7 @@ def test_it_filters_demarches(client, desk_officer, today, params, expected):
 def test_it_filters_by_owner(client, world, desk_officer, django_user_model, today):
     from django.contrib.auth.models import Group
 
-    from cables.access import DESK_OFFICERS
+    from accounts.roles import DESK_OFFICERS
 
     other = django_user_model.objects.create_user("other-desk")
     other.groups.add(Group.objects.get(name=DESK_OFFICERS))

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from cables.backup import backed_up_models
+from config.backup import backed_up_models
 from cables.services import sync_posts
 
 from .conftest import build_world

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from cables.backup import export_data
+from config.backup import export_data
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cables.backup import BackupError, import_data
+from config.backup import BackupError, import_data
 
 
 class Command(BaseCommand):
