@@ -6,7 +6,7 @@
 For each page: the number of queries, the server-side time of the whole request through Django's test
 Client (median and 95th percentile over --runs, after two warm-up requests), and the database's own
 time for the same queries (the sum of EXPLAIN ANALYZE's "Execution Time", median of three).
-Then the background work behind the overview's snapshots (outreach.snapshots): each window computed
+Then the background work behind the overview's snapshots (outreach.dashboards.snapshots): each window computed
 live, as beat does every OVERVIEW_SNAPSHOT_MINUTES, and one whole refresh.
 """
 
@@ -32,7 +32,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from outreach import snapshots  # noqa: E402
+from outreach.dashboards import snapshots  # noqa: E402
 from outreach.models import Demarche, PostTask  # noqa: E402
 
 

@@ -199,7 +199,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # The overview's figures for readers of every post come from snapshots this many minutes apart
-# (outreach.snapshots); 0 computes them live on every request.
+# (outreach.dashboards.snapshots); 0 computes them live on every request.
 OVERVIEW_SNAPSHOT_MINUTES = env.int("OVERVIEW_SNAPSHOT_MINUTES", default=5)
 if OVERVIEW_SNAPSHOT_MINUTES < 0:
     raise ImproperlyConfigured("OVERVIEW_SNAPSHOT_MINUTES must be 0 (off) or a number of minutes")

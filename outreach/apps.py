@@ -7,6 +7,6 @@ class OutreachConfig(AppConfig):
     verbose_name = "Outreach: demarches and tasks"
 
     def ready(self):
-        from .dashboards import register_sqlite_functions
+        from .dashboards.expressions import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="outreach_sqlite_functions")

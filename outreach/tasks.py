@@ -6,7 +6,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from outreach import reminders, snapshots
+from outreach import reminders
+from outreach.dashboards import snapshots
 
 # Mail server trouble is worth retrying; a bug is not.
 RETRY_ON = (SMTPException, OSError, TimeoutError)
@@ -36,5 +37,5 @@ def send_digest(digest_id: int) -> str:
 
 @shared_task
 def refresh_overview_snapshots() -> str:
-    """Recompute the overview's snapshots (outreach.snapshots); a missed run costs only freshness."""
+    """Recompute the overview's snapshots (outreach.dashboards.snapshots); a missed run costs only freshness."""
     return f"{snapshots.refresh()} snapshots"

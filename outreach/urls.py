@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.urls import include, path
 
 from . import views
@@ -23,9 +21,8 @@ urlpatterns = [
     path("acknowledge/<int:dpost_pk>/", views.acknowledge, name="acknowledge"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/<str:action>/", views.task_action, name="task_action"),
-    path("notifications/", include("outreach.notification_urls")),
+    path("notifications/", include("outreach.notifications.urls")),
+    # The sub-packages' pages, in the same namespace (outreach:dash_*, outreach:calendar_*).
+    path("", include("outreach.dashboards.urls")),
+    path("", include("outreach.feeds.urls")),
 ]
-
-# Hook for the dashboard pages, which live in their own module.
-if find_spec("outreach.dashboard_urls"):
-    urlpatterns.append(path("", include("outreach.dashboard_urls")))

@@ -25,7 +25,7 @@ class DemarcheStats(models.Model):
 
 
 class OverviewSnapshot(models.Model):
-    """The overview's figures for one window and region, as computed at `computed_at` (outreach.snapshots).
+    """The overview's figures for one window and region, as computed at `computed_at` (outreach.dashboards.snapshots).
 
     For readers of every post only; `data` is the JSON of dashboards.window_figures (dates tagged so they
     come back as dates). Rows of past days are deleted by the refresh.

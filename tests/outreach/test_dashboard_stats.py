@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cables.models import Post
 from outreach import dashboards, services
+from outreach.dashboards import expressions
 from outreach.models import Demarche, DemarcheStats, PostTask
 from tests.outreach.demarche_fixtures import abu_dhabi_staff, demarche, issued, task_of  # noqa: F401
 from tests.outreach.factories import make_task
@@ -154,8 +155,8 @@ def test_the_demarche_list_reads_the_same_figures_as_the_tasks_give(
     for pk, row in rows.items():
         tasks = dashboards.live_tasks(manager).filter(demarche_id=pk)
         expected = tasks.aggregate(
-            d=dashboards._pct(dashboards.DONE, dashboards.DELIVERY),
-            r=dashboards._pct(dashboards.DONE, dashboards.REPORT),
+            d=expressions._pct(expressions.DONE, expressions.DELIVERY),
+            r=expressions._pct(expressions.DONE, expressions.REPORT),
         )
         posts = Demarche.objects.get(pk=pk).posts.filter(removed=False).count()
         assert (row.posts_count, row.delivered_pct, row.reported_pct) == (posts, expected["d"], expected["r"])

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach import dashboards, tables
+from outreach import dashboards
+from outreach.dashboards import tables
 from outreach.models import Demarche, PostTask
 
 from .dashboard_world import build_world, make_demarche

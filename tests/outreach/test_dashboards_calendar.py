@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach import calendar
+from outreach.feeds import ical
 from outreach.models import CalendarFeed
 
 from .dashboard_world import build_world
@@ -31,7 +31,7 @@ def _make_link(client, user, **data):
 
 
 def test_it_writes_valid_icalendar_lines():
-    text = calendar.calendar_text(
+    text = ical.calendar_text(
         "Deadlines",
         [
             {

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach import dashboards, snapshots, tasks
+from outreach import dashboards, tasks
+from outreach.dashboards import snapshots
+from outreach.dashboards.expressions import REGION_NAMES
 from outreach.models import OverviewSnapshot, PostTask
 
 from .dashboard_world import build_world, complete, make_demarche
@@ -147,7 +149,7 @@ def test_the_refresh_recomputes_every_window_and_region_and_drops_past_days(worl
 
     count = snapshots.refresh()
 
-    regions = len(dashboards.REGION_NAMES) + 1
+    regions = len(REGION_NAMES) + 1
     assert count == len(settings.OVERVIEW_SNAPSHOT_DAYS) * regions == 3 * 8
     assert OverviewSnapshot.objects.count() == count
     assert not OverviewSnapshot.objects.filter(today__lt=today).exists()

@@ -114,7 +114,8 @@ def test_a_real_worker_delivers_a_due_reminder_once_though_beat_fires_twice(work
 
 def test_a_real_worker_refreshes_the_overview_snapshots_from_beats_message(worker, desk_officer):
     _, proc = worker
-    from outreach import dashboards, snapshots
+    from outreach import dashboards
+    from outreach.dashboards import snapshots
     from outreach.models import OverviewSnapshot
     from outreach.tasks import refresh_overview_snapshots
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from outreach import snapshots
+from outreach.dashboards import snapshots
 
 
 class Command(BaseCommand):

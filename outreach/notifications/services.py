@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .models import Notification
+from ..models import Notification
 
 
 def mark_read(*, user, pk: int | None = None) -> int:

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import notifications
-from .models import Notification
+from . import services
+from ..models import Notification
 
 
 def notification_list(request):
@@ -19,7 +19,7 @@ def notification_list(request):
 def notification_open(request, pk: int):
     """Mark one notification read and go where it points."""
     note = get_object_or_404(Notification, pk=pk, user=request.user)
-    notifications.mark_read(user=request.user, pk=note.pk)
+    services.mark_read(user=request.user, pk=note.pk)
     if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
         return redirect(note.url)
     return redirect("outreach:notifications")
@@ -28,5 +28,5 @@ def notification_open(request, pk: int):
 @require_POST
 def notification_read_all(request):
     """Mark every notification of the user read."""
-    notifications.mark_read(user=request.user)
+    services.mark_read(user=request.user)
     return redirect("outreach:notifications")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.roles import DESK_OFFICERS
 from cables.models import Region
 
-from .models import Demarche, DemarchePost, PostTask
+from ..models import Demarche, DemarchePost, PostTask
 
 
 class DateInput(forms.DateInput):

@@ -3,7 +3,7 @@
 Over 30 days, 90 days and 12 months the overview aggregates ~45,000, ~110,000 and ~420,000 tasks at full
 scale (0.13, 0.35 and 1.7 s, 2-4 us a task). Celery beat recomputes every period the page offers, for all
 regions and for each region, every OVERVIEW_SNAPSHOT_MINUTES with the function the live page uses
-(dashboards.window_figures); the page reads one row and says when it was computed. A snapshot older than
+(overview.window_figures); the page reads one row and says when it was computed. A snapshot older than
 two periods (beat stopped) or missing (a new day) is computed on the spot and stored, so nobody is shown
 older figures than that. Embassy staff see only their posts' figures, which are cheap: always live.
 """
@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from cables.models import Region
 
-from . import dashboards
-from .models import OverviewSnapshot
+from ..models import OverviewSnapshot
+from .expressions import all_live_tasks
+from .overview import window_figures as live_window_figures
 
 LIMIT = 10  # slowest posts kept: the page's default
 
@@ -37,7 +38,7 @@ def max_age() -> timedelta:
 
 
 def window_figures(*, today: date, since: date, region: str = "", now: datetime | None = None) -> dict:
-    """dashboards.window_figures for every post, from the snapshot; `as_of` says when it was computed."""
+    """overview.window_figures for every post, from the snapshot; `as_of` says when it was computed."""
     now = now or timezone.now()
     row = OverviewSnapshot.objects.filter(today=today, since=since, region=region).first()
     if row is None or row.computed_at < now - max_age():
@@ -49,9 +50,7 @@ def window_figures(*, today: date, since: date, region: str = "", now: datetime 
 
 def compute(*, today: date, since: date, region: str = "", now: datetime | None = None) -> OverviewSnapshot:
     computed_at = now or timezone.now()  # before the query: the figures are at least this recent
-    data = dashboards.window_figures(
-        dashboards.all_live_tasks(), today=today, since=since, region=region, limit=LIMIT
-    )
+    data = live_window_figures(all_live_tasks(), today=today, since=since, region=region, limit=LIMIT)
     values = {"computed_at": computed_at, "data": encode(data)}
     try:
         with transaction.atomic():

@@ -1,0 +1,132 @@
+"""The SQL building blocks of every dashboard figure: task classes, dates, medians, the live tasks."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date
+
+from django.db import connection
+from django.db.models import Aggregate, Case, Count, F, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
+
+from cables.models import Region
+
+from ..models import Demarche, PostTask
+
+Kind = PostTask.Kind
+Status = PostTask.Status
+DELIVERY_KINDS = (Kind.DELIVER_NON_PAPER, Kind.SPECIAL)
+DELIVERY = Q(kind__in=DELIVERY_KINDS)
+TALKING = Q(kind=Kind.TALKING_POINTS)
+REPORT = Q(kind=Kind.REPORT_BACK)
+DONE = Q(status=Status.DONE)
+OPEN = Q(status=Status.OPEN)
+REGION_NAMES = dict(Region.choices)
+
+
+# ---------------------------------------------------------------- SQL helpers
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first (end - start)."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL: date - date is already an integer number of days.
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+class _SqliteMedian:
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        return statistics.median(self.values) if self.values else None
+
+
+class Median(Aggregate):
+    """The median (PostgreSQL percentile_cont; a registered aggregate on SQLite)."""
+
+    name = "Median"
+    function = "percentile_cont"
+    output_field = FloatField()
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Aggregate.as_sql passes its own `template` when it adds FILTER, so the SQLite spelling goes on a
+        # copy rather than in **extra (which would pass `template` twice).
+        clone = self.copy()
+        clone.template = "dash_median(%(expressions)s)"
+        return super(Median, clone).as_sql(compiler, connection, **extra)
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """Give every new SQLite connection the median aggregate (connected in OutreachConfig.ready)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate("dash_median", 1, _SqliteMedian)
+
+
+def _count(condition: Q) -> Count:
+    return Count("pk", filter=condition)
+
+
+def _pct(part: Q, whole: Q):
+    """Percentage of the rows matching `whole` that also match `part`; null when there are none."""
+    return Cast(_count(part & whole), FloatField()) * 100.0 / NullIf(Cast(_count(whole), FloatField()), 0.0)
+
+
+def live_tasks(user):
+    """The tasks a user may see that still count: issued or closed demarches, not cancelled."""
+    return _live(PostTask.objects.visible_to(user))
+
+
+def all_live_tasks():
+    """Every task that counts, whoever asks: only for figures served to users who may read every post."""
+    return _live(PostTask.objects.all())
+
+
+def _live(tasks):
+    return (
+        tasks.exclude(status=Status.CANCELLED)
+        # NOT IN (the few drafts), a hashed subplan: no join with demarche for every task.
+        .exclude(demarche__in=Demarche.objects.filter(state=Demarche.State.DRAFT).values("pk"))
+        .order_by()
+    )
+
+
+def done_on():
+    """The day a task was done: the delivery date the post gave, else the completion date."""
+    return Coalesce("delivered_on", TruncDate("completed_at"))
+
+
+def late_days(today: date):
+    """Days past due: to the done date, or to today for an open task; negative or zero when on time."""
+    return Case(
+        When(status=Status.DONE, then=DaysBetween(done_on(), F("due"))),
+        When(status=Status.OPEN, then=DaysBetween(Value(today), F("due"))),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def days_taken():
+    """Days from the demarche's issue date to the done date."""
+    if connection.vendor == "postgresql":
+        # Denormalised and kept by a trigger (migration 0004_perf_issued_on): no demarche join.
+        return DaysBetween(done_on(), F("issued_on"))
+    return DaysBetween(done_on(), TruncDate("demarche__issued_at"))

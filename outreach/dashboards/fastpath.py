@@ -1,0 +1,101 @@
+"""The base of every dashboard table: django-tables2's output, rendered and exported without per-cell introspection."""
+
+import inspect
+from datetime import date
+
+import django_tables2 as tables
+from django.forms.utils import flatatt
+from django.utils.encoding import force_str
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
+from django_tables2.utils import signature
+
+
+class BaseTable(tables.Table):
+    class Meta:
+        attrs = {"class": "responsive dash"}
+        template_name = "django_tables2/outreach.html"
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        # The day the figures were computed for, so that rows and badges agree.
+        self.today = today or date.today()
+        super().__init__(*args, **kwargs)
+
+    def row_class(self, record) -> str:
+        return ""
+
+    def fast_body(self):
+        """Render the body rows, skipping django-tables2's per-cell introspection.
+
+        A 300-post matrix has 2,400 cells; the generic path spends ~0.1 ms on each.
+        Same render_* methods, same column attributes, same empty values.
+        """
+        plan = []
+        for bound in self.columns:
+            column = bound.column
+            render = getattr(self, f"render_{bound.name}", None)
+            if render is None and type(column).render is not tables.Column.render:
+                render = column.render
+            params = set(inspect.signature(render).parameters) if render else set()
+            td = bound.attrs["td"]
+            td = {k: v for k, v in td.items() if v} if not callable(td) else {}
+            plan.append((bound, render, params, flatatt(td), escape(bound.header)))
+        rows = self.page.object_list if getattr(self, "page", None) else self.rows
+        records = (row.record for row in rows)
+        out = []
+        for record in records:
+            cells = []
+            for bound, render, params, td, header in plan:
+                value = bound.accessor.resolve(record, quiet=True)
+                if value in bound.column.empty_values:
+                    html = escape(bound.default)
+                elif render:
+                    kwargs = {
+                        "value": value,
+                        "record": record,
+                        "table": self,
+                        "column": bound.column,
+                        "bound_column": bound,
+                    }
+                    html = conditional_escape(render(**{k: kwargs[k] for k in params if k in kwargs}))
+                else:
+                    html = escape(value)
+                cells.append(f'<td data-label="{header}"{td}>{html}</td>')
+            css = self.row_class(record)
+            row_attr = f' class="{css}"' if css else ""
+            out.append(f"<tr{row_attr}>{''.join(cells)}</tr>")
+        return mark_safe("".join(out))
+
+    def as_values(self, exclude_columns=None):
+        """django-tables2's as_values (exports), with each column's value function inspected once, not per cell.
+
+        inspect.signature for every cell was ~40 % of a CSV export. Same cells: the row still resolves the
+        accessor, choices' display and empty values (BoundRow._get_and_render_with); a test compares the two.
+        """
+        columns = [
+            bound
+            for bound in self.columns.iterall()
+            if not (bound.column.exclude_from_export or bound.name in (exclude_columns or ()))
+        ]
+        yield [force_str(bound.header, strings_only=True) for bound in columns]
+        calls = {}
+        for bound in columns:
+            value = bound.value
+            if getattr(value, "__func__", None) is tables.Column.value:
+                value = bound.render  # what Column.value calls, with the same arguments
+            calls[bound.name] = (value, *signature(value))
+        for row in self.rows:
+
+            def call(bound_column, value=None, row=row):
+                function, wanted, catch_all = calls[bound_column.name]
+                kwargs = row._optional_cell_arguments(bound_column, value)
+                if not catch_all:
+                    if any(name not in kwargs for name in wanted):
+                        return None
+                    kwargs = {name: kwargs[name] for name in wanted}
+                return function(**kwargs)
+
+            yield [
+                force_str(row._get_and_render_with(bound, render_func=call, default=None), strings_only=True)
+                for bound in columns
+            ]

@@ -1,0 +1,112 @@
+"""The figure set managers report: one definition, as aggregates over tasks.
+
+Definitions (also in docs/dashboards.md):
+- delivery tasks are "deliver the non-paper" and special instructions; report tasks are "report back";
+  cancelled tasks (a post taken off a demarche) count nowhere;
+- a task is done on `delivered_on` when the post gave that date, else on the date it was completed;
+- late: done after its due date, or still open past it; days late count to the done date or to today;
+- on time %: done on or before the due date, out of all the (live) tasks of that kind;
+- days to deliver / to report: from the demarche's issue date to the done date (median).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import TruncMonth
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
+
+from .expressions import (
+    DELIVERY,
+    DONE,
+    OPEN,
+    REGION_NAMES,
+    REPORT,
+    Median,
+    _count,
+    _pct,
+    days_taken,
+    done_on,
+    late_days,
+)
+
+
+def figures(today: date) -> dict:
+    """The figure set managers report, as aggregates over tasks."""
+    late = GreaterThan(late_days(today), 0)
+    on_time = DONE & LessThanOrEqual(done_on(), F("due"))
+    return {
+        "tasks": Count("pk"),
+        "open": _count(OPEN),
+        "overdue": _count(OPEN & Q(due__lt=today)),
+        "done": _count(DONE),
+        "late": _count(Q(late)),
+        "median_days_late": Median(late_days(today), filter=Q(late)),
+        "delivered_pct": _pct(DONE, DELIVERY),
+        "reported_pct": _pct(DONE, REPORT),
+        "delivered_on_time_pct": _pct(on_time, DELIVERY),
+        "reported_on_time_pct": _pct(on_time, REPORT),
+        "median_days_to_deliver": Median(days_taken(), filter=DONE & DELIVERY),
+        "median_days_to_report": Median(days_taken(), filter=DONE & REPORT),
+    }
+
+
+def by_region(tasks, *, today: date) -> list[dict]:
+    """The figure set per region (State bureau)."""
+    rows = list(
+        tasks.values("post__region")
+        .annotate(posts=Count("post", distinct=True), **figures(today))
+        .order_by("post__region")
+    )
+    for row in rows:
+        row["region"] = row.pop("post__region") or "—"
+        row["region_name"] = REGION_NAMES.get(row["region"], "Other")
+    return rows
+
+
+
+# What the slowest-posts table shows; fewer medians make the per-post pass cheaper.
+SLOWEST_FIGURES = {
+    "tasks",
+    "overdue",
+    "late",
+    "delivered_on_time_pct",
+    "reported_on_time_pct",
+    "median_days_to_deliver",
+    "median_days_to_report",
+}
+
+
+def slowest_posts(tasks, *, today: date, limit: int) -> list[dict]:
+    """The posts slowest to deliver (median days), then the most overdue."""
+    speed = {k: v for k, v in figures(today).items() if k in SLOWEST_FIGURES}
+    return list(
+        tasks.values("post_id")
+        .annotate(
+            post_name=Max("post__name"), post_code=Max("post__code"), region=Max("post__region"), **speed
+        )
+        .filter(median_days_to_deliver__isnull=False)
+        .order_by(F("median_days_to_deliver").desc(), F("overdue").desc(), "post_name")[:limit]
+    )
+
+
+def trend_start(today: date, months: int = 12) -> date:
+    return (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+
+
+def trend(tasks, *, today: date, months: int = 12) -> list[dict]:
+    """Per month of due date: tasks due, % delivered and reported on time."""
+    start = trend_start(today, months)
+    dated = tasks.filter(due__gte=start, due__lte=today)
+    return list(
+        dated.annotate(month=TruncMonth("due"))
+        .values("month")
+        .annotate(
+            tasks=Count("pk"),
+            delivered_on_time_pct=_pct(DONE & LessThanOrEqual(done_on(), F("due")), DELIVERY),
+            reported_on_time_pct=_pct(DONE & LessThanOrEqual(done_on(), F("due")), REPORT),
+            late=_count(Q(GreaterThan(late_days(today), 0))),
+        )
+        .order_by("month")
+    )

@@ -1,0 +1,123 @@
+"""The overview page: the figure set over a window of due dates, and the live lists beside it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min, Value
+
+from ..models import Demarche, DemarchePost, PostTask
+from .demarches import visible_demarches
+from .expressions import DaysBetween, Status, live_tasks
+from .figures import by_region, figures, slowest_posts, trend
+from .onepass import overview_one_pass
+
+
+def overview_window(today: date, days: int | None) -> tuple[date | None, date]:
+    return (today - timedelta(days=days) if days else None), today + timedelta(days=366)
+
+
+def window_tasks(tasks, *, since: date | None, region: str = ""):
+    if since:
+        tasks = tasks.filter(due__gte=since)
+    if region:
+        tasks = tasks.filter(post__region=region)
+    return tasks
+
+
+# Medians sort their inputs: give the overview's aggregates room to sort in memory, not on disk.
+REPORT_WORK_MEM = "64MB"
+
+
+def overview(user, *, today: date, since: date | None, region: str = "", limit: int = 10, now=None) -> dict:
+    """Everything on the overview page, in a fixed number of queries.
+
+    Readers of every post get the long windows from a snapshot (outreach.snapshots: the same figures, as
+    of `as_of`); everyone else, and every other window, gets them live (`as_of` None).
+    """
+    from accounts.roles import can_read_all
+
+    from . import snapshots
+
+    if can_read_all(user) and snapshots.serves(since=since, today=today, limit=limit):
+        data = snapshots.window_figures(today=today, since=since, region=region, now=now)
+    else:
+        data = window_figures(live_tasks(user), today=today, since=since, region=region, limit=limit)
+        data["as_of"] = None
+    data["totals"]["active_demarches"] = visible_demarches(user).filter(state=Demarche.State.ISSUED).count()
+    data["unacknowledged"] = unacknowledged(user, region=region, limit=limit)
+    return data
+
+
+@transaction.atomic
+def window_figures(tasks, *, today: date, since: date | None, region: str = "", limit: int = 10) -> dict:
+    """The figure set over the tasks due since `since`: totals, by region, the slowest posts, the trend."""
+    tasks = window_tasks(tasks, since=since, region=region)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        totals, regions, slowest, months = overview_one_pass(tasks, today=today, limit=limit)
+    else:
+        totals = tasks.aggregate(**figures(today))
+        regions = by_region(tasks, today=today)
+        slowest = slowest_posts(tasks, today=today, limit=limit)
+        months = trend(tasks, today=today)
+    return {"totals": totals, "regions": regions, "slowest": slowest, "trend": months}
+
+
+def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:
+    """Posts that have not acknowledged receipt of issued demarches: the count and the worst posts."""
+    from accounts.roles import can_read_all
+
+    dposts = DemarchePost.objects.filter(
+        demarche__state=Demarche.State.ISSUED, acknowledged_at__isnull=True, removed=False
+    )
+    if not can_read_all(user):
+        dposts = dposts.filter(post__staff=user)
+    if region:
+        dposts = dposts.filter(post__region=region)
+    rows = list(
+        dposts.values("post_id")
+        .annotate(
+            post_name=Max("post__name"),
+            post_code=Max("post__code"),
+            region=Max("post__region"),
+            demarches=Count("pk"),
+            oldest_issued=Min("demarche__issued_at"),
+        )
+        # The post's name breaks ties: without it their order followed the query plan.
+        .order_by("-demarches", "oldest_issued", "post_name")[:limit]
+    )
+    total = dposts.aggregate(demarche_posts=Count("pk"), posts=Count("post", distinct=True))
+    return {"rows": rows, **total}
+
+
+def overdue_tasks(user, *, today: date, region: str = ""):
+    """Open tasks of issued demarches past their due date, most overdue first."""
+    # Open and issued already exclude cancelled tasks and drafts; without the redundant
+    # exclusions the planner walks (demarche, status, due) for the issued demarches.
+    tasks = PostTask.objects.visible_to(user).filter(
+        status=Status.OPEN, due__lt=today, demarche__state=Demarche.State.ISSUED
+    )
+    if region:
+        tasks = tasks.filter(post__region=region)
+    # Ordered by an expression, not by `due` itself: walking the due index from the oldest task would
+    # wade through years of closed demarches' leftovers before reaching an issued one.
+    return (
+        tasks.select_related("demarche", "post")
+        .only(
+            "kind",
+            "audience",
+            "status",
+            "due",
+            "post__name",
+            "post__code",
+            "post__region",
+            "demarche__reference_id",
+            "demarche__subject",
+            "demarche__state",
+        )
+        .annotate(days_overdue=DaysBetween(Value(today), F("due")))
+        .order_by("-days_overdue", "post__name", "pk")
+    )

@@ -1,0 +1,289 @@
+"""django-tables2 tables of the dashboards. Cells render badges with a symbol and a word; exports get plain values."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from ..models import Demarche, PostTask
+from .columns import (
+    STATE_BADGES,
+    DateCol,
+    NumberColumn,
+    PctColumn,
+    PostLinkColumn,
+    StepColumn,
+    badge,
+    task_state,
+    url_for,
+)
+from .fastpath import BaseTable
+
+
+class DemarcheTable(BaseTable):
+    reference_id = tables.Column("Reference", attrs={"td": {"class": "mono"}})
+    subject = tables.Column("Subject")
+    posts_count = NumberColumn("Posts")
+    delivered_pct = PctColumn("Delivered")
+    reported_pct = PctColumn("Reported")
+    overdue_count = NumberColumn("Overdue")
+    deliver_by = DateCol("Deliver by")
+    report_by = DateCol("Report by")
+    owner = tables.Column("Owner", order_by=("owner__last_name", "owner__username"))
+    state = tables.Column("State")
+
+    class Meta(BaseTable.Meta):
+        model = Demarche
+        fields = ()
+        sequence = (
+            "reference_id",
+            "subject",
+            "posts_count",
+            "delivered_pct",
+            "reported_pct",
+            "overdue_count",
+            "deliver_by",
+            "report_by",
+            "owner",
+            "state",
+        )
+
+    def row_class(self, record) -> str:
+        return "overdue" if record.overdue_count else ""
+
+    def render_reference_id(self, value, record):
+        return format_html('<a href="{}">{}</a>', url_for("outreach:dash_demarche", value), value)
+
+    def value_reference_id(self, value):
+        return value
+
+    def value_subject(self, value):
+        return value
+
+    def value_overdue_count(self, value):
+        return value
+
+    def value_state(self, value):
+        return value
+
+    def render_subject(self, value):
+        return value[:110] + ("…" if len(value) > 110 else "")
+
+    def render_overdue_count(self, value):
+        return badge("overdue", f"{value} overdue") if value else badge("done", "None")
+
+    def render_owner(self, value):
+        return value.get_full_name() or value.username
+
+    def value_owner(self, value):
+        return value.get_full_name() or value.username
+
+    def render_state(self, value, record):
+        css, word = STATE_BADGES.get(value, ("open", value))
+        return format_html('<span class="badge {}">{}</span>', css, word)
+
+
+class MatrixTable(BaseTable):
+    post_name = PostLinkColumn("Post")
+    region = tables.Column("Region")
+    audience = tables.Column("Audience", empty_values=())
+    acknowledged_at = DateCol("Receipt")
+    deliver = StepColumn("deliver", "Delivered")
+    talking = StepColumn("talking", "Talking points")
+    report = StepColumn("report", "Reported")
+    response = tables.Column("Host government's response", empty_values=())
+
+    class Meta(BaseTable.Meta):
+        pass
+
+    def row_class(self, record) -> str:
+        return "overdue" if record["overdue"] else ""
+
+    def render_audience(self, value):
+        return value or "Host government"
+
+    def value_audience(self, value):
+        return value or "Host government"
+
+    def render_acknowledged_at(self, value):
+        if not value:
+            return badge("open", "Not acknowledged")
+        return format_html("{}<br><small>{}</small>", badge("done", "Acknowledged"), value.date().isoformat())
+
+    def value_acknowledged_at(self, value):
+        return value.isoformat() if value else ""
+
+    def render_response(self, value, record):
+        if not value:
+            return mark_safe('<span class="muted">—</span>')
+        word = dict(PostTask.Response.choices).get(value, value)
+        text = record.get("response_text") or ""
+        return format_html(
+            "<strong>{}</strong>{}{}",
+            word,
+            format_html("<br>{}", text[:200]) if text else "",
+            format_html('<br><small class="mono">{}</small>', record["reply_reference_id"])
+            if record.get("reply_reference_id")
+            else "",
+        )
+
+    def value_response(self, value, record):
+        word = dict(PostTask.Response.choices).get(value, value) if value else ""
+        return f"{word}: {record.get('response_text') or ''}".strip(": ") if word else ""
+
+
+class PostTaskTable(BaseTable):
+    demarche = tables.Column("Demarche", accessor="demarche__reference_id", attrs={"td": {"class": "mono"}})
+    kind = tables.Column("Task")
+    audience = tables.Column("Audience", empty_values=())
+    due = DateCol("Due")
+    status = tables.Column("Status")
+    done_on = tables.Column("Done on", accessor="delivered_on", empty_values=(), orderable=False)
+    response = tables.Column("Response")
+
+    class Meta(BaseTable.Meta):
+        model = PostTask
+        fields = ()
+        sequence = ("demarche", "kind", "audience", "due", "status", "done_on", "response")
+
+    def row_class(self, record) -> str:
+        return "overdue" if record.is_overdue(self.today) else ""
+
+    def render_demarche(self, value, record):
+        return format_html('<a href="{}">{}</a>', url_for("outreach:dash_demarche", value), value)
+
+    def value_demarche(self, value):
+        return value
+
+    def value_kind(self, value, record):
+        return record.kind
+
+    def value_response(self, value, record):
+        return record.response
+
+    def render_audience(self, value):
+        return value or "Host government"
+
+    def value_audience(self, value):
+        return value or "Host government"
+
+    def render_status(self, value, record):
+        return badge(
+            task_state(record, self.today),
+            None
+            if value != "open" or not record.is_overdue(self.today)
+            else f"Overdue {(self.today - record.due).days} d",
+        )
+
+    def value_status(self, value, record):
+        return task_state(record, self.today)
+
+    def render_done_on(self, value, record):
+        done = value or (record.completed_at.date() if record.completed_at else None)
+        return done.isoformat() if done else "—"
+
+    def value_done_on(self, value, record):
+        done = value or (record.completed_at.date() if record.completed_at else None)
+        return done.isoformat() if done else ""
+
+    def render_response(self, value, record):
+        return record.get_response_display()
+
+
+class OverdueTable(BaseTable):
+    demarche = tables.Column("Demarche", accessor="demarche__reference_id", attrs={"td": {"class": "mono"}})
+    post = tables.Column("Post", accessor="post__name")
+    region = tables.Column("Region", accessor="post__region")
+    kind = tables.Column("Task")
+    due = DateCol("Due")
+    days = tables.Column("Days overdue", accessor="days_overdue", attrs={"td": {"class": "num"}})
+
+    class Meta(BaseTable.Meta):
+        model = PostTask
+        fields = ()
+        sequence = ("demarche", "post", "region", "kind", "due", "days")
+
+    def row_class(self, record) -> str:
+        return "overdue"
+
+    def render_demarche(self, value):
+        return format_html('<a href="{}">{}</a>', url_for("outreach:dash_demarche", value), value)
+
+    def value_demarche(self, value):
+        return value
+
+    def render_post(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>', url_for("outreach:dash_post", record.post.code), value
+        )
+
+    def value_post(self, value):
+        return value
+
+    def value_region(self, value, record):
+        return record.post.region
+
+    def value_kind(self, value, record):
+        return record.kind
+
+    def render_days(self, value):
+        return badge("overdue", f"{value} days")
+
+    def value_days(self, value):
+        return value
+
+
+class FiguresTable(BaseTable):
+    """The late-tasking figure set; subclasses add what each row is (a region, a post)."""
+
+    tasks = NumberColumn("Tasks")
+    overdue = NumberColumn("Overdue")
+    late = NumberColumn("Late")
+    median_days_late = NumberColumn("Median days late")
+    delivered_pct = PctColumn("Delivered")
+    reported_pct = PctColumn("Reported")
+    delivered_on_time_pct = PctColumn("Delivered on time")
+    reported_on_time_pct = PctColumn("Reported on time")
+    median_days_to_deliver = NumberColumn("Median days to deliver")
+    median_days_to_report = NumberColumn("Median days to report")
+
+    class Meta(BaseTable.Meta):
+        pass
+
+
+class RegionTable(FiguresTable):
+    region = tables.Column("Region")
+    posts = NumberColumn("Posts")
+
+    class Meta(BaseTable.Meta):
+        sequence = ("region", "posts", "...")
+
+    def render_region(self, value, record):
+        return format_html('<abbr title="{}">{}</abbr>', record["region_name"], value)
+
+    def value_region(self, value, record):
+        return f"{value} {record['region_name']}"
+
+
+class SlowPostsTable(BaseTable):
+    post_name = PostLinkColumn("Post")
+    region = tables.Column("Region")
+    median_days_to_deliver = NumberColumn("Median days to deliver")
+    median_days_to_report = NumberColumn("Median days to report")
+    tasks = NumberColumn("Tasks")
+    overdue = NumberColumn("Overdue")
+    late = NumberColumn("Late")
+    delivered_on_time_pct = PctColumn("Delivered on time")
+    reported_on_time_pct = PctColumn("Reported on time")
+
+    class Meta(BaseTable.Meta):
+        pass
+
+
+class UnacknowledgedTable(BaseTable):
+    post_name = PostLinkColumn("Post")
+    region = tables.Column("Region")
+    demarches = NumberColumn("Demarches not acknowledged")
+    oldest_issued = DateCol("Oldest issued")
+
+    class Meta(BaseTable.Meta):
+        pass
