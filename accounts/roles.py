@@ -1,8 +1,10 @@
-"""Roles: the three groups, and the checks every view makes on the server."""
+"""Roles: the three groups, the checks every view and service makes on the server, and the commands' user."""
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 
 DESK_OFFICERS = "Desk officers"
 EMBASSY_STAFF = "Embassy staff"
@@ -38,6 +40,12 @@ def can_read_all(user) -> bool:
     return is_desk_officer(user) or is_manager(user)
 
 
+def require_desk_officer(user) -> None:
+    """Raise PermissionDenied unless the user is a desk officer (services call it before any write)."""
+    if not is_desk_officer(user):
+        raise PermissionDenied("Only desk officers may do this.")
+
+
 def role_required(*checks):
     """Refuse the view with 403 unless one of the checks passes for the user."""
 
@@ -62,3 +70,23 @@ def roles_context(request) -> dict:
         "is_manager": is_manager(user),
         "is_embassy_staff": is_embassy_staff(user),
     }
+
+
+def command_user(username: str | None = None):
+    """Return the user commands act as: the named one, the first desk officer, or a system account."""
+    User = get_user_model()
+    if username:
+        try:
+            return User.objects.get(username=username)
+        except User.DoesNotExist:
+            raise ValidationError(f"No user {username}.")
+    user = User.objects.filter(groups__name=DESK_OFFICERS, is_active=True).order_by("pk").first()
+    if user:
+        return user
+    # No desk officer yet: an inactive account that cannot log in owns command-made demarches.
+    user, created = User.objects.get_or_create(username="outreach-system", defaults={"is_active": False})
+    if created:
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(Group.objects.get_or_create(name=DESK_OFFICERS)[0])
+    return user

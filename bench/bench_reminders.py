@@ -29,6 +29,7 @@ from django.db import connection  # noqa: E402
 
 from cables.models import Cable, Post  # noqa: E402
 from outreach import reminders  # noqa: E402
+from outreach.reminders import sweep as sweep_module  # noqa: E402
 from outreach.models import Demarche, DemarchePost, PostTask  # noqa: E402
 
 NOW = datetime(2026, 12, 17, 10, 0, tzinfo=timezone.utc)  # a Thursday, working hours in all the zones below
@@ -138,13 +139,13 @@ def main() -> None:
         cursor.execute("TRUNCATE outreach_notification, outreach_reminderlog, outreach_digestlog")
     timed("candidate query (count)", lambda: reminders.candidate_tasks(now=NOW).count(), rows)
     timed("candidate query (fetch all rows)", lambda: len(list(reminders.candidate_tasks(now=NOW).iterator(2000))), rows)
-    timed("full sweep, dry run", lambda: sum(reminders.sweep(now=NOW, dry_run=True).counts.values()), rows)
+    timed("full sweep, dry run", lambda: sum(sweep_module.sweep(now=NOW, dry_run=True).counts.values()), rows)
     # The Celery path: claim, in-app notifications, one message per reminder. Publishing is counted
     # instead of sent to Redis, so the numbers are the database's; workers deliver in parallel.
     queued: list[int] = []
-    reminders._dispatch = lambda ids, **kw: queued.extend(ids)
-    timed("full sweep: claim + in-app + queue messages", lambda: sum(reminders.sweep(now=NOW).counts.values()), rows)
-    timed("sweep again (all claimed: sends 0)", lambda: sum(reminders.sweep(now=NOW).counts.values()), rows)
+    sweep_module._dispatch = lambda ids, **kw: queued.extend(ids)
+    timed("full sweep: claim + in-app + queue messages", lambda: sum(sweep_module.sweep(now=NOW).counts.values()), rows)
+    timed("sweep again (all claimed: sends 0)", lambda: sum(sweep_module.sweep(now=NOW).counts.values()), rows)
     sample = queued[:500]
     timed(f"deliver {len(sample)} emails in one process (locmem)",
           lambda: sum(reminders.deliver_reminder(pk) == "sent" for pk in sample), rows)

@@ -246,7 +246,7 @@ def emails_sent() -> int:
 
 def due_now() -> int:
     """How many reminders the policy says are due now (a dry run: nothing is claimed)."""
-    out = django("from django.utils import timezone; from outreach.reminders import sweep;"
+    out = django("from django.utils import timezone; from outreach.reminders.sweep import sweep;"
                  "print(sweep(now=timezone.now(), dry_run=True))")
     return int(re.search(r"total=(\d+)", out).group(1))
 
@@ -273,7 +273,7 @@ def verify(deliverer: Deliverer, expected: int) -> list[str]:
         problems.append(f"sent twice: {emails} emails for {sent} reminders + {digests} digests; {twice} duplicate claims")
     left = count("SELECT count(*) FROM outreach_reminderlog WHERE status NOT IN ('sent', 'no_recipient')")
     claimed = count("SELECT count(*) FROM outreach_reminderlog")
-    due = django("from django.utils import timezone; from outreach.reminders import sweep;"
+    due = django("from django.utils import timezone; from outreach.reminders.sweep import sweep;"
                  "print(sweep(now=timezone.now(), dry_run=True))")
     log(f"{emails} emails, {sent} reminders sent, {digests} digests, {left} claims unsent, "
         f"{claimed} reminders of the {expected} due before the faults; dry run now: {due}")

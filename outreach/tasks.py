@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from outreach import reminders
+from outreach.reminders.sweep import sweep
 from outreach.dashboards import snapshots
 
 # Mail server trouble is worth retrying; a bug is not.
@@ -16,7 +17,7 @@ RETRY_ON = (SMTPException, OSError, TimeoutError)
 @shared_task(acks_late=True)
 def send_due_reminders() -> str:
     """Run the sweep; a redelivered message runs it again and the claims keep it to one send each."""
-    return str(reminders.sweep(now=timezone.now()))
+    return str(sweep(now=timezone.now()))
 
 
 @shared_task(

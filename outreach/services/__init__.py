@@ -1,73 +1,84 @@
-"""Demarches and their per-post tasks: generation from a cable's parse, the workflow, reply matching.
+"""Every write to demarches and their tasks, and the reads that apply an access rule.
 
-Every write goes through a function here; each one records a TaskEvent with {field: [old, new]}.
-Task and demarche updates carry the `version` the user read: a stale one raises ConflictError.
+    demarches.py   create, edit, issue, close a demarche; its reminder policy
+    posts.py       a demarche's posts: add, remove, acknowledge, bulk actions
+    generation.py  the tasks a cable's parse gives each action post
+    workflow.py    a task's transitions (deliver, not delivered, reopen, report) and their rules
+    replies.py     reply cables: receive a cable, match replies to report-back tasks
+    visibility.py  what a user may read of a task (talking points' releasability)
+    preferences.py a demarche's effective reminder policy, a post's daily digest
+    notify.py      in-app notifications to a post's staff
+    history.py     the TaskEvent every write leaves; errors.py the errors services raise
+    status.py      the demarche_status JSON; demo.py the seed_demo data
+
+Each write records a TaskEvent with {field: [old, new]}. Task and demarche updates carry the `version`
+the user read: a stale one raises ConflictError.
 """
 
-from .common import (  # noqa: F401
-    NO_POINTS_FLAG,
-    UNTASKABLE_KINDS,
-    ConflictError,
-    Kind,
-    Status,
-    TransitionError,
-)
-from .demarches import (  # noqa: F401
-    acknowledge,
-    add_post,
-    bulk_acknowledge,
-    bulk_extend,
-    bulk_reassign,
+from .demarches import (
     close_demarche,
     create_demarche,
     default_dates,
     issue_demarche,
-    remove_post,
     report_offset,
     set_reminder_policy,
     update_demarche,
 )
-from .generation import (  # noqa: F401
-    TaskPlan,
-    action_posts,
-    draft_flags,
-    plan_tasks,
-)
-from .preferences import (  # noqa: F401
-    PolicyLine,
-    digest_choices,
-    reminder_policy,
-    set_daily_digest,
-)
-from .replies import (  # noqa: F401
-    confirm_reply,
-    match_replies,
-    reject_reply,
-)
-from .reports import (  # noqa: F401
-    DEMO_USERS,
-    KIND_ORDER,
-    DemoLogin,
-    DemoResult,
-    command_user,
-    demarche_status,
-    demo_password,
-    describe,
-    get_user_model_by_name,
-    seed_demo,
-)
-from .visibility import (  # noqa: F401
-    inbox_tasks,
-    points_releasable,
-    redact_for,
-    task_for,
-    tasks_for,
-)
-from .workflow import (  # noqa: F401
-    can_work_on,
-    mark_not_delivered,
-    record_delivery,
-    reopen,
-    submit_report,
-    update_task,
-)
+from .demo import DEMO_USERS, DemoLogin, DemoResult, demo_password, seed_demo
+from .errors import ConflictError, TransitionError
+from .generation import NO_POINTS_FLAG, TaskPlan, action_posts, draft_flags, plan_tasks
+from .posts import acknowledge, add_post, bulk_acknowledge, bulk_extend, bulk_reassign, remove_post
+from .preferences import PolicyLine, digest_choices, reminder_policy, set_daily_digest
+from .replies import confirm_reply, match_replies, reject_reply
+from .status import KIND_ORDER, demarche_status, describe
+from .visibility import inbox_tasks, points_releasable, redact_for, task_for, tasks_for
+from .workflow import can_work_on, mark_not_delivered, record_delivery, reopen, submit_report, update_task
+
+__all__ = [
+    "DEMO_USERS",
+    "KIND_ORDER",
+    "NO_POINTS_FLAG",
+    "ConflictError",
+    "DemoLogin",
+    "DemoResult",
+    "PolicyLine",
+    "TaskPlan",
+    "TransitionError",
+    "acknowledge",
+    "action_posts",
+    "add_post",
+    "bulk_acknowledge",
+    "bulk_extend",
+    "bulk_reassign",
+    "can_work_on",
+    "close_demarche",
+    "confirm_reply",
+    "create_demarche",
+    "default_dates",
+    "demarche_status",
+    "demo_password",
+    "describe",
+    "digest_choices",
+    "draft_flags",
+    "inbox_tasks",
+    "issue_demarche",
+    "mark_not_delivered",
+    "match_replies",
+    "plan_tasks",
+    "points_releasable",
+    "record_delivery",
+    "redact_for",
+    "reject_reply",
+    "reminder_policy",
+    "remove_post",
+    "reopen",
+    "report_offset",
+    "seed_demo",
+    "set_daily_digest",
+    "set_reminder_policy",
+    "submit_report",
+    "task_for",
+    "tasks_for",
+    "update_demarche",
+    "update_task",
+]

@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 
 from cables.models import Cable, CableAddressee, Post
 
-from ..models import Demarche
-from .common import NO_POINTS_FLAG, UNTASKABLE_KINDS, Kind
+from ..models import Demarche, PostTask
+
+Kind = PostTask.Kind
+UNTASKABLE_KINDS = {"collective", "unknown", "", None}
+NO_POINTS_FLAG = "The cable gives no post-specific talking points for this post."
 
 
 @dataclass

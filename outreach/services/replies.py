@@ -6,11 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.roles import require_desk_officer
 from cables.models import Cable, CableAddressee, CableReference, Post
 
 from ..models import Demarche, PostTask, ReplyMatch
-from .common import Kind, Status, TransitionError, _apply, _ensure_desk_officer, _event
-from .workflow import _save_task
+from .errors import TransitionError
+from .history import apply_changes, record_event
+from .workflow import save_task
+
+Kind = PostTask.Kind
+Status = PostTask.Status
 
 
 def match_replies(cable: Cable) -> list[ReplyMatch]:
@@ -64,16 +69,16 @@ def _attach(task: PostTask, cable: Cable, *, by) -> PostTask:
     was_open = task.status == Status.OPEN
     if was_open:
         values["status"] = Status.DONE
-    changes = _apply(task, values)
+    changes = apply_changes(task, values)
     if was_open:
         task.completed_at, task.completed_by = timezone.now(), by
-    return _save_task(task, changes, "reply_attached", by=by, note=f"reply cable {cable.reference_id}")
+    return save_task(task, changes, "reply_attached", by=by, note=f"reply cable {cable.reference_id}")
 
 
 @transaction.atomic
 def confirm_reply(match: ReplyMatch, *, task: PostTask, by) -> ReplyMatch:
     """Attach a pending reply cable to the report-back task a desk officer chose."""
-    _ensure_desk_officer(by)
+    require_desk_officer(by)
     match = ReplyMatch.objects.select_for_update().get(pk=match.pk)
     if match.state != ReplyMatch.State.PENDING:
         raise TransitionError("This reply has already been decided.")
@@ -88,12 +93,12 @@ def confirm_reply(match: ReplyMatch, *, task: PostTask, by) -> ReplyMatch:
 @transaction.atomic
 def reject_reply(match: ReplyMatch, *, by, reason: str = "") -> ReplyMatch:
     """Record that a pending reply cable does not answer this demarche."""
-    _ensure_desk_officer(by)
+    require_desk_officer(by)
     match = ReplyMatch.objects.select_for_update().get(pk=match.pk)
     if match.state != ReplyMatch.State.PENDING:
         raise TransitionError("This reply has already been decided.")
     match.state, match.decided_by = ReplyMatch.State.REJECTED, by
     match.reason = "\n".join(x for x in [match.reason, reason.strip()] if x)
     match.save(update_fields=["state", "decided_by", "reason"])
-    _event(match.demarche, "reply_rejected", by=by, changes={"reply": [match.cable.reference_id, None]}, note=reason)
+    record_event(match.demarche, "reply_rejected", by=by, changes={"reply": [match.cable.reference_id, None]}, note=reason)
     return match

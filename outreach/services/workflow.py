@@ -8,10 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import is_desk_officer, is_embassy_staff
+from accounts.roles import is_desk_officer, is_embassy_staff, require_desk_officer
 
 from ..models import Demarche, PostTask
-from .common import ConflictError, Kind, Status, TransitionError, _apply, _ensure_desk_officer, _event
+from .errors import ConflictError, TransitionError
+from .history import apply_changes, record_event
+
+Kind = PostTask.Kind
+Status = PostTask.Status
 
 
 def _locked_task(task: PostTask, version: int | None, by) -> PostTask:
@@ -36,23 +40,23 @@ def can_work_on(task: PostTask, user) -> bool:
     )
 
 
-def _save_task(task: PostTask, changes: dict, action: str, *, by, note: str = "") -> PostTask:
+def save_task(task: PostTask, changes: dict, action: str, *, by, note: str = "") -> PostTask:
     if changes:
         task.version += 1
         task.save()
-        _event(task.demarche, action, by=by, task=task, changes=changes, note=note)
+        record_event(task.demarche, action, by=by, task=task, changes=changes, note=note)
     return task
 
 
 @transaction.atomic
 def update_task(task: PostTask, *, by, version: int | None = None, **values) -> PostTask:
     """Edit a task's instruction, due date, assignee or attention flag (desk officers)."""
-    _ensure_desk_officer(by)
+    require_desk_officer(by)
     current = _locked_task(task, version, by)
     allowed = {"instruction", "due", "assigned_to", "needs_attention", "talking_points"}
     if set(values) - allowed:
         raise ValueError(f"Cannot update {', '.join(sorted(set(values) - allowed))}")
-    return _save_task(current, _apply(current, values), "task_updated", by=by)
+    return save_task(current, apply_changes(current, values), "task_updated", by=by)
 
 
 def _ensure_open(task: PostTask) -> None:
@@ -69,13 +73,13 @@ def record_delivery(task: PostTask, *, by, version: int | None = None, delivered
     _ensure_open(current)
     if current.kind == Kind.REPORT_BACK:
         raise TransitionError("A report-back task is completed by submitting the report.")
-    changes = _apply(current, {
+    changes = apply_changes(current, {
         "status": Status.DONE, "delivered_on": delivered_on, "method": method,
         "officials": officials or [], "requested_level": requested_level or current.requested_level,
         "response": response, "response_text": response_text,
     })
     current.completed_at, current.completed_by = timezone.now(), by
-    return _save_task(current, changes, "delivered", by=by)
+    return save_task(current, changes, "delivered", by=by)
 
 
 @transaction.atomic
@@ -85,21 +89,21 @@ def mark_not_delivered(task: PostTask, *, by, reason: str, version: int | None =
         raise ValidationError("Give the reason the task was not delivered.")
     current = _locked_task(task, version, by)
     _ensure_open(current)
-    changes = _apply(current, {"status": Status.NOT_DELIVERED, "status_reason": reason.strip()})
+    changes = apply_changes(current, {"status": Status.NOT_DELIVERED, "status_reason": reason.strip()})
     current.completed_at, current.completed_by = timezone.now(), by
-    return _save_task(current, changes, "not_delivered", by=by, note=reason.strip())
+    return save_task(current, changes, "not_delivered", by=by, note=reason.strip())
 
 
 @transaction.atomic
 def reopen(task: PostTask, *, by, reason: str = "", version: int | None = None) -> PostTask:
     """Reopen a done or not-delivered task (desk officers only)."""
-    _ensure_desk_officer(by)
+    require_desk_officer(by)
     current = _locked_task(task, version, by)
     if current.status not in (Status.DONE, Status.NOT_DELIVERED):
         raise TransitionError(f"Only a done or not-delivered task can be reopened; this one is {current.status}.")
-    changes = _apply(current, {"status": Status.OPEN, "status_reason": ""})
+    changes = apply_changes(current, {"status": Status.OPEN, "status_reason": ""})
     current.completed_at = current.completed_by = None
-    return _save_task(current, changes, "reopened", by=by, note=reason)
+    return save_task(current, changes, "reopened", by=by, note=reason)
 
 
 @transaction.atomic
@@ -124,7 +128,7 @@ def submit_report(task: PostTask, *, by, response: str, version: int | None = No
     if officials:
         values["officials"] = officials
     was_open = current.status == Status.OPEN
-    changes = _apply(current, values)
+    changes = apply_changes(current, values)
     if was_open:
         current.completed_at, current.completed_by = timezone.now(), by
-    return _save_task(current, changes, "reported", by=by)
+    return save_task(current, changes, "reported", by=by)

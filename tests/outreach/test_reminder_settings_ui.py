@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from outreach.models import Demarche, PostReminderPreference, PostTask, TaskEvent
-from outreach.reminders import sweep
+from outreach.reminders.sweep import sweep
 from tests.outreach.conftest_reminders import (  # noqa: F401
     DUE,
     DUE_DAY_9AM,

@@ -8,7 +8,7 @@ from django.core import mail
 from django.db import connection
 
 from outreach.models import ReminderLog
-from outreach.reminders import sweep
+from outreach.reminders.sweep import sweep
 from tests.outreach.conftest_reminders import DUE, DUE_DAY_9AM
 from tests.outreach.factories import make_demarche, make_post, make_task
 

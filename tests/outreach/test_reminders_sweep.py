@@ -10,7 +10,7 @@ from django.utils import timezone as dj_timezone
 
 from outreach import broker
 from outreach.models import DigestLog, Notification, PostReminderPreference, PostTask, ReminderLog
-from outreach.reminders import sweep
+from outreach.reminders.sweep import sweep
 from tests.outreach.conftest_reminders import (  # noqa: F401
     DUE,
     DUE_DAY_9AM,

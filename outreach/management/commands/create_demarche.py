@@ -3,6 +3,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.roles import command_user
 from cables.models import Cable
 from outreach import services
 from outreach.models import Demarche
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         cable = Cable.objects.current().filter(reference_id=reference_id).first()
         if cable is None:
             raise CommandError(f"No ingested cable {reference_id}; run ingest_cable first.")
-        by = services.command_user(owner)
+        by = command_user(owner)
         existed = Demarche.objects.filter(reference_id=reference_id).exists()
         report_by = due + services.report_offset() if due else None
         try:

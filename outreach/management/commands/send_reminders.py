@@ -4,7 +4,8 @@ from datetime import timezone as dt_timezone
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from outreach.reminders import DIGEST, Kind, sweep
+from outreach.reminders import DIGEST, Kind
+from outreach.reminders.sweep import sweep
 
 
 def parse_now(value: str) -> datetime:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
-from .models import Demarche, PostTask, ReminderLog
+from ..models import Demarche, PostTask, ReminderLog
 
 log = logging.getLogger(__name__)
 

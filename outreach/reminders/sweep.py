@@ -1,4 +1,4 @@
-"""The sweep that claims and sends reminders; the policy itself is in reminder_policy.py.
+"""The sweep that claims reminders and hands them to delivery; the policy itself is in policy.py.
 
 Exactly once: every reminder is a ReminderLog row unique per (task, kind, window). The sweep inserts
 the rows it wants with ON CONFLICT DO NOTHING and sends only the rows that insert returned; the send
@@ -14,32 +14,16 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Q
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from accounts.roles import MANAGERS
 from cables.models import Post
 
-from .models import (
-    Demarche,
-    DigestLog,
-    Notification,
-    PostReminderPreference,
-    PostTask,
-    ReminderLog,
-)
-from .reminder_policy import (  # noqa: F401 (re-exported)
-    Calendar,
-    DueReminder,
-    Policy,
-    describe,
-    reminders_due,
-)
+from ..models import Demarche, DigestLog, Notification, PostTask, ReminderLog
+from .delivery import deliver_digest, deliver_reminder, task_url
+from .policy import Calendar, DueReminder, Policy, describe, reminders_due
+from .recipients import Directory
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +36,6 @@ REQUEUE_CLAIMED_AFTER = timedelta(minutes=2)
 # A worker that died mid-send leaves "sending"; after this lease the row is tried again.
 SENDING_LEASE = timedelta(minutes=15)
 FAILED_RETRY_AFTER = timedelta(minutes=30)
-
 
 
 # --- The sweep -------------------------------------------------------------------------------------
@@ -119,51 +102,6 @@ class _Wanted:
     via_digest: bool
 
 
-class _Directory:
-    """Who gets what, loaded in bulk and cached for one sweep."""
-
-    def __init__(self):
-        self.staff: dict[int, list[int]] = {}
-        self.emails: dict[int, str] = {}
-        self.managers = list(
-            get_user_model().objects.filter(groups__name=MANAGERS, is_active=True).values_list("id", flat=True)
-        )
-        self.digest_posts = set(
-            PostReminderPreference.objects.filter(daily_digest=True).values_list("post_id", flat=True)
-        )
-
-    def load_staff(self, post_ids) -> None:
-        missing = {p for p in post_ids if p not in self.staff}
-        if not missing:
-            return
-        for p in missing:
-            self.staff[p] = []
-        pairs = Post.staff.through.objects.filter(post_id__in=missing, user__is_active=True)
-        for post_id, user_id in pairs.values_list("post_id", "user_id"):
-            self.staff[post_id].append(user_id)
-
-    def load_emails(self, user_ids) -> None:
-        missing = {u for u in user_ids if u not in self.emails}
-        if missing:
-            for u in missing:
-                self.emails[u] = ""
-            users = get_user_model().objects.filter(id__in=missing, is_active=True)
-            self.emails.update(users.values_list("id", "email"))
-
-    def addresses(self, user_ids) -> str:
-        return ", ".join(sorted({self.emails.get(u, "") for u in user_ids} - {""}))
-
-    def recipients(self, row: _Row, kind: str) -> list[int]:
-        """The named officer if one is assigned, else the post's staff; escalations go to owner and managers."""
-        if kind == Kind.ESCALATION:
-            return sorted({row.owner_id, *self.managers})
-        if row.assigned_to_id:
-            return [row.assigned_to_id]
-        if row.officer_id:
-            return [row.officer_id]
-        return list(self.staff.get(row.post_id, []))
-
-
 def sweep(*, now: datetime, dry_run: bool = False, inline: bool = False, chunk_size: int | None = None) -> SweepResult:
     """Claim and send every reminder due at `now`; with dry_run, only count them. Safe to run twice at once.
 
@@ -171,7 +109,7 @@ def sweep(*, now: datetime, dry_run: bool = False, inline: bool = False, chunk_s
     """
     result = SweepResult(dry_run=dry_run)
     chunk_size = chunk_size or settings.REMINDER_SWEEP_CHUNK
-    directory = _Directory()
+    directory = Directory()
     if not dry_run:
         result.requeued = requeue_stalled(inline=inline)
     calendars: dict[int, Calendar] = {}
@@ -242,7 +180,7 @@ def _sweep_chunk(batch, *, now, dry_run, inline, directory, calendars, policies,
     _dispatch(to_send, deliver=deliver_reminder, task_name="send_reminder", inline=inline)
 
 
-def _claim(wanted: list[_Wanted], *, directory: _Directory) -> list[tuple[int, _Wanted]]:
+def _claim(wanted: list[_Wanted], *, directory: Directory) -> list[tuple[int, _Wanted]]:
     """Insert the wanted rows; return only those this call inserted (the others were claimed before)."""
     stamp = timezone.now()
     by_key = {(w.row.id, w.due.kind, w.due.window): w for w in wanted}
@@ -281,14 +219,7 @@ def _insert_returning(table: str, columns: list[str], rows: list[tuple], *, conf
     return out
 
 
-def task_url(task_id: int) -> str:
-    try:
-        return reverse("outreach:task_detail", args=[task_id])
-    except NoReverseMatch:  # the task page belongs to the demarche views
-        return ""
-
-
-def _notify(claimed, *, now, directory: _Directory, calendars) -> None:
+def _notify(claimed, *, now, directory: Directory, calendars) -> None:
     notes = []
     for _log_id, w in claimed:
         today = calendars[w.row.post_id].local(now).date()
@@ -309,8 +240,8 @@ def _dispatch(ids: list[int], *, deliver, task_name: str, inline: bool) -> None:
             except Exception:
                 log.warning("%s %s failed; a later sweep retries it", task_name, pk, exc_info=True)
         return
-    from outreach import tasks
-    from outreach.broker import enqueue
+    from .. import tasks
+    from ..broker import enqueue
 
     task = getattr(tasks, task_name)
     for pk in ids:
@@ -340,7 +271,7 @@ def requeue_stalled(*, inline: bool) -> int:
     return len(reminder_ids) + len(digest_ids)
 
 
-def _sweep_digests(*, now, dry_run, inline, directory: _Directory, calendars, result, digest_wanted) -> None:
+def _sweep_digests(*, now, dry_run, inline, directory: Directory, calendars, result, digest_wanted) -> None:
     """Claim today's digest for each digest post with reminders waiting; later ones wait for tomorrow's."""
     if not directory.digest_posts:
         return
@@ -382,77 +313,3 @@ def _sweep_digests(*, now, dry_run, inline, directory: _Directory, calendars, re
             _dispatch([digest_id], deliver=deliver_digest, task_name="send_digest", inline=inline)
         else:
             ReminderLog.objects.filter(digest_id=digest_id).update(status=ReminderLog.Status.NO_RECIPIENT)
-
-
-# --- Sending: one message, guarded by a conditional update ---------------------------------------------
-
-
-def _start_sending(model, pk: int) -> bool:
-    """Move a row from claimed (or failed) to sending; False when another attempt owns it or it was sent."""
-    return bool(
-        model.objects.filter(pk=pk, status__in=["claimed", "failed"]).update(
-            status="sending", attempts=F("attempts") + 1, updated_at=timezone.now()
-        )
-    )
-
-
-def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
-    context = {**context, "site_url": settings.SITE_URL}
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=render_to_string(f"outreach/emails/{template}.txt", context), to=to
-    )
-    message.attach_alternative(render_to_string(f"outreach/emails/{template}.html", context), "text/html")
-    message.send()
-
-
-def _finish(model, pk: int, error: Exception | None) -> None:
-    now = timezone.now()
-    if error is None:
-        model.objects.filter(pk=pk).update(status="sent", sent_at=now, updated_at=now, error="")
-    else:
-        model.objects.filter(pk=pk).update(status="failed", updated_at=now, error=f"{type(error).__name__}: {error}"[:1000])
-
-
-def deliver_reminder(log_id: int) -> str:
-    """Send one claimed reminder by email. Safe to call twice; raises when the mail server fails."""
-    if not _start_sending(ReminderLog, log_id):
-        return "skipped"
-    entry = ReminderLog.objects.select_related("task__demarche", "task__post").get(pk=log_id)
-    task = entry.task
-    today = Calendar.for_post(timezone_name=task.post.timezone, weekend=task.post.weekend).local(timezone.now()).date()
-    context = {
-        "task": task, "demarche": task.demarche, "post": task.post, "kind": entry.kind,
-        "reason": describe(entry.kind, due=task.due, today=today), "task_url": task_url(task.id),
-    }
-    try:
-        _send(subject=f"[Outreach] {context['reason']}: {task.demarche.reference_id} {task.post.name}",
-              template="reminder", context=context, to=entry.recipient.split(", "))
-    except Exception as exc:
-        _finish(ReminderLog, log_id, exc)
-        raise
-    _finish(ReminderLog, log_id, None)
-    return "sent"
-
-
-def deliver_digest(digest_id: int) -> str:
-    """Send one post's daily digest: all its open tasks. Safe to call twice; raises when the mail server fails."""
-    if not _start_sending(DigestLog, digest_id):
-        return "skipped"
-    digest = DigestLog.objects.select_related("post").get(pk=digest_id)
-    tasks = list(
-        PostTask.objects.open().active().filter(post=digest.post).select_related("demarche").order_by("due", "id")
-    )
-    for task in tasks:
-        task.url = task_url(task.id)
-        task.overdue = task.due < digest.local_date
-    context = {"post": digest.post, "tasks": tasks, "date": digest.local_date}
-    try:
-        _send(subject=f"[Outreach] {digest.post.name}: {len(tasks)} open tasks on {digest.local_date:%d %b %Y}",
-              template="digest", context=context, to=digest.recipient.split(", "))
-    except Exception as exc:
-        _finish(DigestLog, digest_id, exc)
-        raise
-    _finish(DigestLog, digest_id, None)
-    now = timezone.now()
-    ReminderLog.objects.filter(digest_id=digest_id).update(status="sent", sent_at=now, updated_at=now)
-    return "sent"

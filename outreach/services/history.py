@@ -1,0 +1,35 @@
+"""The history every write leaves: a TaskEvent with who, when and {field: [old, new]}."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..models import Demarche, PostTask, TaskEvent
+
+
+def record_event(demarche: Demarche, action: str, *, by, task: PostTask | None = None,
+                 changes: dict | None = None, note: str = "") -> TaskEvent:
+    """Write one TaskEvent; `by` may be None or an unsaved system actor."""
+    return TaskEvent.objects.create(
+        demarche=demarche, task=task, actor=by if getattr(by, "pk", None) else None,
+        action=action, changes=changes or {}, note=note,
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def apply_changes(obj, values: dict) -> dict:
+    """Set the values that differ on obj; return {field: [old, new]} for them."""
+    changes = {}
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if old != new:
+            changes[name] = [_jsonable(old), _jsonable(new)]
+            setattr(obj, name, new)
+    return changes
