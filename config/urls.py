@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.views import healthz
-from outreach.views import home
+from outreach.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -1,0 +1,155 @@
+"""The inbox and task pages of embassy staff (desk officers use the task pages too).
+
+Every task is loaded through services.task_for (PostTask.objects.visible_to): another post's task is a 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_desk_officer, is_embassy_staff, role_required
+from cables.models import Post
+
+from .. import forms, services
+from ..models import Demarche, DemarchePost, PostTask
+from .demarches import _error_text
+
+
+@role_required(is_embassy_staff)
+def inbox(request):
+    unacknowledged = DemarchePost.objects.filter(
+        post__staff=request.user, removed=False, acknowledged_at__isnull=True,
+        demarche__state=Demarche.State.ISSUED,
+    ).select_related("demarche", "post")
+    return render(request, "outreach/inbox.html", {
+        "tasks": services.inbox_tasks(request.user), "unacknowledged": unacknowledged,
+        "today": timezone.localdate(), "digest_posts": services.digest_choices(request.user),
+    })
+
+
+@require_POST
+@role_required(is_desk_officer, is_embassy_staff)
+def post_reminders(request, post_code: str):
+    """Switch a post between one email per task and one daily digest; staff only for their own posts."""
+    if is_desk_officer(request.user):
+        post = get_object_or_404(Post, code=post_code)
+    else:  # another post's code answers as if it did not exist
+        post = get_object_or_404(Post, code=post_code, staff=request.user)
+    form = forms.DigestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one daily digest or one email per task.")
+    else:
+        enabled = form.cleaned_data["daily_digest"]
+        services.set_daily_digest(post, by=request.user, enabled=enabled)
+        messages.success(request, f"{post.name}: {'one daily digest' if enabled else 'one email per task'}.")
+    return redirect("outreach:inbox" if is_embassy_staff(request.user) else "home")
+
+
+@require_POST
+def acknowledge(request, dpost_pk: int):
+    if is_desk_officer(request.user):
+        dpost = get_object_or_404(DemarchePost, pk=dpost_pk)
+    else:
+        dpost = get_object_or_404(DemarchePost, pk=dpost_pk, post__staff=request.user,
+                                  demarche__state=Demarche.State.ISSUED)
+    form = forms.AcknowledgeForm(request.POST)
+    form.is_valid()
+    try:
+        services.acknowledge(dpost, by=request.user, note=form.cleaned_data.get("note", ""))
+        messages.success(request, f"Receipt acknowledged for {dpost.post.name}.")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(dpost.demarche if is_desk_officer(request.user) else "outreach:inbox")
+
+
+# ---------------------------------------------------------------- one task
+
+
+def _load_task(request, pk: int) -> PostTask:
+    try:
+        return services.task_for(request.user, pk)
+    except PostTask.DoesNotExist:
+        raise Http404("No such task.")
+
+
+def _task_forms(request, task: PostTask) -> dict:
+    can_work = services.can_work_on(task, request.user) and task.demarche.is_editable
+    is_open, report = task.status == PostTask.Status.OPEN, task.kind == PostTask.Kind.REPORT_BACK
+    initial = {"version": task.version}
+    return {
+        "delivery_form": forms.DeliveryForm(initial={**initial, "requested_level": task.requested_level})
+        if can_work and is_open and not report else None,
+        "report_form": forms.ReportForm(initial={**initial, "reply_reference_id": task.reply_reference_id,
+                                                 "response": task.response, "response_text": task.response_text})
+        if can_work and report and task.status in ("open", "done") else None,
+        "not_delivered_form": forms.NotDeliveredForm(initial=initial) if can_work and is_open else None,
+        "reopen_form": forms.ReasonForm(initial=initial)
+        if is_desk_officer(request.user) and task.status in ("done", "not_delivered") and can_work else None,
+        "edit_form": forms.TaskEditForm.for_task(task)
+        if is_desk_officer(request.user) and can_work and task.status != "cancelled" else None,
+    }
+
+
+def _render_task(request, task: PostTask, status: int = 200, **bound):
+    context = {"task": task, "events": task.events.select_related("actor"), **_task_forms(request, task), **bound}
+    return render(request, "outreach/task_detail.html", context, status=status)
+
+
+def task_detail(request, pk: int):
+    return _render_task(request, _load_task(request, pk))
+
+
+FORMS = {
+    "deliver": (forms.DeliveryForm, "delivery_form"),
+    "report": (forms.ReportForm, "report_form"),
+    "not_delivered": (forms.NotDeliveredForm, "not_delivered_form"),
+    "reopen": (forms.ReasonForm, "reopen_form"),
+    "edit": (forms.TaskEditForm, "edit_form"),
+}
+
+
+def _call(action: str, task: PostTask, form, user):
+    data, version = form.cleaned_data, form.cleaned_data["version"]
+    if action == "deliver":
+        return services.record_delivery(
+            task, by=user, version=version, delivered_on=data["delivered_on"], method=data["method"],
+            officials=data["officials"], requested_level=data["requested_level"], response=data["response"],
+            response_text=data["response_text"])
+    if action == "report":
+        return services.submit_report(
+            task, by=user, version=version, response=data["response"], response_text=data["response_text"],
+            reply_reference_id=data["reply_reference_id"], delivered_on=data["delivered_on"],
+            method=data["method"], officials=data["officials"])
+    if action == "not_delivered":
+        return services.mark_not_delivered(task, by=user, version=version, reason=form.reason_text())
+    if action == "reopen":
+        return services.reopen(task, by=user, version=version, reason=data["reason"])
+    return services.update_task(task, by=user, version=version, **form.values())
+
+
+@require_POST
+def task_action(request, pk: int, action: str):
+    """Apply one workflow action to a task; on error re-show the page with what was typed."""
+    task = _load_task(request, pk)
+    if action not in FORMS:
+        raise Http404("No such action.")
+    desk_only = action in ("reopen", "edit")
+    if not services.can_work_on(task, request.user) or (desk_only and not is_desk_officer(request.user)):
+        raise PermissionDenied
+    form_class, name = FORMS[action]
+    form = form_class(request.POST, task=task) if action == "edit" else form_class(request.POST)
+    if form.is_valid():
+        try:
+            _call(action, task, form, request.user)
+            messages.success(request, "Saved.")
+            return redirect(task)
+        except services.ConflictError as exc:
+            messages.error(request, str(exc))
+            task = services.task_for(request.user, pk)
+            return _render_task(request, task, status=409, **{name: form.with_version(task.version)})
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    return _render_task(request, task, status=400, **{name: form})
