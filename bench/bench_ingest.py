@@ -1,4 +1,4 @@
-"""Ingest benchmark: time and query count of storing the seed cable.
+"""Ingest benchmark: time and query count of receiving a cable (store it, match it if it is a reply).
 
 Run by hand against the database in DATABASE_URL (everything it writes is rolled back):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/outreach .venv/bin/python bench/bench_ingest.py
@@ -22,7 +22,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from cables.services import ingest_cable  # noqa: E402
+from outreach.services import receive_cable  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 CASES = [("10STATE284.txt", "1 action post"), ("09STATE4690.txt", "seed, 30 action posts"),
@@ -42,7 +42,7 @@ def measure(text: str) -> tuple[list[float], int]:
                 variant = f"{text}\n{' ' * (i + 1)}"  # a new text each run: a new revision
                 with CaptureQueriesContext(connection) as captured:
                     start = time.perf_counter()
-                    ingest_cable(variant)
+                    receive_cable(variant)
                     times.append(time.perf_counter() - start)
                 queries = len(captured)
             raise Rollback

@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+from accounts.roles import can_read_all, is_desk_officer, is_embassy_staff
 
 
 class Region(models.TextChoices):
@@ -12,6 +15,46 @@ class Region(models.TextChoices):
     SCA = "SCA", "South and Central Asia"
     WHA = "WHA", "Western Hemisphere"
     IO = "IO", "International Organizations"
+
+
+class PostQuerySet(models.QuerySet):
+    """Who works where. The one place that reads Post.staff: every access check starts here."""
+
+    def visible_to(self, user):
+        """The posts whose tasks and figures a user may see: all for desk officers and managers, own for staff."""
+        return self if can_read_all(user) else self.worked_by(user)
+
+    def worked_by(self, user):
+        """The posts a user works as embassy staff (none without that role)."""
+        return self.filter(pk__in=post_ids_worked_by(user))
+
+    def staff_users(self):
+        """The users on the staff of these posts: who may be assigned their tasks."""
+        return get_user_model().objects.filter(posts__in=self).distinct()
+
+    def staff_pairs(self, post_ids, *, exclude_user_id: int | None = None) -> list[tuple[int, int]]:
+        """(post id, user id) of the active staff of the given posts: who to tell or remind."""
+        pairs = Post.staff.through.objects.filter(post_id__in=post_ids, user__is_active=True)
+        if exclude_user_id is not None:
+            pairs = pairs.exclude(user_id=exclude_user_id)
+        return list(pairs.values_list("post_id", "user_id"))
+
+
+def post_ids_worked_by(user):
+    """The ids of the posts a user works as embassy staff, as a subquery (empty without that role).
+
+    A subquery of the staff table, not a join through post: inside per-demarche subqueries of the
+    dashboards the planner looped over every post for that join.
+    """
+    if not is_embassy_staff(user):
+        return Post.staff.through.objects.none().values("post_id")
+    return Post.staff.through.objects.filter(user=user).values("post_id")
+
+
+def can_act_on(user, post: "Post") -> bool:
+    """Whether a user may act for a post (its tasks, acknowledgements, reminders): desk officers on any
+    post, embassy staff on the posts they work."""
+    return is_desk_officer(user) or Post.objects.worked_by(user).filter(pk=post.pk).exists()
 
 
 class Post(models.Model):
@@ -43,6 +86,8 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, related_name="posts", blank=True,
         help_text="Embassy staff who work this post's tasks.",
     )
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -81,7 +81,10 @@ def _parse(text: str, filename: str | None) -> tuple[dict | None, str]:
 
 
 def ingest_cable(data: str | bytes, *, filename: str | None = None, by=None) -> IngestResult:
-    """Store a cable exactly as received. Safe to call twice with the same text."""
+    """Store a cable exactly as received. Safe to call twice with the same text.
+
+    Only stores: outreach.services.receive_cable also attaches a reply to the demarche it answers.
+    """
     text, raw_bytes = _raw_forms(data)
     sha = hashlib.sha256(raw_bytes if raw_bytes is not None else text.encode("utf-8", "surrogatepass")).hexdigest()
     existing = Cable.objects.filter(raw_sha256=sha).first()
@@ -98,20 +101,7 @@ def ingest_cable(data: str | bytes, *, filename: str | None = None, by=None) -> 
         # Another request stored the same text a moment ago.
         return IngestResult(Cable.objects.get(raw_sha256=sha), "unchanged")
     outcome = "failed" if error else ("revised" if revised else "created")
-    if not error and cable.parsed and cable.parsed.get("references"):
-        _match_replies(cable)
     return IngestResult(cable, outcome, error)
-
-
-def _match_replies(cable: Cable) -> None:
-    """Let outreach attach a reply cable to the demarche it answers; a failure there never loses the cable."""
-    from outreach.services import match_replies  # outreach imports cables: import lazily
-
-    try:
-        with transaction.atomic():
-            match_replies(cable)
-    except Exception:
-        logger.exception("Matching %s against demarches failed", cable.reference_id)
 
 
 def _store(reference_id, text, raw_bytes, sha, filename, parsed, error, by) -> tuple[Cable, bool]:

@@ -5,6 +5,5 @@ from . import views
 app_name = "cables"
 urlpatterns = [
     path("", views.cable_list, name="list"),
-    path("ingest/", views.cable_ingest, name="ingest"),
     path("<int:pk>/", views.cable_detail, name="detail"),
 ]

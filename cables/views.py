@@ -1,14 +1,20 @@
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
-from accounts.roles import can_read_all, is_desk_officer, role_required
-from .forms import CableSearchForm, IngestForm
+from accounts.roles import can_read_all, role_required
+
+from .forms import CableSearchForm
 from .models import Cable
-from .services import ingest_cable
 
-OUTCOME_LEVEL = {"created": messages.SUCCESS, "revised": messages.WARNING,
-                 "unchanged": messages.INFO, "failed": messages.ERROR}
+# Apps that work with cables put their own actions on the cable pages (outreach: ingest a cable,
+# create a demarche) with add_actions() from their AppConfig.ready(): cables never imports them.
+ACTIONS: dict[str, list[str]] = {"list": [], "detail": []}
+
+
+def add_actions(page: str, template_name: str) -> None:
+    """Include a template of actions on a cable page ("list" or "detail"); it sees the page's context."""
+    if template_name not in ACTIONS[page]:
+        ACTIONS[page].append(template_name)
 
 
 @role_required(can_read_all)
@@ -21,7 +27,7 @@ def cable_list(request):
     if form.is_valid():
         cables = cables.search(form.cleaned_data["q"])
     page = Paginator(cables, 50).get_page(request.GET.get("page"))
-    return render(request, "cables/list.html", {"form": form, "page": page})
+    return render(request, "cables/list.html", {"form": form, "page": page, "actions": ACTIONS["list"]})
 
 
 @role_required(can_read_all)
@@ -31,15 +37,5 @@ def cable_detail(request, pk: int):
     addressees = cable.addressees.select_related("post")
     return render(request, "cables/detail.html", {
         "cable": cable, "parsed": cable.parsed or {}, "revisions": revisions, "addressees": addressees,
+        "actions": ACTIONS["detail"],
     })
-
-
-@role_required(is_desk_officer)
-def cable_ingest(request):
-    form = IngestForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        payload, filename = form.payload()
-        result = ingest_cable(payload, filename=filename, by=request.user)
-        messages.add_message(request, OUTCOME_LEVEL[result.outcome], str(result))
-        return redirect(result.cable)
-    return render(request, "cables/ingest.html", {"form": form})

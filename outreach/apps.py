@@ -7,6 +7,11 @@ class OutreachConfig(AppConfig):
     verbose_name = "Outreach: demarches and tasks"
 
     def ready(self):
+        from cables.views import add_actions
+
         from .dashboards.expressions import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="outreach_sqlite_functions")
+        # The cable pages show outreach's actions without cables knowing outreach.
+        add_actions("list", "outreach/_cable_list_actions.html")
+        add_actions("detail", "outreach/_cable_actions.html")

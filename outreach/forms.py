@@ -50,7 +50,7 @@ class TaskEditForm(VersionedForm):
     def __init__(self, *args, task: PostTask, **kwargs):
         super().__init__(*args, **kwargs)
         self._extra = {"task": task}
-        self.fields["assigned_to"].queryset = task.post.staff.all()
+        self.fields["assigned_to"].queryset = Post.objects.filter(pk=task.post_id).staff_users()
         if not task.needs_attention:
             del self.fields["clear_flag"]
 
@@ -153,8 +153,7 @@ class BulkForm(forms.Form):
     posts = forms.ModelMultipleChoiceField(queryset=Post.objects.none(), widget=forms.CheckboxSelectMultiple)
     deliver_by = forms.DateField(required=False, widget=DATE)
     report_by = forms.DateField(required=False, widget=DATE)
-    officer = forms.ModelChoiceField(queryset=get_user_model().objects.filter(posts__isnull=False).distinct(),
-                                     required=False)
+    officer = forms.ModelChoiceField(queryset=Post.objects.all().staff_users(), required=False)
     reason = forms.CharField(required=False)
 
     def __init__(self, *args, demarche: Demarche, **kwargs):

@@ -1,9 +1,11 @@
 from django.urls import include, path
 
-from .views import demarches, tasks
+from .views import cables, demarches, tasks
 
 app_name = "outreach"
 urlpatterns = [
+    # Under /cables/ beside the cable pages; receiving a cable is outreach's (it matches replies).
+    path("cables/ingest/", cables.cable_ingest, name="cable_ingest"),
     path("demarches/", demarches.demarche_list, name="demarche_list"),
     path("demarches/from-cable/<int:cable_pk>/", demarches.demarche_create, name="demarche_create"),
     path("demarches/<str:reference_id>/", demarches.demarche_detail, name="demarche_detail"),

@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from accounts.roles import can_read_all, is_desk_officer, is_embassy_staff
 from cables.models import Post
-from cables.services import ingest_cable
 from outreach import dashboards, services
 from outreach.models import Demarche, PostTask
 
@@ -98,9 +97,7 @@ class PostTasks(generics.ListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        post = get_object_or_404(Post, code=self.kwargs["code"])
-        if not can_read_all(user) and not post.staff.filter(pk=user.pk).exists():
-            raise Http404("No such post")
+        post = get_object_or_404(Post.objects.visible_to(user), code=self.kwargs["code"])
         tasks = PostTask.objects.visible_to(user).filter(post=post).select_related("demarche", "post")
         wanted = _choice(self.request, "status", TASK_FILTERS)
         if wanted == "overdue":
@@ -219,6 +216,6 @@ class CableIngest(APIView):
             return Response(
                 {"detail": "Too large to be a cable."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
             )
-        result = ingest_cable(text, filename=data.validated_data["filename"] or None, by=request.user)
+        result = services.receive_cable(text, filename=data.validated_data["filename"] or None, by=request.user)
         code = status.HTTP_200_OK if result.outcome == "unchanged" else status.HTTP_201_CREATED
         return Response(s.CableResultSerializer(result).data, status=code)

@@ -5,22 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, FloatField, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, NullIf
 
-from ..models import Demarche, DemarchePost, PostTask
+from ..models import Demarche, DemarchePost
 from .expressions import DELIVERY, DONE, OPEN, REPORT, TALKING, Status, _count, _pct, done_on, live_tasks
 from .figures import figures
 
 
 def visible_demarches(user):
-    """Demarches the user may see on dashboards: all for desk officers and managers, own posts' for staff."""
-    from accounts.roles import can_read_all
-
-    demarches = Demarche.objects.all()
-    if can_read_all(user):
-        return demarches
-    return demarches.filter(Exists(PostTask.objects.visible_to(user).filter(demarche=OuterRef("pk"))))
+    """Demarches the user may see on dashboards (Demarche.objects.visible_to)."""
+    return Demarche.objects.visible_to(user)
 
 
 def _per_demarche(tasks, value):
@@ -55,9 +50,7 @@ def demarches_with_figures(user, *, today: date):
                 overdue_count=overdue_count,
             )
         )
-    posts = DemarchePost.objects.filter(demarche=OuterRef("pk"), removed=False)
-    if not can_read_all(user):  # embassy staff: their posts only
-        posts = posts.filter(post__staff=user)
+    posts = DemarchePost.objects.visible_to(user).filter(demarche=OuterRef("pk"), removed=False)
     return (
         visible_demarches(user)
         .select_related("owner")

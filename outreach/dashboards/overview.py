@@ -68,13 +68,10 @@ def window_figures(tasks, *, today: date, since: date | None, region: str = "", 
 
 def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:
     """Posts that have not acknowledged receipt of issued demarches: the count and the worst posts."""
-    from accounts.roles import can_read_all
 
-    dposts = DemarchePost.objects.filter(
+    dposts = DemarchePost.objects.visible_to(user).filter(
         demarche__state=Demarche.State.ISSUED, acknowledged_at__isnull=True, removed=False
     )
-    if not can_read_all(user):
-        dposts = dposts.filter(post__staff=user)
     if region:
         dposts = dposts.filter(post__region=region)
     rows = list(

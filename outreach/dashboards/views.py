@@ -114,9 +114,7 @@ def dash_demarche(request, reference_id: str):
 @any_role
 def dash_post(request, code: str):
     today = timezone.localdate()
-    post = get_object_or_404(Post, code=code)
-    if not can_read_all(request.user) and not post.staff.filter(pk=request.user.pk).exists():
-        raise Http404("No such post")
+    post = get_object_or_404(Post.objects.visible_to(request.user), code=code)
     filterset = PostTaskFilter(
         request.GET or {"show": "open"}, queryset=dashboards.post_tasks(post, request.user)
     )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.roles import can_read_all, is_desk_officer, is_embassy_staff, is_manager
+from accounts.roles import can_read_all, is_desk_officer, is_manager
 from cables.models import Post
 
 from ..models import CalendarFeed, Demarche, PostTask
@@ -22,11 +22,9 @@ def _hash(token: str) -> str:
 
 def feed_posts(user):
     """The posts whose deadlines the user may subscribe to."""
-    if can_read_all(user):
-        return Post.objects.filter(active=True)
-    if is_embassy_staff(user):
-        return Post.objects.filter(staff=user)
-    return Post.objects.none()
+    posts = Post.objects.visible_to(user)
+    # Readers of every post choose among the active ones; staff keep their own even when inactive.
+    return posts.filter(active=True) if can_read_all(user) else posts
 
 
 @transaction.atomic

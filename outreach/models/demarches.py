@@ -6,10 +6,20 @@ tasks are cancelled, and every change leaves a TaskEvent.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from cables.models import Cable, Post
+from accounts.roles import can_read_all
+from cables.models import Cable, Post, post_ids_worked_by
+
+
+class DemarcheQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Demarches a user may see: all for desk officers and managers; for embassy staff, those with a
+        task of theirs they may see (never a draft)."""
+        if can_read_all(user):
+            return self
+        return self.filter(Exists(PostTask.objects.visible_to(user).filter(demarche=OuterRef("pk"))))
 
 
 class Demarche(models.Model):
@@ -45,6 +55,8 @@ class Demarche(models.Model):
     # Optimistic lock: a save that read an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
+    objects = DemarcheQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -63,6 +75,15 @@ class Demarche(models.Model):
         return self.state != self.State.CLOSED
 
 
+class DemarchePostQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A demarche's posts a user may see: all for desk officers and managers, own posts' for embassy
+        staff, and never a draft's."""
+        if can_read_all(user):
+            return self
+        return self.filter(post__in=post_ids_worked_by(user)).exclude(demarche__state=Demarche.State.DRAFT)
+
+
 class DemarchePost(models.Model):
     """One action post of a demarche: receipt acknowledgement and the officer assigned."""
 
@@ -79,6 +100,8 @@ class DemarchePost(models.Model):
     acknowledged_note = models.TextField(blank=True)
     removed = models.BooleanField(default=False)
     added_after_issue = models.BooleanField(default=False)
+
+    objects = DemarchePostQuerySet.as_manager()
 
     class Meta:
         ordering = ["post__name"]
@@ -109,17 +132,11 @@ class PostTaskQuerySet(models.QuerySet):
         return self.filter(demarche__state=Demarche.State.ISSUED)
 
     def visible_to(self, user):
-        """The tasks a user may see: all for desk officers and managers, own posts' for embassy staff."""
-        from accounts.roles import can_read_all, is_embassy_staff
-
+        """The tasks a user may see: all for desk officers and managers, own posts' for embassy staff
+        (never a draft's)."""
         if can_read_all(user):
             return self
-        if is_embassy_staff(user):
-            # post IN (the user's posts), not a join through post to its staff: inside the per-demarche
-            # subqueries of the demarche list the planner looped over every post for that join.
-            posts = Post.staff.through.objects.filter(user=user).values("post_id")
-            return self.filter(post__in=posts).exclude(demarche__state=Demarche.State.DRAFT)
-        return self.none()
+        return self.filter(post__in=post_ids_worked_by(user)).exclude(demarche__state=Demarche.State.DRAFT)
 
 
 class PostTask(models.Model):

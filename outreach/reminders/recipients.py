@@ -19,7 +19,7 @@ class Directory:
     """Who gets what, loaded in bulk and cached for one sweep."""
 
     def __init__(self):
-        self.staff: dict[int, list[int]] = {}
+        self.staff_of: dict[int, list[int]] = {}
         self.emails: dict[int, str] = {}
         self.managers = list(
             get_user_model().objects.filter(groups__name=MANAGERS, is_active=True).values_list("id", flat=True)
@@ -29,14 +29,13 @@ class Directory:
         )
 
     def load_staff(self, post_ids) -> None:
-        missing = {p for p in post_ids if p not in self.staff}
+        missing = {p for p in post_ids if p not in self.staff_of}
         if not missing:
             return
         for p in missing:
-            self.staff[p] = []
-        pairs = Post.staff.through.objects.filter(post_id__in=missing, user__is_active=True)
-        for post_id, user_id in pairs.values_list("post_id", "user_id"):
-            self.staff[post_id].append(user_id)
+            self.staff_of[p] = []
+        for post_id, user_id in Post.objects.staff_pairs(missing):
+            self.staff_of[post_id].append(user_id)
 
     def load_emails(self, user_ids) -> None:
         missing = {u for u in user_ids if u not in self.emails}
@@ -57,4 +56,4 @@ class Directory:
             return [row.assigned_to_id]
         if row.officer_id:
             return [row.officer_id]
-        return list(self.staff.get(row.post_id, []))
+        return list(self.staff_of.get(row.post_id, []))

@@ -290,8 +290,8 @@ def _sweep_digests(*, now, dry_run, inline, directory: Directory, calendars, res
                 result.counts[DIGEST] += 1
             continue
         directory.load_staff([post.id])
-        directory.load_emails(directory.staff[post.id])
-        addresses = directory.addresses(directory.staff[post.id])
+        directory.load_emails(directory.staff_of[post.id])
+        addresses = directory.addresses(directory.staff_of[post.id])
         stamp = timezone.now()
         status = DigestLog.Status.CLAIMED if addresses else DigestLog.Status.NO_RECIPIENT
         with transaction.atomic():

@@ -29,7 +29,7 @@ from .errors import ConflictError, TransitionError
 from .generation import NO_POINTS_FLAG, TaskPlan, action_posts, draft_flags, plan_tasks
 from .posts import acknowledge, add_post, bulk_acknowledge, bulk_extend, bulk_reassign, remove_post
 from .preferences import PolicyLine, digest_choices, reminder_policy, set_daily_digest
-from .replies import confirm_reply, match_replies, reject_reply
+from .replies import confirm_reply, match_replies, receive_cable, reject_reply
 from .status import KIND_ORDER, demarche_status, describe
 from .visibility import inbox_tasks, points_releasable, redact_for, task_for, tasks_for
 from .workflow import can_work_on, mark_not_delivered, record_delivery, reopen, submit_report, update_task
@@ -68,6 +68,7 @@ __all__ = [
     "points_releasable",
     "record_delivery",
     "redact_for",
+    "receive_cable",
     "reject_reply",
     "reminder_policy",
     "remove_post",

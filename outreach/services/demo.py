@@ -11,6 +11,7 @@ from cables.models import Cable, Post
 
 from ..models import Demarche
 from .demarches import create_demarche, default_dates, issue_demarche
+from .replies import receive_cable
 
 
 @dataclass
@@ -67,12 +68,10 @@ def _demo_user(username: str, full_name: str, role: str, post_codes) -> DemoLogi
 
 def seed_demo() -> DemoResult:
     """Load the seed cable, create and issue its demarche, and create the demo users. Safe to run twice."""
-    from cables.services import ingest_cable
-
     seed = Path(__file__).resolve().parent.parent / "demo" / "09STATE4690.txt"
     with transaction.atomic():
         logins = [_demo_user(*spec) for spec in DEMO_USERS]
-        result = ingest_cable(seed.read_bytes(), filename=seed.name)
+        result = receive_cable(seed.read_bytes(), filename=seed.name)
         desk = get_user_model_by_name("desk")
         existed = Demarche.objects.filter(reference_id=result.cable.reference_id).exists()
         deliver_by, report_by = default_dates()

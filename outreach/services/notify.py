@@ -29,8 +29,7 @@ def notify_posts(demarche: Demarche, notes: dict[int, tuple[str, str]], *, by) -
 
 def _write_notifications(notes: dict[int, tuple[str, str]], *, skip_user_id: int | None) -> int:
     try:
-        staff = (Post.staff.through.objects.filter(post_id__in=notes, user__is_active=True)
-                 .exclude(user_id=skip_user_id).values_list("post_id", "user_id"))
+        staff = Post.objects.staff_pairs(notes, exclude_user_id=skip_user_id)
         created = Notification.objects.bulk_create([
             Notification(user_id=user_id, text=notes[post_id][0][:300], url=notes[post_id][1])
             for post_id, user_id in staff

@@ -73,7 +73,7 @@ def remove_post(demarche_post: DemarchePost, *, by, reason: str = "") -> Demarch
 def acknowledge(demarche_post: DemarchePost, *, by, note: str = "") -> DemarchePost:
     """Record that a post received its tasking; desk officers may do it on the post's behalf with a reason."""
     dpost = DemarchePost.objects.select_for_update().select_related("demarche", "post").get(pk=demarche_post.pk)
-    on_behalf = not dpost.post.staff.filter(pk=by.pk).exists()
+    on_behalf = not Post.objects.worked_by(by).filter(pk=dpost.post_id).exists()
     if on_behalf:
         require_desk_officer(by)
         if not note.strip():
@@ -123,7 +123,8 @@ def bulk_reassign(demarche: Demarche, *, post_ids, officer, by) -> int:
     ensure_editable(current)
     changed = 0
     for dpost in _dposts(current, post_ids):
-        if officer is not None and not dpost.post.staff.filter(pk=officer.pk).exists():
+        staff = Post.objects.filter(pk=dpost.post_id).staff_users()
+        if officer is not None and not staff.filter(pk=officer.pk).exists():
             raise ValidationError(f"{officer} does not work for {dpost.post}.")
         if dpost.assigned_officer_id != getattr(officer, "pk", None):
             old = str(dpost.assigned_officer or "") or None

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Value
 from django.db.models.functions import Coalesce
 
-from accounts.roles import is_desk_officer
-from cables.models import Post
+from cables.models import Post, can_act_on
 
 from ..models import Demarche, PostReminderPreference
 from ..reminders import Policy
@@ -50,14 +49,14 @@ def reminder_policy(demarche: Demarche) -> list[PolicyLine]:
 
 def digest_choices(user):
     """Return the user's posts, each annotated with `daily_digest` (False when the post never chose)."""
-    return Post.objects.filter(staff=user).annotate(
+    return Post.objects.worked_by(user).annotate(
         daily_digest=Coalesce("reminder_preference__daily_digest", Value(False), output_field=BooleanField())
     ).order_by("name")
 
 
 def set_daily_digest(post: Post, *, by, enabled: bool) -> PostReminderPreference:
     """Choose one daily digest (enabled) or one email per task for a post's reminders. Safe to call twice."""
-    if not (is_desk_officer(by) or post.staff.filter(pk=by.pk).exists()):
+    if not can_act_on(by, post):
         raise PermissionDenied("Only the post's staff or a desk officer may change its reminders.")
     with transaction.atomic():
         preference, _ = PostReminderPreference.objects.select_for_update().get_or_create(post=post)

@@ -1,6 +1,8 @@
-"""Reply cables close the loop: attach a post's reply to its report-back task, or ask a person."""
+"""Reply cables close the loop: receive a cable, attach a post's reply to its report-back task, or ask a person."""
 
 from __future__ import annotations
+
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,14 +10,29 @@ from django.utils import timezone
 
 from accounts.roles import require_desk_officer
 from cables.models import Cable, CableAddressee, CableReference, Post
+from cables.services import IngestResult, ingest_cable
 
 from ..models import Demarche, PostTask, ReplyMatch
 from .errors import TransitionError
 from .history import apply_changes, record_event
 from .workflow import save_task
 
+log = logging.getLogger(__name__)
 Kind = PostTask.Kind
 Status = PostTask.Status
+
+
+def receive_cable(data: str | bytes, *, filename: str | None = None, by=None) -> IngestResult:
+    """Store a cable as received, then attach it to the demarches it answers. Safe to call twice."""
+    result = ingest_cable(data, filename=filename, by=by)
+    cable = result.cable
+    if result.outcome in ("created", "revised") and (cable.parsed or {}).get("references"):
+        try:
+            with transaction.atomic():
+                match_replies(cable)
+        except Exception:  # a failure to match never loses the cable, which is stored already
+            log.exception("Matching %s against demarches failed", cable.reference_id)
+    return result
 
 
 def match_replies(cable: Cable) -> list[ReplyMatch]:

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import is_desk_officer, is_embassy_staff, require_desk_officer
+from accounts.roles import is_desk_officer, require_desk_officer
+from cables.models import can_act_on
 
 from ..models import Demarche, PostTask
 from .errors import ConflictError, TransitionError
@@ -33,11 +34,7 @@ def can_work_on(task: PostTask, user) -> bool:
     """Desk officers may act on any task; embassy staff on their own posts' tasks of issued demarches."""
     if is_desk_officer(user):
         return True
-    return (
-        is_embassy_staff(user)
-        and task.demarche.state == Demarche.State.ISSUED
-        and task.post.staff.filter(pk=user.pk).exists()
-    )
+    return task.demarche.state == Demarche.State.ISSUED and can_act_on(user, task.post)
 
 
 def save_task(task: PostTask, changes: dict, action: str, *, by, note: str = "") -> PostTask:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_desk_officer, is_embassy_staff, role_required
-from cables.models import Post
+from cables.models import Post, can_act_on
 
 from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask
@@ -21,7 +21,7 @@ from .demarches import _error_text
 @role_required(is_embassy_staff)
 def inbox(request):
     unacknowledged = DemarchePost.objects.filter(
-        post__staff=request.user, removed=False, acknowledged_at__isnull=True,
+        post__in=Post.objects.worked_by(request.user), removed=False, acknowledged_at__isnull=True,
         demarche__state=Demarche.State.ISSUED,
     ).select_related("demarche", "post")
     return render(request, "outreach/inbox.html", {
@@ -34,10 +34,9 @@ def inbox(request):
 @role_required(is_desk_officer, is_embassy_staff)
 def post_reminders(request, post_code: str):
     """Switch a post between one email per task and one daily digest; staff only for their own posts."""
-    if is_desk_officer(request.user):
-        post = get_object_or_404(Post, code=post_code)
-    else:  # another post's code answers as if it did not exist
-        post = get_object_or_404(Post, code=post_code, staff=request.user)
+    post = get_object_or_404(Post.objects.visible_to(request.user), code=post_code)
+    if not can_act_on(request.user, post):  # another post's code answers as if it did not exist
+        raise Http404("No such post")
     form = forms.DigestForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one daily digest or one email per task.")
@@ -50,11 +49,12 @@ def post_reminders(request, post_code: str):
 
 @require_POST
 def acknowledge(request, dpost_pk: int):
-    if is_desk_officer(request.user):
-        dpost = get_object_or_404(DemarchePost, pk=dpost_pk)
-    else:
-        dpost = get_object_or_404(DemarchePost, pk=dpost_pk, post__staff=request.user,
-                                  demarche__state=Demarche.State.ISSUED)
+    dposts = DemarchePost.objects.visible_to(request.user).select_related("demarche", "post")
+    if not is_desk_officer(request.user):  # staff acknowledge issued demarches only
+        dposts = dposts.filter(demarche__state=Demarche.State.ISSUED)
+    dpost = get_object_or_404(dposts, pk=dpost_pk)
+    if not can_act_on(request.user, dpost.post):  # managers read and act on nothing
+        raise Http404("No such tasking")
     form = forms.AcknowledgeForm(request.POST)
     form.is_valid()
     try:

@@ -15,7 +15,7 @@ def test_it_sends_anonymous_users_to_the_login_page(client):
 def test_a_desk_officer_ingests_a_pasted_cable_and_sees_the_parse(client, desk_officer, seed_text):
     client.force_login(desk_officer)
 
-    response = client.post(reverse("cables:ingest"), {"text": seed_text}, follow=True)
+    response = client.post(reverse("outreach:cable_ingest"), {"text": seed_text}, follow=True)
 
     cable = Cable.objects.get()
     assert response.status_code == 200
@@ -34,7 +34,7 @@ def test_a_desk_officer_uploads_a_file(client, desk_officer):
     client.force_login(desk_officer)
     upload = SimpleUploadedFile("10KUWAIT88.txt", (DATA / "10KUWAIT88.txt").read_bytes())
 
-    client.post(reverse("cables:ingest"), {"file": upload})
+    client.post(reverse("outreach:cable_ingest"), {"file": upload})
 
     assert Cable.objects.get().reference_id == "10KUWAIT88"
 
@@ -42,7 +42,7 @@ def test_a_desk_officer_uploads_a_file(client, desk_officer):
 def test_the_ingest_form_keeps_what_was_typed_when_invalid(client, desk_officer):
     client.force_login(desk_officer)
 
-    response = client.post(reverse("cables:ingest"), {"text": "   "})
+    response = client.post(reverse("outreach:cable_ingest"), {"text": "   "})
 
     assert response.status_code == 200
     assert "Paste a cable or choose a file." in response.content.decode()
@@ -54,7 +54,7 @@ def test_managers_read_cables_but_cannot_ingest(client, manager, seed_cable):
 
     assert client.get(reverse("cables:list")).status_code == 200
     assert client.get(seed_cable.get_absolute_url()).status_code == 200
-    assert client.post(reverse("cables:ingest"), {"text": "R 161859Z JAN 09"}).status_code == 403
+    assert client.post(reverse("outreach:cable_ingest"), {"text": "R 161859Z JAN 09"}).status_code == 403
     assert Cable.objects.count() == 1
 
 

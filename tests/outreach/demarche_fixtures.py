@@ -46,6 +46,6 @@ def reply_cable_text(*, station: str = "ABU DHABI", sender: str = "", routing: s
 
 
 def ingest_reply(**kwargs):
-    from cables.services import ingest_cable
+    from outreach.services import receive_cable
 
-    return ingest_cable(reply_cable_text(**kwargs), filename="reply.txt")
+    return receive_cable(reply_cable_text(**kwargs), filename="reply.txt")

@@ -101,8 +101,51 @@ def test_the_real_kuwait_reply_is_matched_to_its_demarche(db, desk_officer):
 
     request = ingest_cable(read_cable("10STATE9124.txt")).cable
     demarche = services.issue_demarche(services.create_demarche(request, by=desk_officer), by=desk_officer)
-    reply = ingest_cable(read_cable("10KUWAIT88.txt")).cable
+    reply = services.receive_cable(read_cable("10KUWAIT88.txt")).cable
     assert "10STATE9124" in reply.parsed["references"]
     match = ReplyMatch.objects.get(cable=reply, demarche=demarche)
     assert match.state == ReplyMatch.State.ATTACHED
     assert task_of(demarche, "kuwait", K.REPORT_BACK).reply_cable == reply
+
+
+def test_storing_a_cable_only_stores_it_and_receiving_it_attaches_the_reply(issued):
+    from cables.services import ingest_cable
+    from tests.outreach.demarche_fixtures import reply_cable_text
+
+    stored = ingest_cable(reply_cable_text(number=124)).cable
+    assert not ReplyMatch.objects.filter(cable=stored).exists()  # cables knows nothing of demarches
+    received = services.receive_cable(reply_cable_text(number=125))
+    assert received.outcome == "created"
+    assert ReplyMatch.objects.get(cable=received.cable).state == ReplyMatch.State.ATTACHED
+    assert services.receive_cable(reply_cable_text(number=125)).outcome == "unchanged"
+    assert ReplyMatch.objects.filter(cable=received.cable).count() == 1
+
+
+def test_the_ingest_page_and_the_command_receive_a_reply(issued, client, desk_officer, tmp_path):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from tests.outreach.demarche_fixtures import reply_cable_text
+
+    client.force_login(desk_officer)
+    response = client.post(reverse("outreach:cable_ingest"), {"text": reply_cable_text()})
+    assert response.status_code == 302
+    assert task_of(issued, "abu-dhabi", K.REPORT_BACK).reply_cable.reference_id == "09ABUDHABI123"
+    path = tmp_path / "reply.txt"
+    path.write_text(reply_cable_text(station="HONG KONG", routing="RUEHHK", number=7), encoding="utf-8")
+    call_command("ingest_cable", str(path), stdout=__import__("io").StringIO())
+    match = ReplyMatch.objects.get(cable__reference_id="09HONGKONG7")
+    assert match.state == ReplyMatch.State.PENDING  # Hong Kong reports for two audiences: a person chooses
+
+
+def test_a_failure_to_match_never_loses_the_cable(issued, monkeypatch):
+    from outreach.services import replies
+    from tests.outreach.demarche_fixtures import reply_cable_text
+
+    def broken(cable):
+        raise RuntimeError("matching is down")
+
+    monkeypatch.setattr(replies, "match_replies", broken)
+    result = services.receive_cable(reply_cable_text())
+    assert result.outcome == "created" and result.cable.pk
+    assert not ReplyMatch.objects.exists()

@@ -55,9 +55,10 @@ def full_database(db, desk_officer, manager, make_embassy_user):
     from rest_framework.authtoken.models import Token
 
     from cables.services import ingest_cable
+    from outreach.services import receive_cable
 
     world = build_world(desk_officer, manager, make_embassy_user)
-    ingest_cable(REPLY.encode(), filename="09ABUDHABI77.txt")
+    receive_cable(REPLY.encode(), filename="09ABUDHABI77.txt")
     ingest_cable(b"SUBJECT: odd\n1. (U) \xff\xfe bytes and a NUL \x00", filename="odd.txt")
     Token.objects.create(user=world.users["ad"])
     every = IntervalSchedule.objects.create(every=15, period=IntervalSchedule.MINUTES)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cables.services import ingest_cable
+from outreach.services import receive_cable
 
 PROGRESS_FROM = 20  # files; fewer than this print only their lines
 
@@ -23,7 +23,7 @@ def _files(paths: list[str]) -> list[Path]:
 
 
 class Command(BaseCommand):
-    help = "Store cables from files or folders; print created, unchanged, revised or failed for each."
+    help = "Store cables from files or folders and match replies; print created, unchanged, revised or failed for each."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
@@ -45,5 +45,5 @@ class Command(BaseCommand):
         if size > settings.CABLE_MAX_BYTES:
             limit = settings.CABLE_MAX_BYTES / 1_048_576
             return f"{path}: failed: {size / 1_048_576:.1f} MB is over the {limit:.0f} MB limit for a cable", "failed"
-        result = ingest_cable(path.read_bytes(), filename=path.name)
+        result = receive_cable(path.read_bytes(), filename=path.name)
         return f"{path}: {result}", result.outcome
