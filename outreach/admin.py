@@ -1,4 +1,10 @@
-"""Admin for the demarche models. Nothing is deleted here either: rows are flagged, tasks cancelled."""
+"""Admin for the demarche models. Nothing is deleted here either: rows are flagged, tasks cancelled.
+
+A demarche's state and dates, a task's status and due date and a post's acknowledgement change only
+through the services (the pages, the API, the commands), which move the tasks, notify the posts and
+keep the dashboards' counts; here they are read-only. Any other edit still bumps the version and
+leaves a TaskEvent (services.history.save_admin_edit).
+"""
 
 from django.contrib import admin
 
@@ -16,6 +22,7 @@ from .models import (
     ReplyMatch,
     TaskEvent,
 )
+from .services.history import save_admin_edit
 
 
 class NoDelete:
@@ -23,20 +30,37 @@ class NoDelete:
         return False
 
 
+class VersionedAdmin(NoDelete, admin.ModelAdmin):
+    """Saves an edit like a service: version bumped, history written."""
+
+    def save_model(self, request, obj, form, change):
+        if not (change and form.changed_data):
+            return super().save_model(request, obj, form, change)
+        changes = {name: (form.initial.get(name), form.cleaned_data.get(name)) for name in form.changed_data}
+        save_admin_edit(obj, changes, by=request.user)
+
+
+# A post's acknowledgement and removal go through services.acknowledge and services.remove_post.
+DEMARCHE_POST_WORKFLOW = ["acknowledged_at", "acknowledged_by", "acknowledged_note", "removed", "added_after_issue"]
+
+
 class DemarchePostInline(NoDelete, admin.TabularInline):
     model = DemarchePost
     extra = 0
     fields = ["post", "assigned_officer", "acknowledged_at", "acknowledged_by", "removed", "added_after_issue"]
-    raw_id_fields = ["post", "assigned_officer", "acknowledged_by"]
+    readonly_fields = DEMARCHE_POST_WORKFLOW
+    raw_id_fields = ["post", "assigned_officer"]
 
 
 @admin.register(Demarche)
-class DemarcheAdmin(NoDelete, admin.ModelAdmin):
+class DemarcheAdmin(VersionedAdmin):
     list_display = ["reference_id", "state", "owner", "deliver_by", "report_by", "created_at"]
     list_filter = ["state"]
     search_fields = ["reference_id", "subject"]
-    raw_id_fields = ["cable", "owner", "issued_by", "closed_by"]
-    readonly_fields = ["version", "created_at"]
+    raw_id_fields = ["cable", "owner"]
+    # Issue, close and due dates: services.issue_demarche, close_demarche, update_demarche.
+    readonly_fields = ["version", "created_at", "state", "deliver_by", "report_by", "issued_at", "issued_by",
+                       "closed_at", "closed_by"]
     inlines = [DemarchePostInline]
 
 
@@ -45,16 +69,19 @@ class DemarchePostAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["demarche", "post", "acknowledged_at", "removed"]
     list_filter = ["removed"]
     search_fields = ["demarche__reference_id", "post__name"]
-    raw_id_fields = ["demarche", "post", "assigned_officer", "acknowledged_by"]
+    raw_id_fields = ["demarche", "post", "assigned_officer"]
+    readonly_fields = DEMARCHE_POST_WORKFLOW
 
 
 @admin.register(PostTask)
-class PostTaskAdmin(NoDelete, admin.ModelAdmin):
+class PostTaskAdmin(VersionedAdmin):
     list_display = ["demarche", "post", "audience", "kind", "status", "due", "needs_attention"]
     list_filter = ["kind", "status"]
     search_fields = ["demarche__reference_id", "post__name", "instruction"]
-    raw_id_fields = ["demarche", "demarche_post", "post", "assigned_to", "completed_by", "reply_cable"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    raw_id_fields = ["demarche", "demarche_post", "post", "assigned_to", "reply_cable"]
+    # Status and due date: the workflow services (services/workflow.py, bulk_extend, update_task).
+    readonly_fields = ["version", "created_at", "updated_at", "status", "status_reason", "due", "completed_at",
+                       "completed_by", "delivered_on"]
 
 
 @admin.register(TaskEvent)

@@ -13,6 +13,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def values(self) -> dict:
+        """What the service takes: the cleaned fields but the version, which goes on its own."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
     def with_version(self, version: int) -> "VersionedForm":
         """Return the same typed input, bound to the current version, after a conflict."""
         data = self.data.copy()
@@ -112,6 +116,9 @@ class NotDeliveredForm(VersionedForm):
         if data.get("reason") == "Other" and not (data.get("detail") or "").strip():
             self.add_error("detail", "Explain why the task was not delivered.")
         return data
+
+    def values(self) -> dict:
+        return {"reason": self.reason_text()}
 
     def reason_text(self) -> str:
         reason, detail = self.cleaned_data["reason"], self.cleaned_data["detail"].strip()

@@ -114,39 +114,6 @@ class PostTasks(generics.ListAPIView):
         return services.redact_for(self.request.user, page) if page is not None else page
 
 
-def _apply_status(task: PostTask, data: dict, user) -> PostTask:
-    """Call the one service the UI calls for this change."""
-    wanted, version = data["status"], data.get("version")
-    if wanted == "not_delivered":
-        return services.mark_not_delivered(task, by=user, reason=data["reason"], version=version)
-    if wanted == "open":
-        return services.reopen(task, by=user, reason=data["reason"], version=version)
-    officials = [dict(o) for o in data["officials"]]
-    if task.kind == PostTask.Kind.REPORT_BACK:
-        return services.submit_report(
-            task,
-            by=user,
-            version=version,
-            response=data["response"],
-            response_text=data["response_text"],
-            reply_reference_id=data["reply_reference_id"],
-            delivered_on=data.get("delivered_on"),
-            method=data["method"],
-            officials=officials,
-        )
-    return services.record_delivery(
-        task,
-        by=user,
-        version=version,
-        delivered_on=data["delivered_on"],
-        method=data["method"],
-        officials=officials,
-        requested_level=data["requested_level"],
-        response=data["response"],
-        response_text=data["response_text"],
-    )
-
-
 class TaskDetail(APIView):
     """Read one task; PATCH its status with the same rules and permissions as the task page."""
 
@@ -173,10 +140,12 @@ class TaskDetail(APIView):
         task = self._task(request, pk)
         if not services.can_work_on(task, request.user):
             raise PermissionDenied("You cannot change this task.")
-        change = s.TaskStatusSerializer(data=request.data, context={"task": task})
+        change = s.TaskStatusSerializer(data=request.data)
         change.is_valid(raise_exception=True)
+        data = change.validated_data
         try:
-            task = _apply_status(task, change.validated_data, request.user)
+            action = services.action_for_status(task, data["status"])
+            task = services.act_on_task(task, action, data, by=request.user, version=data.get("version"))
         except services.ConflictError as exc:
             current = services.task_for(request.user, pk)
             return Response(
@@ -189,7 +158,9 @@ class TaskDetail(APIView):
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc) or "You cannot change this task.") from None
         except DjangoValidationError as exc:
-            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+            # The services' field errors come back as the serializer's would: {"field": ["message"]}.
+            body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return self._render(request, services.task_for(request.user, task.pk))
 
     @extend_schema(

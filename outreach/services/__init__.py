@@ -4,6 +4,7 @@
     posts.py       a demarche's posts: add, remove, acknowledge, bulk actions
     generation.py  the tasks a cable's parse gives each action post
     workflow.py    a task's transitions (deliver, not delivered, reopen, report) and their rules
+    actions.py     the one dispatcher from a task action (page) or status (API) to its service
     replies.py     reply cables: receive a cable, match replies to report-back tasks
     visibility.py  what a user may read of a task (talking points' releasability)
     preferences.py a demarche's effective reminder policy, a post's daily digest
@@ -15,6 +16,7 @@ Each write records a TaskEvent with {field: [old, new]}. Task and demarche updat
 the user read: a stale one raises ConflictError.
 """
 
+from .actions import TASK_ACTIONS, act_on_task, action_for_status, can_attempt
 from .demarches import (
     close_demarche,
     create_demarche,
@@ -35,6 +37,10 @@ from .visibility import inbox_tasks, points_releasable, redact_for, task_for, ta
 from .workflow import can_work_on, mark_not_delivered, record_delivery, reopen, submit_report, update_task
 
 __all__ = [
+    "TASK_ACTIONS",
+    "act_on_task",
+    "action_for_status",
+    "can_attempt",
     "DEMO_USERS",
     "KIND_ORDER",
     "NO_POINTS_FLAG",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import transaction
+
 from ..models import Demarche, PostTask, TaskEvent
 
 
@@ -33,3 +35,13 @@ def apply_changes(obj, values: dict) -> dict:
             changes[name] = [_jsonable(old), _jsonable(new)]
             setattr(obj, name, new)
     return changes
+
+
+@transaction.atomic
+def save_admin_edit(obj: Demarche | PostTask, changes: dict, *, by) -> None:
+    """Save an edit made in the admin as a service would: bump the version, record {field: [old, new]}."""
+    obj.version += 1
+    obj.save()
+    demarche, task = (obj, None) if isinstance(obj, Demarche) else (obj.demarche, obj)
+    changes = {name: [_jsonable(old), _jsonable(new)] for name, (old, new) in changes.items()}
+    record_event(demarche, "edited_in_admin", by=by, task=task, changes=changes)

@@ -56,6 +56,18 @@ def update_task(task: PostTask, *, by, version: int | None = None, **values) -> 
     return save_task(current, apply_changes(current, values), "task_updated", by=by)
 
 
+def _check_choices(**values: str) -> None:
+    """Refuse a method or response that is not one of the task's choices ("" means none given)."""
+    allowed = {"method": PostTask.Method.values, "response": PostTask.Response.values}
+    errors = {
+        name: f"Choose one of: {', '.join(allowed[name])}."
+        for name, value in values.items()
+        if value and value not in allowed[name]
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def _ensure_open(task: PostTask) -> None:
     if task.status != Status.OPEN:
         raise TransitionError(f"This task is {task.get_status_display().lower()}, not open.")
@@ -65,7 +77,13 @@ def _ensure_open(task: PostTask) -> None:
 def record_delivery(task: PostTask, *, by, version: int | None = None, delivered_on: date,
                     method: str, officials: list[dict] | None = None, requested_level: str = "",
                     response: str = "", response_text: str = "") -> PostTask:
-    """Mark a delivery, talking-points or special task done with what the post reports."""
+    """Mark a delivery, talking-points or special task done with what the post reports.
+
+    A delivery needs the date and the method.
+    """
+    if not delivered_on or not method:
+        raise ValidationError({"delivered_on": "Give the date delivered and how (method)."})
+    _check_choices(method=method, response=response)
     current = _locked_task(task, version, by)
     _ensure_open(current)
     if current.kind == Kind.REPORT_BACK:
@@ -83,7 +101,7 @@ def record_delivery(task: PostTask, *, by, version: int | None = None, delivered
 def mark_not_delivered(task: PostTask, *, by, reason: str, version: int | None = None) -> PostTask:
     """Close an open task as not delivered; a reason is required."""
     if not (reason or "").strip():
-        raise ValidationError("Give the reason the task was not delivered.")
+        raise ValidationError({"reason": "Give the reason the task was not delivered."})
     current = _locked_task(task, version, by)
     _ensure_open(current)
     changes = apply_changes(current, {"status": Status.NOT_DELIVERED, "status_reason": reason.strip()})
@@ -109,8 +127,11 @@ def submit_report(task: PostTask, *, by, response: str, version: int | None = No
                   method: str = "", officials: list[dict] | None = None) -> PostTask:
     """Record the host government's response on a report-back task and mark it done.
 
-    A task already done by a matched reply cable still takes the details.
+    A report needs the response. A task already done by a matched reply cable still takes the details.
     """
+    if not response:
+        raise ValidationError({"response": "A report needs the host government's response."})
+    _check_choices(method=method, response=response)
     current = _locked_task(task, version, by)
     if current.kind != Kind.REPORT_BACK:
         raise TransitionError("Only a report-back task takes a report.")

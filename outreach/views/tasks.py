@@ -111,39 +111,19 @@ FORMS = {
 }
 
 
-def _call(action: str, task: PostTask, form, user):
-    data, version = form.cleaned_data, form.cleaned_data["version"]
-    if action == "deliver":
-        return services.record_delivery(
-            task, by=user, version=version, delivered_on=data["delivered_on"], method=data["method"],
-            officials=data["officials"], requested_level=data["requested_level"], response=data["response"],
-            response_text=data["response_text"])
-    if action == "report":
-        return services.submit_report(
-            task, by=user, version=version, response=data["response"], response_text=data["response_text"],
-            reply_reference_id=data["reply_reference_id"], delivered_on=data["delivered_on"],
-            method=data["method"], officials=data["officials"])
-    if action == "not_delivered":
-        return services.mark_not_delivered(task, by=user, version=version, reason=form.reason_text())
-    if action == "reopen":
-        return services.reopen(task, by=user, version=version, reason=data["reason"])
-    return services.update_task(task, by=user, version=version, **form.values())
-
-
 @require_POST
 def task_action(request, pk: int, action: str):
     """Apply one workflow action to a task; on error re-show the page with what was typed."""
     task = _load_task(request, pk)
     if action not in FORMS:
         raise Http404("No such action.")
-    desk_only = action in ("reopen", "edit")
-    if not services.can_work_on(task, request.user) or (desk_only and not is_desk_officer(request.user)):
+    if not services.can_attempt(request.user, task, action):
         raise PermissionDenied
     form_class, name = FORMS[action]
     form = form_class(request.POST, task=task) if action == "edit" else form_class(request.POST)
     if form.is_valid():
         try:
-            _call(action, task, form, request.user)
+            services.act_on_task(task, action, form.values(), by=request.user, version=form.cleaned_data["version"])
             messages.success(request, "Saved.")
             return redirect(task)
         except services.ConflictError as exc:

@@ -205,3 +205,41 @@ def test_bulk_actions_extend_reassign_and_acknowledge_with_reason(issued, desk_o
     ad_id = issued.posts.get(post__code="abu-dhabi").post_id
     assert services.bulk_reassign(issued, post_ids=[ad_id], officer=abu_dhabi_staff, by=desk_officer) == 1
     assert task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER).assigned_to == abu_dhabi_staff
+
+
+@pytest.mark.parametrize(
+    "values,field",
+    [
+        ({"delivered_on": None, "method": "meeting"}, "delivered_on"),
+        ({"delivered_on": date(2009, 1, 20), "method": ""}, "delivered_on"),
+        ({"delivered_on": date(2009, 1, 20), "method": "carrier pigeon"}, "method"),
+        ({"delivered_on": date(2009, 1, 20), "method": "meeting", "response": "delighted"}, "response"),
+    ],
+)
+def test_the_service_refuses_a_delivery_without_its_facts(deliver, abu_dhabi_staff, values, field):
+    with pytest.raises(ValidationError) as refused:
+        services.record_delivery(deliver, by=abu_dhabi_staff, **values)
+    assert field in refused.value.message_dict
+    deliver.refresh_from_db()
+    assert (deliver.status, deliver.version) == (S.OPEN, 1)
+
+
+def test_the_service_refuses_a_report_without_the_response(report, abu_dhabi_staff):
+    with pytest.raises(ValidationError) as refused:
+        services.submit_report(report, by=abu_dhabi_staff, response="")
+    assert "response" in refused.value.message_dict
+    assert not report.events.exists()
+
+
+def test_the_dispatcher_calls_the_service_of_each_action_and_status(deliver, report, abu_dhabi_staff):
+    assert services.action_for_status(deliver, "done") == "deliver"
+    assert services.action_for_status(report, "done") == "report"
+    assert services.action_for_status(report, "not_delivered") == "not_delivered"
+    assert services.action_for_status(report, "open") == "reopen"
+    services.act_on_task(report, "report", {"response": "noted", "reason": "ignored", "status": "done"},
+                         by=abu_dhabi_staff, version=report.version)
+    report.refresh_from_db()
+    assert (report.status, report.response) == (S.DONE, "noted")
+    assert not services.can_attempt(abu_dhabi_staff, report, "reopen")  # desk officers only
+    with pytest.raises(ValueError):
+        services.act_on_task(deliver, "delete", {}, by=abu_dhabi_staff)
