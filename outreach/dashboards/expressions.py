@@ -81,13 +81,15 @@ def register_sqlite_functions(sender, connection, **kwargs):
         connection.connection.create_aggregate("dash_median", 1, _SqliteMedian)
 
 
-def _count(condition: Q) -> Count:
+def count_where(condition: Q) -> Count:
+    """How many rows match the condition."""
     return Count("pk", filter=condition)
 
 
-def _pct(part: Q, whole: Q):
+def percent(part: Q, whole: Q):
     """Percentage of the rows matching `whole` that also match `part`; null when there are none."""
-    return Cast(_count(part & whole), FloatField()) * 100.0 / NullIf(Cast(_count(whole), FloatField()), 0.0)
+    whole_count = NullIf(Cast(count_where(whole), FloatField()), 0.0)
+    return Cast(count_where(part & whole), FloatField()) * 100.0 / whole_count
 
 
 def live_tasks(user):

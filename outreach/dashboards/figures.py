@@ -24,11 +24,11 @@ from .expressions import (
     REGION_NAMES,
     REPORT,
     Median,
-    _count,
-    _pct,
+    count_where,
     days_taken,
     done_on,
     late_days,
+    percent,
 )
 
 
@@ -38,15 +38,15 @@ def figures(today: date) -> dict:
     on_time = DONE & LessThanOrEqual(done_on(), F("due"))
     return {
         "tasks": Count("pk"),
-        "open": _count(OPEN),
-        "overdue": _count(OPEN & Q(due__lt=today)),
-        "done": _count(DONE),
-        "late": _count(Q(late)),
+        "open": count_where(OPEN),
+        "overdue": count_where(OPEN & Q(due__lt=today)),
+        "done": count_where(DONE),
+        "late": count_where(Q(late)),
         "median_days_late": Median(late_days(today), filter=Q(late)),
-        "delivered_pct": _pct(DONE, DELIVERY),
-        "reported_pct": _pct(DONE, REPORT),
-        "delivered_on_time_pct": _pct(on_time, DELIVERY),
-        "reported_on_time_pct": _pct(on_time, REPORT),
+        "delivered_pct": percent(DONE, DELIVERY),
+        "reported_pct": percent(DONE, REPORT),
+        "delivered_on_time_pct": percent(on_time, DELIVERY),
+        "reported_on_time_pct": percent(on_time, REPORT),
         "median_days_to_deliver": Median(days_taken(), filter=DONE & DELIVERY),
         "median_days_to_report": Median(days_taken(), filter=DONE & REPORT),
     }
@@ -63,7 +63,6 @@ def by_region(tasks, *, today: date) -> list[dict]:
         row["region"] = row.pop("post__region") or "—"
         row["region_name"] = REGION_NAMES.get(row["region"], "Other")
     return rows
-
 
 
 # What the slowest-posts table shows; fewer medians make the per-post pass cheaper.
@@ -104,9 +103,22 @@ def trend(tasks, *, today: date, months: int = 12) -> list[dict]:
         .values("month")
         .annotate(
             tasks=Count("pk"),
-            delivered_on_time_pct=_pct(DONE & LessThanOrEqual(done_on(), F("due")), DELIVERY),
-            reported_on_time_pct=_pct(DONE & LessThanOrEqual(done_on(), F("due")), REPORT),
-            late=_count(Q(GreaterThan(late_days(today), 0))),
+            delivered_on_time_pct=percent(DONE & LessThanOrEqual(done_on(), F("due")), DELIVERY),
+            reported_on_time_pct=percent(DONE & LessThanOrEqual(done_on(), F("due")), REPORT),
+            late=count_where(Q(GreaterThan(late_days(today), 0))),
         )
         .order_by("month")
     )
+
+
+def figure_sets(tasks, *, today: date, limit: int = 10) -> dict:
+    """The overview's figure sets over some tasks: totals, by region, the slowest posts, the trend.
+
+    The reference: onepass.overview_one_pass computes the same on PostgreSQL in one read of the tasks.
+    """
+    return {
+        "totals": tasks.aggregate(**figures(today)),
+        "regions": by_region(tasks, today=today),
+        "slowest": slowest_posts(tasks, today=today, limit=limit),
+        "trend": trend(tasks, today=today),
+    }

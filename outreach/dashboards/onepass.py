@@ -16,7 +16,6 @@ from cables.models import Post
 from .expressions import DELIVERY, DONE, OPEN, REGION_NAMES, REPORT, days_taken, done_on, late_days
 from .figures import SLOWEST_FIGURES, trend_start
 
-
 # The figure set as SQL over the derived columns of overview_one_pass's inner query; the same
 # arithmetic as figures() (count * 100.0 / NULLIF(count, 0) in double precision, percentile_cont).
 _ONE_PASS_FIGURES = """
@@ -61,7 +60,7 @@ _FIGURE_NAMES = (
 )
 
 
-def overview_one_pass(tasks, *, today: date, limit: int):
+def overview_one_pass(tasks, *, today: date, limit: int) -> dict:
     """Totals, regions, per-post figures and the monthly trend in one read of the window (PostgreSQL).
 
     The three figure sets used to be three aggregates over the same ~45,000 tasks (30 days), each
@@ -142,7 +141,8 @@ def overview_one_pass(tasks, *, today: date, limit: int):
         row["posts"] = posts_in.get(row["region"], 0)
     regions.sort(key=lambda r: r["region"])
     months.sort(key=lambda r: r["month"])
-    return totals, regions, _top_slowest(per_post, limit=limit), months
+    slowest = _top_slowest(per_post, limit=limit)
+    return {"totals": totals, "regions": regions, "slowest": slowest, "trend": months}
 
 
 def _top_slowest(per_post: list[dict], *, limit: int) -> list[dict]:

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Value
 
+from accounts.roles import can_read_all
+
 from ..models import Demarche, DemarchePost, PostTask
 from .demarches import visible_demarches
 from .expressions import DaysBetween, Status, live_tasks
-from .figures import by_region, figures, slowest_posts, trend
+from .figures import figure_sets
 from .onepass import overview_one_pass
 
 
@@ -33,12 +35,10 @@ REPORT_WORK_MEM = "64MB"
 def overview(user, *, today: date, since: date | None, region: str = "", limit: int = 10, now=None) -> dict:
     """Everything on the overview page, in a fixed number of queries.
 
-    Readers of every post get the long windows from a snapshot (outreach.snapshots: the same figures, as
+    Readers of every post get the long windows from a snapshot (snapshots.py: the same figures, as
     of `as_of`); everyone else, and every other window, gets them live (`as_of` None).
     """
-    from accounts.roles import can_read_all
-
-    from . import snapshots
+    from . import snapshots  # it computes its figures with window_figures below
 
     if can_read_all(user) and snapshots.serves(since=since, today=today, limit=limit):
         data = snapshots.window_figures(today=today, since=since, region=region, now=now)
@@ -54,16 +54,11 @@ def overview(user, *, today: date, since: date | None, region: str = "", limit: 
 def window_figures(tasks, *, today: date, since: date | None, region: str = "", limit: int = 10) -> dict:
     """The figure set over the tasks due since `since`: totals, by region, the slowest posts, the trend."""
     tasks = window_tasks(tasks, since=since, region=region)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
-        totals, regions, slowest, months = overview_one_pass(tasks, today=today, limit=limit)
-    else:
-        totals = tasks.aggregate(**figures(today))
-        regions = by_region(tasks, today=today)
-        slowest = slowest_posts(tasks, today=today, limit=limit)
-        months = trend(tasks, today=today)
-    return {"totals": totals, "regions": regions, "slowest": slowest, "trend": months}
+    if connection.vendor != "postgresql":
+        return figure_sets(tasks, today=today, limit=limit)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+    return overview_one_pass(tasks, today=today, limit=limit)
 
 
 def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:

@@ -264,19 +264,25 @@ class RegionTable(FiguresTable):
         return f"{value} {record['region_name']}"
 
 
-class SlowPostsTable(BaseTable):
+class SlowPostsTable(FiguresTable):
+    """The slowest posts: FiguresTable's columns, but the late-days median and the plain percentages."""
+
     post_name = PostLinkColumn("Post")
     region = tables.Column("Region")
-    median_days_to_deliver = NumberColumn("Median days to deliver")
-    median_days_to_report = NumberColumn("Median days to report")
-    tasks = NumberColumn("Tasks")
-    overdue = NumberColumn("Overdue")
-    late = NumberColumn("Late")
-    delivered_on_time_pct = PctColumn("Delivered on time")
-    reported_on_time_pct = PctColumn("Reported on time")
 
     class Meta(BaseTable.Meta):
-        pass
+        exclude = ("median_days_late", "delivered_pct", "reported_pct")
+        sequence = (
+            "post_name",
+            "region",
+            "median_days_to_deliver",
+            "median_days_to_report",
+            "tasks",
+            "overdue",
+            "late",
+            "delivered_on_time_pct",
+            "reported_on_time_pct",
+        )
 
 
 class UnacknowledgedTable(BaseTable):

@@ -155,8 +155,8 @@ def test_the_demarche_list_reads_the_same_figures_as_the_tasks_give(
     for pk, row in rows.items():
         tasks = dashboards.live_tasks(manager).filter(demarche_id=pk)
         expected = tasks.aggregate(
-            d=expressions._pct(expressions.DONE, expressions.DELIVERY),
-            r=expressions._pct(expressions.DONE, expressions.REPORT),
+            d=expressions.percent(expressions.DONE, expressions.DELIVERY),
+            r=expressions.percent(expressions.DONE, expressions.REPORT),
         )
         posts = Demarche.objects.get(pk=pk).posts.filter(removed=False).count()
         assert (row.posts_count, row.delivered_pct, row.reported_pct) == (posts, expected["d"], expected["r"])
