@@ -7,7 +7,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import can_read_all, is_desk_officer, is_manager
@@ -27,12 +27,12 @@ def feed_posts(user):
     return posts.filter(active=True) if can_read_all(user) else posts
 
 
-@transaction.atomic
 def can_make_feeds(user) -> bool:
     """Managers are read-only: they make no links (a manager who is also a desk officer does)."""
     return not (is_manager(user) and not is_desk_officer(user))
 
 
+@transaction.atomic
 def create_feed(*, user, kind: str, post: Post | None = None) -> tuple[CalendarFeed, str]:
     """Make a secret feed link; return the feed and its token (shown once, stored only as a hash)."""
     if not can_make_feeds(user):
@@ -72,13 +72,6 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     if feed:
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
     return feed
-
-
-def _task_url(base_url: str, task: PostTask) -> str:
-    try:
-        return base_url + task.get_absolute_url()
-    except NoReverseMatch:  # the task pages are optional for the feed
-        return ""
 
 
 def feed_events(feed: CalendarFeed, *, base_url: str) -> tuple[str, list[dict]]:
@@ -127,7 +120,7 @@ def feed_events(feed: CalendarFeed, *, base_url: str) -> tuple[str, list[dict]]:
             "day": t.due,
             "summary": f"{t.get_kind_display()}{f' ({t.audience})' if t.audience else ''}: {t.demarche.reference_id}",
             "description": "\n".join(filter(None, [t.demarche.subject, t.instruction])),
-            "url": _task_url(base_url, t),
+            "url": base_url + t.get_absolute_url(),
         }
         for t in tasks
     ]

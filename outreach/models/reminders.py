@@ -2,14 +2,52 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from cables.models import Post
 
 from .demarches import PostTask
 
 
-class DigestLog(models.Model):
+class SendLogQuerySet(models.QuerySet):
+    def start_sending(self, pk: int) -> bool:
+        """Move a row from claimed (or failed) to sending; False when another attempt owns it or it was sent."""
+        return bool(
+            self.filter(pk=pk, status__in=["claimed", "failed"]).update(
+                status="sending", attempts=F("attempts") + 1, updated_at=timezone.now()
+            )
+        )
+
+    def finish(self, pk: int, error: Exception | None) -> None:
+        """Record how the send ended: sent, or failed with the error for a later sweep to retry."""
+        now = timezone.now()
+        if error is None:
+            self.filter(pk=pk).update(status="sent", sent_at=now, updated_at=now, error="")
+        else:
+            message = f"{type(error).__name__}: {error}"[:1000]
+            self.filter(pk=pk).update(status="failed", updated_at=now, error=message)
+
+
+class SendLog(models.Model):
+    """What a reminder and a digest share: a row claimed before the email, then sending, sent or failed.
+
+    Each kind keeps its own `status` (same values, its own labels) and `recipient`.
+    """
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SendLogQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class DigestLog(SendLog):
     """One daily digest to one post: claimed (unique per post and local date) before it is sent."""
 
     class Status(models.TextChoices):
@@ -23,11 +61,6 @@ class DigestLog(models.Model):
     local_date = models.DateField()
     recipient = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CLAIMED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    claimed_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-local_date", "post_id"]
@@ -40,7 +73,7 @@ class DigestLog(models.Model):
         return f"digest {self.post_id} {self.local_date} ({self.status})"
 
 
-class ReminderLog(models.Model):
+class ReminderLog(SendLog):
     """One reminder for one task: the row is claimed before anything is sent, so it goes out once."""
 
     class Kind(models.TextChoices):
@@ -62,13 +95,8 @@ class ReminderLog(models.Model):
     window_key = models.CharField(max_length=20)
     recipient = models.TextField(blank=True, help_text="Email addresses, comma-separated.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CLAIMED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
     via_digest = models.BooleanField(default=False)
     digest = models.ForeignKey(DigestLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders")
-    claimed_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["claimed_at", "id"]

@@ -2,9 +2,8 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from ..models import DigestLog, PostTask, ReminderLog
@@ -12,19 +11,7 @@ from .policy import Calendar, describe
 
 
 def task_url(task_id: int) -> str:
-    try:
-        return reverse("outreach:task_detail", args=[task_id])
-    except NoReverseMatch:  # the task page belongs to the demarche views
-        return ""
-
-
-def _start_sending(model, pk: int) -> bool:
-    """Move a row from claimed (or failed) to sending; False when another attempt owns it or it was sent."""
-    return bool(
-        model.objects.filter(pk=pk, status__in=["claimed", "failed"]).update(
-            status="sending", attempts=F("attempts") + 1, updated_at=timezone.now()
-        )
-    )
+    return reverse("outreach:task_detail", args=[task_id])
 
 
 def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
@@ -36,17 +23,9 @@ def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
     message.send()
 
 
-def _finish(model, pk: int, error: Exception | None) -> None:
-    now = timezone.now()
-    if error is None:
-        model.objects.filter(pk=pk).update(status="sent", sent_at=now, updated_at=now, error="")
-    else:
-        model.objects.filter(pk=pk).update(status="failed", updated_at=now, error=f"{type(error).__name__}: {error}"[:1000])
-
-
 def deliver_reminder(log_id: int) -> str:
     """Send one claimed reminder by email. Safe to call twice; raises when the mail server fails."""
-    if not _start_sending(ReminderLog, log_id):
+    if not ReminderLog.objects.start_sending(log_id):
         return "skipped"
     entry = ReminderLog.objects.select_related("task__demarche", "task__post").get(pk=log_id)
     task = entry.task
@@ -59,15 +38,15 @@ def deliver_reminder(log_id: int) -> str:
         _send(subject=f"[Outreach] {context['reason']}: {task.demarche.reference_id} {task.post.name}",
               template="reminder", context=context, to=entry.recipient.split(", "))
     except Exception as exc:
-        _finish(ReminderLog, log_id, exc)
+        ReminderLog.objects.finish(log_id, exc)
         raise
-    _finish(ReminderLog, log_id, None)
+    ReminderLog.objects.finish(log_id, None)
     return "sent"
 
 
 def deliver_digest(digest_id: int) -> str:
     """Send one post's daily digest: all its open tasks. Safe to call twice; raises when the mail server fails."""
-    if not _start_sending(DigestLog, digest_id):
+    if not DigestLog.objects.start_sending(digest_id):
         return "skipped"
     digest = DigestLog.objects.select_related("post").get(pk=digest_id)
     tasks = list(
@@ -81,9 +60,9 @@ def deliver_digest(digest_id: int) -> str:
         _send(subject=f"[Outreach] {digest.post.name}: {len(tasks)} open tasks on {digest.local_date:%d %b %Y}",
               template="digest", context=context, to=digest.recipient.split(", "))
     except Exception as exc:
-        _finish(DigestLog, digest_id, exc)
+        DigestLog.objects.finish(digest_id, exc)
         raise
-    _finish(DigestLog, digest_id, None)
+    DigestLog.objects.finish(digest_id, None)
     now = timezone.now()
     ReminderLog.objects.filter(digest_id=digest_id).update(status="sent", sent_at=now, updated_at=now)
     return "sent"

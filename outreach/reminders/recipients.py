@@ -10,7 +10,7 @@ from cables.models import Post
 from ..models import PostReminderPreference, ReminderLog
 
 if TYPE_CHECKING:
-    from .sweep import _Row
+    from .sweep import TaskRow
 
 Kind = ReminderLog.Kind
 
@@ -48,7 +48,7 @@ class Directory:
     def addresses(self, user_ids) -> str:
         return ", ".join(sorted({self.emails.get(u, "") for u in user_ids} - {""}))
 
-    def recipients(self, row: "_Row", kind: str) -> list[int]:
+    def recipients(self, row: "TaskRow", kind: str) -> list[int]:
         """The named officer if one is assigned, else the post's staff; escalations go to owner and managers."""
         if kind == Kind.ESCALATION:
             return sorted({row.owner_id, *self.managers})

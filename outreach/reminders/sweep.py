@@ -14,13 +14,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import Count, Max
 
 from cables.models import Post
 
 from ..models import Demarche, DigestLog, Notification, PostTask, ReminderLog
+from . import claims
 from .delivery import deliver_digest, deliver_reminder, task_url
 from .policy import Calendar, DueReminder, Policy, describe, reminders_due
 from .recipients import Directory
@@ -31,14 +31,6 @@ Kind = ReminderLog.Kind
 # Reminders to the post count against the cap; escalations go to headquarters and do not.
 NAG_KINDS = (Kind.BEFORE, Kind.DUE, Kind.OVERDUE)
 DIGEST = "digest"
-# A claimed row older than this whose message never ran is queued again (the message was lost).
-REQUEUE_CLAIMED_AFTER = timedelta(minutes=2)
-# A worker that died mid-send leaves "sending"; after this lease the row is tried again.
-SENDING_LEASE = timedelta(minutes=15)
-FAILED_RETRY_AFTER = timedelta(minutes=30)
-
-
-# --- The sweep -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -75,7 +67,9 @@ def candidate_tasks(*, now: datetime):
 
 
 @dataclass(frozen=True)
-class _Row:
+class TaskRow:
+    """One candidate task as the sweep reads it (candidate_tasks' columns, in order)."""
+
     id: int
     due: date
     task_kind: str
@@ -95,11 +89,40 @@ class _Row:
 
 
 @dataclass
-class _Wanted:
-    row: _Row
+class Wanted:
+    """A reminder a task calls for, with its recipients, before it is claimed."""
+
+    row: TaskRow
     due: DueReminder
     user_ids: list[int]
     via_digest: bool
+
+
+@dataclass
+class SweepState:
+    """What one sweep carries from chunk to chunk: its moment and mode, what it looked up, its tally."""
+
+    now: datetime
+    dry_run: bool
+    inline: bool
+    result: SweepResult
+    directory: Directory = field(default_factory=Directory)
+    calendars: dict[int, Calendar] = field(default_factory=dict)  # by post
+    policies: dict[int, Policy] = field(default_factory=dict)  # by demarche
+    digest_wanted: set[int] = field(default_factory=set)  # posts a dry run would send a digest
+
+    def calendar(self, post_id: int, timezone_name: str, weekend) -> Calendar:
+        if post_id not in self.calendars:
+            self.calendars[post_id] = Calendar.for_post(timezone_name=timezone_name, weekend=weekend)
+        return self.calendars[post_id]
+
+    def policy(self, row: TaskRow) -> Policy:
+        if row.demarche_id not in self.policies:
+            self.policies[row.demarche_id] = Policy.from_overrides(
+                remind_days_before=row.remind_days_before, overdue_every_days=row.overdue_every_days,
+                escalate_after_days=row.escalate_after_days, max_reminders=row.max_reminders,
+            )
+        return self.policies[row.demarche_id]
 
 
 def sweep(*, now: datetime, dry_run: bool = False, inline: bool = False, chunk_size: int | None = None) -> SweepResult:
@@ -107,56 +130,41 @@ def sweep(*, now: datetime, dry_run: bool = False, inline: bool = False, chunk_s
 
     inline sends in this process (the management command); otherwise each message is a Celery task.
     """
-    result = SweepResult(dry_run=dry_run)
+    state = SweepState(now=now, dry_run=dry_run, inline=inline, result=SweepResult(dry_run=dry_run))
     chunk_size = chunk_size or settings.REMINDER_SWEEP_CHUNK
-    directory = Directory()
     if not dry_run:
-        result.requeued = requeue_stalled(inline=inline)
-    calendars: dict[int, Calendar] = {}
-    policies: dict[int, Policy] = {}
-    digest_wanted: set[int] = set()
-    batch: list[_Row] = []
+        state.result.requeued = requeue_stalled(inline=inline)
+    batch: list[TaskRow] = []
     for values in candidate_tasks(now=now).iterator(chunk_size=chunk_size):
-        batch.append(_Row(*values))
+        batch.append(TaskRow(*values))
         if len(batch) >= chunk_size:
-            _sweep_chunk(batch, now=now, dry_run=dry_run, inline=inline, directory=directory,
-                         calendars=calendars, policies=policies, result=result, digest_wanted=digest_wanted)
+            _sweep_chunk(batch, state)
             batch = []
     if batch:
-        _sweep_chunk(batch, now=now, dry_run=dry_run, inline=inline, directory=directory,
-                     calendars=calendars, policies=policies, result=result, digest_wanted=digest_wanted)
-    _sweep_digests(now=now, dry_run=dry_run, inline=inline, directory=directory, calendars=calendars,
-                   result=result, digest_wanted=digest_wanted)
-    log.info("Reminder sweep at %s: %s", now.isoformat(), result)
-    return result
+        _sweep_chunk(batch, state)
+    _sweep_digests(state)
+    log.info("Reminder sweep at %s: %s", now.isoformat(), state.result)
+    return state.result
 
 
-def _sweep_chunk(batch, *, now, dry_run, inline, directory, calendars, policies, result, digest_wanted) -> None:
+def _sweep_chunk(batch: list[TaskRow], state: SweepState) -> None:
     ids = [r.id for r in batch]
     nags = dict(
         ReminderLog.objects.filter(task_id__in=ids, kind__in=NAG_KINDS)
         .order_by().values("task_id").annotate(n=Count("id")).values_list("task_id", "n")
     )
+    directory, result = state.directory, state.result
     directory.load_staff({r.post_id for r in batch})
-    wanted: list[_Wanted] = []
+    wanted: list[Wanted] = []
     for row in batch:
-        calendar = calendars.get(row.post_id)
-        if calendar is None:
-            calendar = calendars[row.post_id] = Calendar.for_post(
-                timezone_name=row.post_tz, weekend=row.post_weekend
-            )
-        policy = policies.get(row.demarche_id)
-        if policy is None:
-            policy = policies[row.demarche_id] = Policy.from_overrides(
-                remind_days_before=row.remind_days_before, overdue_every_days=row.overdue_every_days,
-                escalate_after_days=row.escalate_after_days, max_reminders=row.max_reminders,
-            )
-        for due in reminders_due(due=row.due, now=now, calendar=calendar, policy=policy, nags_sent=nags.get(row.id, 0)):
+        calendar = state.calendar(row.post_id, row.post_tz, row.post_weekend)
+        for due in reminders_due(due=row.due, now=state.now, calendar=calendar, policy=state.policy(row),
+                                 nags_sent=nags.get(row.id, 0)):
             via_digest = due.kind != Kind.ESCALATION and row.post_id in directory.digest_posts
-            wanted.append(_Wanted(row, due, directory.recipients(row, due.kind), via_digest))
+            wanted.append(Wanted(row, due, directory.recipients(row, due.kind), via_digest))
     if not wanted:
         return
-    if dry_run:
+    if state.dry_run:
         existing = set(
             ReminderLog.objects.filter(task_id__in=ids).values_list("task_id", "kind", "window_key")
         )
@@ -164,65 +172,27 @@ def _sweep_chunk(batch, *, now, dry_run, inline, directory, calendars, policies,
             if (w.row.id, w.due.kind, w.due.window) not in existing:
                 result.counts[w.due.kind] += 1
                 if w.via_digest:
-                    digest_wanted.add(w.row.post_id)
+                    state.digest_wanted.add(w.row.post_id)
         return
     directory.load_emails({u for w in wanted for u in w.user_ids})
     with transaction.atomic():
-        claimed = _claim(wanted, directory=directory)
-        _notify(claimed, now=now, directory=directory, calendars=calendars)
+        claimed = claims.claim_reminders(wanted, addresses=directory.addresses)
+        _notify(claimed, state)
     to_send = []
     for log_id, w in claimed:
         result.counts[w.due.kind] += 1
         if w.via_digest:
-            digest_wanted.add(w.row.post_id)
+            state.digest_wanted.add(w.row.post_id)
         else:
             to_send.append(log_id)
-    _dispatch(to_send, deliver=deliver_reminder, task_name="send_reminder", inline=inline)
+    _dispatch(to_send, deliver=deliver_reminder, task_name="send_reminder", inline=state.inline)
 
 
-def _claim(wanted: list[_Wanted], *, directory: Directory) -> list[tuple[int, _Wanted]]:
-    """Insert the wanted rows; return only those this call inserted (the others were claimed before)."""
-    stamp = timezone.now()
-    by_key = {(w.row.id, w.due.kind, w.due.window): w for w in wanted}
-    rows = []
-    for (task_id, kind, window), w in by_key.items():
-        addresses = directory.addresses(w.user_ids)
-        status = ReminderLog.Status.CLAIMED if addresses or w.via_digest else ReminderLog.Status.NO_RECIPIENT
-        rows.append((task_id, kind, window, addresses, status, 0, "", w.via_digest, stamp, stamp))
-    returned = _insert_returning(
-        ReminderLog._meta.db_table,
-        ["task_id", "kind", "window_key", "recipient", "status", "attempts", "error", "via_digest",
-         "claimed_at", "updated_at"],
-        rows,
-        conflict=["task_id", "kind", "window_key"],
-        returning=["id", "task_id", "kind", "window_key"],
-    )
-    return [(log_id, by_key[(task_id, kind, window)]) for log_id, task_id, kind, window in returned]
-
-
-def _insert_returning(table: str, columns: list[str], rows: list[tuple], *, conflict: list[str],
-                      returning: list[str]) -> list[tuple]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING, in statements small enough for any backend."""
-    qn = connection.ops.quote_name
-    out = []
-    per_statement = max(1, 900 // len(columns))  # SQLite's old limit of 999 parameters
-    for start in range(0, len(rows), per_statement):
-        part = rows[start:start + per_statement]
-        placeholders = ", ".join("(" + ", ".join(["%s"] * len(columns)) + ")" for _ in part)
-        sql = (
-            f"INSERT INTO {qn(table)} ({', '.join(map(qn, columns))}) VALUES {placeholders} "
-            f"ON CONFLICT ({', '.join(map(qn, conflict))}) DO NOTHING RETURNING {', '.join(map(qn, returning))}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [v for row in part for v in row])
-            out.extend(cursor.fetchall())
-    return out
-
-
-def _notify(claimed, *, now, directory: Directory, calendars) -> None:
+def _notify(claimed: list[tuple[int, Wanted]], state: SweepState) -> None:
+    """An in-app notification to each recipient of each reminder just claimed."""
     notes = []
     for _log_id, w in claimed:
-        today = calendars[w.row.post_id].local(now).date()
+        today = state.calendars[w.row.post_id].local(state.now).date()
         text = (f"{describe(w.due.kind, due=w.row.due, today=today)}: {w.row.reference_id}, "
                 f"{w.row.post_name}, {PostTask.Kind(w.row.task_kind).label}")
         notes.extend(Notification(user_id=u, text=text[:300], url=task_url(w.row.id)) for u in w.user_ids)
@@ -241,75 +211,50 @@ def _dispatch(ids: list[int], *, deliver, task_name: str, inline: bool) -> None:
                 log.warning("%s %s failed; a later sweep retries it", task_name, pk, exc_info=True)
         return
     from .. import tasks
-    from ..broker import enqueue
+    from ..broker import enqueue_on_commit
 
     task = getattr(tasks, task_name)
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: enqueue(task, pk))
+        enqueue_on_commit(task, pk)
 
 
 def requeue_stalled(*, inline: bool) -> int:
     """Queue again what was claimed but never sent: a lost message, a dead worker, an old failure."""
-    now = timezone.now()
-    max_attempts = settings.REMINDER_SEND_MAX_RETRIES + 1
-    # A worker died between "sending" and "sent": try again after the lease.
-    ReminderLog.objects.filter(status=ReminderLog.Status.SENDING, updated_at__lt=now - SENDING_LEASE).update(
-        status=ReminderLog.Status.FAILED, error="worker stopped while sending", updated_at=now
-    )
-    DigestLog.objects.filter(status=DigestLog.Status.SENDING, updated_at__lt=now - SENDING_LEASE).update(
-        status=DigestLog.Status.FAILED, error="worker stopped while sending", updated_at=now
-    )
-    stalled = Q(status="claimed", updated_at__lt=now - REQUEUE_CLAIMED_AFTER) | Q(
-        status="failed", updated_at__lt=now - FAILED_RETRY_AFTER, attempts__lt=max_attempts
-    )
-    reminder_ids = list(
-        ReminderLog.objects.filter(stalled, via_digest=False).order_by().values_list("id", flat=True)
-    )
-    digest_ids = list(DigestLog.objects.filter(stalled).order_by().values_list("id", flat=True))
+    reminder_ids, digest_ids = claims.stalled()
     _dispatch(reminder_ids, deliver=deliver_reminder, task_name="send_reminder", inline=inline)
     _dispatch(digest_ids, deliver=deliver_digest, task_name="send_digest", inline=inline)
     return len(reminder_ids) + len(digest_ids)
 
 
-def _sweep_digests(*, now, dry_run, inline, directory: Directory, calendars, result, digest_wanted) -> None:
+def _sweep_digests(state: SweepState) -> None:
     """Claim today's digest for each digest post with reminders waiting; later ones wait for tomorrow's."""
+    directory = state.directory
     if not directory.digest_posts:
         return
     waiting = set(
         ReminderLog.objects.filter(via_digest=True, digest__isnull=True, status=ReminderLog.Status.CLAIMED)
         .values_list("task__post_id", flat=True).distinct()
     ) & directory.digest_posts
-    post_ids = waiting | digest_wanted if dry_run else waiting
+    post_ids = waiting | state.digest_wanted if state.dry_run else waiting
     for post in Post.objects.filter(id__in=post_ids).only("id", "timezone", "weekend"):
-        calendar = calendars.get(post.id) or Calendar.for_post(timezone_name=post.timezone, weekend=post.weekend)
-        if not calendar.is_working_time(now):
+        calendar = state.calendars.get(post.id) or Calendar.for_post(
+            timezone_name=post.timezone, weekend=post.weekend
+        )
+        if not calendar.is_working_time(state.now):
             continue
-        local_date = calendar.local(now).date()
-        if dry_run:
+        local_date = calendar.local(state.now).date()
+        if state.dry_run:
             if not DigestLog.objects.filter(post=post, local_date=local_date).exists():
-                result.counts[DIGEST] += 1
+                state.result.counts[DIGEST] += 1
             continue
         directory.load_staff([post.id])
         directory.load_emails(directory.staff_of[post.id])
         addresses = directory.addresses(directory.staff_of[post.id])
-        stamp = timezone.now()
-        status = DigestLog.Status.CLAIMED if addresses else DigestLog.Status.NO_RECIPIENT
-        with transaction.atomic():
-            returned = _insert_returning(
-                DigestLog._meta.db_table,
-                ["post_id", "local_date", "recipient", "status", "attempts", "error", "claimed_at", "updated_at"],
-                [(post.id, local_date, addresses, status, 0, "", stamp, stamp)],
-                conflict=["post_id", "local_date"],
-                returning=["id"],
-            )
-            if not returned:
-                continue
-            digest_id = returned[0][0]
-            ReminderLog.objects.filter(
-                task__post_id=post.id, via_digest=True, digest__isnull=True, status=ReminderLog.Status.CLAIMED
-            ).update(digest_id=digest_id, recipient=addresses, updated_at=stamp)
-        result.counts[DIGEST] += 1
+        digest_id = claims.claim_digest(post.id, local_date, addresses)
+        if digest_id is None:
+            continue
+        state.result.counts[DIGEST] += 1
         if addresses:
-            _dispatch([digest_id], deliver=deliver_digest, task_name="send_digest", inline=inline)
+            _dispatch([digest_id], deliver=deliver_digest, task_name="send_digest", inline=state.inline)
         else:
             ReminderLog.objects.filter(digest_id=digest_id).update(status=ReminderLog.Status.NO_RECIPIENT)
