@@ -139,7 +139,8 @@ def overview_one_pass(tasks, *, today: date, limit: int) -> dict:
         posts_in[row["region"] or "—"] = posts_in.get(row["region"] or "—", 0) + 1
     for row in regions:
         row["posts"] = posts_in.get(row["region"], 0)
-    regions.sort(key=lambda r: r["region"])
+    # In the reference's order: by the region code, so posts without one ("—") come first.
+    regions.sort(key=lambda r: "" if r["region"] == "—" else r["region"])
     months.sort(key=lambda r: r["month"])
     slowest = _top_slowest(per_post, limit=limit)
     return {"totals": totals, "regions": regions, "slowest": slowest, "trend": months}
