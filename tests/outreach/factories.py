@@ -2,10 +2,13 @@
 
 import hashlib
 import os
-from datetime import date
+from datetime import date, datetime, timezone
 
 from cables.models import Cable, Post
 from outreach.models import Demarche, DemarchePost, PostTask
+
+DUE = date(2026, 12, 17)  # a Thursday
+DUE_DAY_9AM = datetime(2026, 12, 17, 9, 0, tzinfo=timezone.utc)
 
 
 def make_post(code: str, *, timezone: str = "UTC", weekend=(6, 7), name: str | None = None) -> Post:

@@ -13,8 +13,8 @@ from cables.models import Post
 from outreach import dashboards, services
 from outreach.dashboards import expressions
 from outreach.models import Demarche, DemarcheStats, PostTask
-from tests.outreach.demarche_fixtures import abu_dhabi_staff, demarche, issued, task_of  # noqa: F401
 from tests.outreach.factories import make_task
+from tests.outreach.seed import task_of
 
 K, S = PostTask.Kind, PostTask.Status
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")

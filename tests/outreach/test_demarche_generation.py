@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from outreach.models import Demarche, DemarchePost, PostTask, TaskEvent
 from outreach.services import create_demarche, draft_flags
-from tests.outreach.demarche_fixtures import demarche, task_of  # noqa: F401
+from tests.outreach.seed import task_of
 
 K = PostTask.Kind
 WITH_POINTS = ["abu-dhabi", "ait-taipei", "astana", "amman", "bangkok", "beijing", "bratislava",

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from outreach import services
 from outreach.models import PostTask
-from tests.outreach.demarche_fixtures import abu_dhabi_staff, demarche, issued, task_of  # noqa: F401
+from tests.outreach.seed import task_of
 
 K, S = PostTask.Kind, PostTask.Status
 
@@ -107,7 +107,7 @@ def test_done_tasks_leave_the_inbox(client, issued, abu_dhabi_staff):
 
 
 def test_the_demarche_page_shows_flags_history_and_replies(client, issued, desk_officer):
-    from tests.outreach.demarche_fixtures import ingest_reply
+    from tests.outreach.seed import ingest_reply
 
     ingest_reply()
     client.force_login(desk_officer)
@@ -135,7 +135,7 @@ def test_the_cable_page_offers_create_demarche_to_desk_officers(client, seed_cab
 
 def test_a_pending_reply_from_an_unknown_sender_shows_for_confirmation(client, issued, desk_officer):
     from outreach.models import ReplyMatch
-    from tests.outreach.demarche_fixtures import ingest_reply
+    from tests.outreach.seed import ingest_reply
 
     cable = ingest_reply(station="LONDON", routing="RUEHLO", number=55).cable
     ReplyMatch.objects.filter(cable=cable).update(post=None)

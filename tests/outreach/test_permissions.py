@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from outreach.models import Demarche, PostTask
-from tests.outreach.demarche_fixtures import demarche, issued, task_of  # noqa: F401
+from tests.outreach.seed import task_of
 
 K, S = PostTask.Kind, PostTask.Status
 ROLES = ["anonymous", "desk", "manager", "own_staff", "other_staff"]

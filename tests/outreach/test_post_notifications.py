@@ -8,13 +8,7 @@ from django.urls import reverse
 from cables.models import Post
 from outreach import services
 from outreach.models import Notification, PostTask
-from tests.outreach.demarche_fixtures import (  # noqa: F401
-    abu_dhabi_staff,
-    demarche,
-    hong_kong_staff,
-    issued,
-    task_of,
-)
+from tests.outreach.seed import task_of
 
 K = PostTask.Kind
 

@@ -9,8 +9,7 @@ from django.db import connection
 
 from outreach.models import ReminderLog
 from outreach.reminders.sweep import sweep
-from tests.outreach.conftest_reminders import DUE, DUE_DAY_9AM
-from tests.outreach.factories import make_demarche, make_post, make_task
+from tests.outreach.factories import DUE, DUE_DAY_9AM, make_demarche, make_post, make_task
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from outreach import services
 from outreach.models import PostTask, ReplyMatch
-from tests.outreach.demarche_fixtures import demarche, ingest_reply, issued, task_of  # noqa: F401
+from tests.outreach.seed import ingest_reply, task_of
 
 K, S = PostTask.Kind, PostTask.Status
 
@@ -110,7 +110,7 @@ def test_the_real_kuwait_reply_is_matched_to_its_demarche(db, desk_officer):
 
 def test_storing_a_cable_only_stores_it_and_receiving_it_attaches_the_reply(issued):
     from cables.services import ingest_cable
-    from tests.outreach.demarche_fixtures import reply_cable_text
+    from tests.outreach.seed import reply_cable_text
 
     stored = ingest_cable(reply_cable_text(number=124)).cable
     assert not ReplyMatch.objects.filter(cable=stored).exists()  # cables knows nothing of demarches
@@ -125,7 +125,7 @@ def test_the_ingest_page_and_the_command_receive_a_reply(issued, client, desk_of
     from django.core.management import call_command
     from django.urls import reverse
 
-    from tests.outreach.demarche_fixtures import reply_cable_text
+    from tests.outreach.seed import reply_cable_text
 
     client.force_login(desk_officer)
     response = client.post(reverse("outreach:cable_ingest"), {"text": reply_cable_text()})
@@ -140,7 +140,7 @@ def test_the_ingest_page_and_the_command_receive_a_reply(issued, client, desk_of
 
 def test_a_failure_to_match_never_loses_the_cable(issued, monkeypatch):
     from outreach.services import replies
-    from tests.outreach.demarche_fixtures import reply_cable_text
+    from tests.outreach.seed import reply_cable_text
 
     def broken(cable):
         raise RuntimeError("matching is down")

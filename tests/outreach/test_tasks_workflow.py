@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from outreach import services
 from outreach.models import Demarche, PostTask
-from tests.outreach.demarche_fixtures import abu_dhabi_staff, demarche, issued, task_of  # noqa: F401
+from tests.outreach.seed import task_of
 
 K, S = PostTask.Kind, PostTask.Status
 OFFICIALS = [{"name": "Dr. Amal Saeed", "title": "Director", "ministry": "Foreign Affairs"}]

@@ -7,8 +7,8 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from config.backup import backed_up_models
 from cables.services import sync_posts
+from config.backup import backed_up_models
 
 from .conftest import build_world
 

@@ -1,32 +1,6 @@
-"""Fixtures for the demarche tests: the seed demarche, its posts' staff, and reply cables built from real ones."""
-
-import pytest
+"""Helpers for the tests of the seed demarche: its tasks, and reply cables built from a real one."""
 
 from tests.conftest import read_cable
-
-
-@pytest.fixture
-def demarche(seed_cable, desk_officer):
-    from outreach.services import create_demarche
-
-    return create_demarche(seed_cable, by=desk_officer)
-
-
-@pytest.fixture
-def issued(demarche, desk_officer):
-    from outreach.services import issue_demarche
-
-    return issue_demarche(demarche, by=desk_officer)
-
-
-@pytest.fixture
-def abu_dhabi_staff(make_embassy_user):
-    return make_embassy_user("ad-staff", "abu-dhabi")
-
-
-@pytest.fixture
-def hong_kong_staff(make_embassy_user):
-    return make_embassy_user("hk-staff", "hong-kong")
 
 
 def task_of(demarche, post_code: str, kind: str, audience: str = ""):

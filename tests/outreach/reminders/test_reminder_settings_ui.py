@@ -8,15 +8,7 @@ from django.urls import reverse
 
 from outreach.models import Demarche, PostReminderPreference, PostTask, TaskEvent
 from outreach.reminders.sweep import sweep
-from tests.outreach.conftest_reminders import (  # noqa: F401
-    DUE,
-    DUE_DAY_9AM,
-    demarche,
-    london,
-    london_staff,
-    task,
-)
-from tests.outreach.factories import make_post, make_task
+from tests.outreach.factories import DUE, DUE_DAY_9AM, make_post, make_task
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,11 @@
-"""Fixtures for the reminder tests: an issued demarche with a London post and its staff."""
+"""Fixtures of the reminder tests: an issued demarche with a London post and its staff.
 
-from datetime import date, datetime, timezone
+`demarche` here is not the seed demarche of tests/outreach/conftest.py: reminder tests make theirs directly.
+"""
 
 import pytest
 
-from tests.outreach.factories import make_demarche, make_post, make_task
-
-DUE = date(2026, 12, 17)  # a Thursday
-DUE_DAY_9AM = datetime(2026, 12, 17, 9, 0, tzinfo=timezone.utc)
+from tests.outreach.factories import DUE, make_demarche, make_post, make_task
 
 
 @pytest.fixture

@@ -11,15 +11,7 @@ from django.utils import timezone as dj_timezone
 from outreach import broker
 from outreach.models import DigestLog, Notification, PostReminderPreference, PostTask, ReminderLog
 from outreach.reminders.sweep import sweep
-from tests.outreach.conftest_reminders import (  # noqa: F401
-    DUE,
-    DUE_DAY_9AM,
-    demarche,
-    london,
-    london_staff,
-    task,
-)
-from tests.outreach.factories import make_post, make_task, use_broker
+from tests.outreach.factories import DUE, DUE_DAY_9AM, make_post, make_task, use_broker
 
 pytestmark = pytest.mark.django_db
 
