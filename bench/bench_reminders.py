@@ -29,8 +29,8 @@ from django.db import connection  # noqa: E402
 
 from cables.models import Cable, Post  # noqa: E402
 from outreach import reminders  # noqa: E402
-from outreach.reminders import sweep as sweep_module  # noqa: E402
 from outreach.models import Demarche, DemarchePost, PostTask  # noqa: E402
+from outreach.reminders import sweep as sweep_module  # noqa: E402
 
 NOW = datetime(2026, 12, 17, 10, 0, tzinfo=timezone.utc)  # a Thursday, working hours in all the zones below
 TODAY = NOW.date()

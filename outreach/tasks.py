@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from outreach import reminders
-from outreach.reminders.sweep import sweep
 from outreach.dashboards import snapshots
+from outreach.reminders.sweep import sweep
 
 # Mail server trouble is worth retrying; a bug is not.
 RETRY_ON = (SMTPException, OSError, TimeoutError)

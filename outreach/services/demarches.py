@@ -16,8 +16,8 @@ from cables.models import Cable, Post
 
 from ..models import Demarche, DemarchePost, PostTask
 from .errors import ConflictError, TransitionError
-from .history import apply_changes, record_event
 from .generation import TaskPlan, action_posts, plan_tasks
+from .history import apply_changes, record_event
 from .notify import due_change_notes, inbox_url, notify_posts, tasking_text
 from .replies import match_replies
 
