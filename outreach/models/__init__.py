@@ -1,7 +1,8 @@
 """The outreach models, one module per concern; import them from here."""
 
 from .dashboards import DemarcheStats, OverviewSnapshot
-from .demarches import Demarche, DemarchePost, PostTask, PostTaskQuerySet, ReplyMatch, TaskEvent
+from .demarches import Demarche, DemarchePost, PostTask, PostTaskQuerySet
+from .history import ReplyMatch, TaskEvent
 from .notifications import CalendarFeed, Notification
 from .reminders import DigestLog, PostReminderPreference, ReminderLog
 
