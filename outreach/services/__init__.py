@@ -33,7 +33,7 @@ from .posts import acknowledge, add_post, bulk_acknowledge, bulk_extend, bulk_re
 from .preferences import PolicyLine, digest_choices, reminder_policy, set_daily_digest
 from .replies import confirm_reply, match_replies, receive_cable, reject_reply
 from .status import KIND_ORDER, demarche_status, describe
-from .visibility import inbox_tasks, points_releasable, redact_for, task_for, tasks_for
+from .visibility import inbox_tasks, inbox_unacknowledged, points_releasable, redact_for, task_for, tasks_for
 from .workflow import can_work_on, mark_not_delivered, record_delivery, reopen, submit_report, update_task
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "digest_choices",
     "draft_flags",
     "inbox_tasks",
+    "inbox_unacknowledged",
     "issue_demarche",
     "mark_not_delivered",
     "match_replies",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cables.models import Post
 
-from ..models import PostTask
+from ..models import Demarche, DemarchePost, PostTask
 from .generation import _norm
 
 
@@ -45,6 +45,14 @@ def inbox_tasks(user) -> list[PostTask]:
         "due", "demarche__reference_id", "post__name", "audience", "kind"
     )
     return redact_for(user, list(tasks))
+
+
+def inbox_unacknowledged(user):
+    """Return the issued demarches' taskings of the user's own posts that no one has acknowledged yet."""
+    return DemarchePost.objects.filter(
+        post__in=Post.objects.worked_by(user), removed=False, acknowledged_at__isnull=True,
+        demarche__state=Demarche.State.ISSUED,
+    ).select_related("demarche", "post")
 
 
 def task_for(user, pk: int) -> PostTask:

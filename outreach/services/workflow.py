@@ -74,8 +74,8 @@ def _ensure_open(task: PostTask) -> None:
 
 
 @transaction.atomic
-def record_delivery(task: PostTask, *, by, version: int | None = None, delivered_on: date,
-                    method: str, officials: list[dict] | None = None, requested_level: str = "",
+def record_delivery(task: PostTask, *, by, version: int | None = None, delivered_on: date | None = None,
+                    method: str = "", officials: list[dict] | None = None, requested_level: str = "",
                     response: str = "", response_text: str = "") -> PostTask:
     """Mark a delivery, talking-points or special task done with what the post reports.
 
@@ -122,7 +122,7 @@ def reopen(task: PostTask, *, by, reason: str = "", version: int | None = None) 
 
 
 @transaction.atomic
-def submit_report(task: PostTask, *, by, response: str, version: int | None = None,
+def submit_report(task: PostTask, *, by, response: str = "", version: int | None = None,
                   response_text: str = "", reply_reference_id: str = "", delivered_on: date | None = None,
                   method: str = "", officials: list[dict] | None = None) -> PostTask:
     """Record the host government's response on a report-back task and mark it done.

@@ -18,7 +18,7 @@ from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask, ReplyMatch
 
 
-def _error_text(exc: ValidationError) -> str:
+def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
@@ -78,7 +78,7 @@ def demarche_create(request, cable_pk: int):
     try:
         demarche = services.create_demarche(cable, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect(cable)
     return redirect(demarche)
 
@@ -98,7 +98,7 @@ def demarche_update(request, reference_id: str):
             messages.error(request, str(exc))
             demarche, form, status = exc.current, form.with_version(exc.current.version), 409
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     return render(request, "outreach/demarche_detail.html", _detail_context(request, demarche, form=form),
                   status=status)
 
@@ -119,7 +119,7 @@ def demarche_reminders(request, reference_id: str):
             messages.error(request, str(exc))
             demarche, form, status = exc.current, form.with_version(exc.current.version), 409
         except ValidationError as exc:  # a closed demarche is read-only
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     extra = {"reminder_form": form} if demarche.is_editable else {}
     return render(request, "outreach/demarche_detail.html", _detail_context(request, demarche, **extra),
                   status=status)
@@ -131,7 +131,7 @@ def _demarche_action(request, reference_id: str, action, success: str):
         action(demarche)
         messages.success(request, success)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(demarche)
 
 
@@ -205,5 +205,5 @@ def reply_decide(request, pk: int):
             services.confirm_reply(match, task=form.cleaned_data["task"], by=request.user)
         messages.success(request, "Reply decided.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(demarche)

@@ -15,17 +15,13 @@ from cables.models import Post, can_act_on
 
 from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask
-from .demarches import _error_text
+from .demarches import error_text
 
 
 @role_required(is_embassy_staff)
 def inbox(request):
-    unacknowledged = DemarchePost.objects.filter(
-        post__in=Post.objects.worked_by(request.user), removed=False, acknowledged_at__isnull=True,
-        demarche__state=Demarche.State.ISSUED,
-    ).select_related("demarche", "post")
     return render(request, "outreach/inbox.html", {
-        "tasks": services.inbox_tasks(request.user), "unacknowledged": unacknowledged,
+        "tasks": services.inbox_tasks(request.user), "unacknowledged": services.inbox_unacknowledged(request.user),
         "today": timezone.localdate(), "digest_posts": services.digest_choices(request.user),
     })
 
@@ -61,7 +57,7 @@ def acknowledge(request, dpost_pk: int):
         services.acknowledge(dpost, by=request.user, note=form.cleaned_data.get("note", ""))
         messages.success(request, f"Receipt acknowledged for {dpost.post.name}.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(dpost.demarche if is_desk_officer(request.user) else "outreach:inbox")
 
 
@@ -131,5 +127,5 @@ def task_action(request, pk: int, action: str):
             task = services.task_for(request.user, pk)
             return _render_task(request, task, status=409, **{name: form.with_version(task.version)})
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     return _render_task(request, task, status=400, **{name: form})

@@ -295,3 +295,13 @@ def test_the_list_runs_a_fixed_number_of_queries(api, desk_officer, django_asser
         assert api.get("/api/demarches/09STATE4690/").status_code == 200
     with django_assert_max_num_queries(4):
         assert api.get("/api/posts/t-paris/tasks/").status_code == 200
+
+
+def test_a_delivery_without_its_facts_is_refused_by_the_service_as_a_field_error(api, world, hk_staff):
+    task = _task("t-hong-kong", PostTask.Kind.DELIVER_NON_PAPER, "Macau")
+    api.force_authenticate(hk_staff)
+    response = api.patch(f"/api/tasks/{task.pk}/", {"status": "done"}, format="json")
+    assert response.status_code == 400
+    assert "delivered_on" in response.json()
+    task.refresh_from_db()
+    assert task.status == "open"
