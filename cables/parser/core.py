@@ -170,6 +170,12 @@ def _addressees(cable: Cable, routing: Routing) -> None:
     for addressee in [cable.sender, *cable.action_addressees, *cable.info_addressees]:
         if addressee is not None and addressee.kind == "unknown":
             cable.warn("unknown_addressee", None, f"addressee not found in the post reference data: {addressee.raw}")
+    for addressee in cable.action_addressees:
+        if addressee.kind == "collective" and addressee.collective is None:
+            cable.warn(
+                "unknown_collective", None,
+                f"action addressee {addressee.raw} is a collective not in the collectives table: its posts are unknown",
+            )
 
 
 def _body(cable: Cable, body, lines: list[str], head: str, source: Source) -> None:

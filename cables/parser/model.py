@@ -22,6 +22,7 @@ class Addressee:
     code: str | None
     country: str | None
     kind: str  # embassy|consulate|mission|ait|office|department|collective|other|unknown
+    collective: str | None = None  # a collective's key in cables/data/collectives.csv; None when not listed
 
 
 @dataclass
@@ -147,9 +148,9 @@ class Cable:
             "origin": self.origin,
             "references": list(self.references),
             "ref_letters": dict(self.ref_letters),
-            "from": _flat(self.sender) if self.sender else None,
-            "action_addressees": [_flat(a) for a in self.action_addressees],
-            "info_addressees": [_flat(a) for a in self.info_addressees],
+            "from": _addressee(self.sender) if self.sender else None,
+            "action_addressees": [_addressee(a) for a in self.action_addressees],
+            "info_addressees": [_addressee(a) for a in self.info_addressees],
             "also_for": [_flat(a) for a in self.also_for],
             "tags": list(self.tags),
             "subject": self.subject,
@@ -175,6 +176,14 @@ def _flat(item: Any, *lists: str) -> dict[str, Any]:
     result = {f.name: getattr(item, f.name) for f in fields(item)}
     for name in lists:
         result[name] = list(result[name])
+    return result
+
+
+def _addressee(item: Addressee) -> dict[str, Any]:
+    """raw, post, code, country, kind; a collective also names its key in the collectives table."""
+    result = {"raw": item.raw, "post": item.post, "code": item.code, "country": item.country, "kind": item.kind}
+    if item.kind == "collective":
+        result["collective"] = item.collective
     return result
 
 

@@ -12,13 +12,15 @@ MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 DTG_RE = re.compile(
     r"(?:\b([ROPZ])\s{1,3}(?:([ROPZ])\s{1,3})?)?\b(\d{6})\s?Z\s{1,3}(" + "|".join(MONTHS) + r")\s{1,3}(\d{4}|\d{2})\b"
 )
+# The relay garbles spaced banners: a letter doubled or lost ("SS E C R E T", "CSE C R E T", "E C R E T",
+# "O N F I D E N T I A L"); a stray leading letter and a missing first letter are both accepted.
 CLASS_WORD = (
-    r"(?:T\s?O\s?P\s{1,3}S\s?E\s?C\s?R\s?E\s?T|S\s?E\s?C\s?R\s?E\s?T|C\s?O\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L"
-    r"|U\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?)"
+    r"(?:T\s?O\s?P\s{1,3}S\s?E\s?C\s?R\s?E\s?T|[CSU]?(?:S\s?)?E\s?C\s?R\s?E\s?T"
+    r"|[CSU]?(?:C\s?)?O\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L|U\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?)"
 )
 BANNER_RE = re.compile(
     r"(?<![A-Za-z])(?P<cls>" + CLASS_WORD + r")(?:\s?//\s?[A-Z]{2,10})?[ \t]{1,12}"
-    r"(?:SECTION[ \t]{1,4}\d{1,3}[ \t]{1,4}OF[ \t]{1,4}\d{1,3}[ \t]{1,12})?"
+    r"(?:SECTION[ \t]{1,4}(?:\d{1,3}[ \t]{1,4})?OF[ \t]{1,4}(?:\d{1,3}[ \t]{1,12})?)?"
     r"(?P<station>(?!SECTION\b)[A-Z]{2,}(?:[ \t][A-Z]{2,}){0,3})[ \t]{1,12}(?P<num>\d{1,8})\b",
     re.I,
 )
@@ -87,7 +89,10 @@ def _find_banner(header: str, cursor: int) -> re.Match[str] | None:
 
 def _read_banner(match: re.Match[str], routing: Routing) -> None:
     word = "".join(match.group("cls").split()).upper()  # split() drops what \s matches, without a regex
-    routing.banner_class = {"UNCLAS": "UNCLASSIFIED", "TOPSECRET": "TOP SECRET"}.get(word, word)
+    routing.banner_class = (
+        "TOP SECRET" if word.startswith("TOP") else "SECRET" if "CRET" in word
+        else "CONFIDENTIAL" if "FIDENT" in word else "UNCLASSIFIED"
+    )
     station = "".join(match.group("station").split()).upper()
     routing.station = "STATE" if station == "SECSTATE" else station
     routing.number = int(match.group("num"))
