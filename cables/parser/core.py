@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import re
 
-from . import anomalies, header, tasking
+from . import anomalies, header, identity, tasking
 from .action import find_action_request, scope_of, special_instructions
-from .addressees import origin_from_sender, resolve, split_addressees
+from .addressees import resolve, split_addressees
 from .blocks import Block, find_blocks, non_papers
-from .body import PAGE_BREAK_RE, parse_body
+from .body import PAGE_BREAK_RE, PAGE_LINE_RE, parse_body
 from .formats import Source, decode_bytes, normalise
 from .model import Cable, CableParseError, NonPaper, Paragraph, TalkingPoints
 from .references import merge_archive_refs, parse_refs
-from .routing import Routing, parse_routing, reference_id
+from .routing import Routing, parse_routing
 from .talking import attribute, block_sections, headed_sections, post_sections
 from .text import SIPDIS_RE, join_lines
 
 MAX_HEADER = 60000
-FILENAME_ID_RE = re.compile(r"^(\d{2})([A-Z][A-Z-]{1,30})(\d{1,7})$")
 HAND_OVER = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass)"
 HAND_OVER_RE = re.compile("(?i)" + HAND_OVER)
 HAND_OVER_LOWER_RE = re.compile(HAND_OVER)  # for ASCII text already lower-cased
@@ -36,8 +34,9 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
     _refuse_non_cable(source, routing, body, header_text)
     cable = Cable(format=source.format)
     head = header_text[routing.banner_end or 0 :]
-    _identity(cable, source, routing, filename)
-    _header_fields(cable, head, routing, source)
+    eo_decl = header.eo_and_declassify(head)
+    identity.read(cable, source, routing, filename, eo_decl[1])
+    _header_fields(cable, head, routing, source, filename)
     _addressees(cable, routing)
     _body(cable, body, lines, head, source)
     return cable
@@ -49,6 +48,8 @@ def _scrub(text: str) -> list[str]:
         text = _drop_sipdis(text)
     if " OF 0" in text:
         text = _sub_lines(text, (" OF 0",), PAGE_BREAK_RE)
+    if "PAGE " in text:
+        text = PAGE_LINE_RE.sub("", text)
     return text.split("\n")
 
 
@@ -100,64 +101,20 @@ def _refuse_non_cable(source: Source, routing: Routing, body, header_text: str) 
     raise CableParseError("not a cable: no telegram header, reference id or numbered paragraphs found")
 
 
-def _identity(cable: Cable, source: Source, routing: Routing, filename: str | None) -> None:
-    meta = source.meta
-    if meta.get("cablegate_id", "").isdigit():
-        cable.cablegate_id = int(meta["cablegate_id"])
-    cable.dtg = routing.dtg
-    cable.precedence = routing.precedence
-    cable.date = _meta_date(meta.get("date")) or routing.when
-    if routing.year is None and routing.station and cable.date:
-        routing.year = int(cable.date[:4])
-    cable.reference_id = reference_id(routing) or _clean_refid(meta.get("refid"))
-    if meta.get("refid") and cable.reference_id and cable.reference_id != _clean_refid(meta["refid"]):
-        cable.warn("reference_id_mismatch", None, f"text says {cable.reference_id}, archive says {meta['refid']}")
-    if cable.reference_id is None:
-        cable.reference_id = _from_filename(cable, filename)
-    cable.classification = meta.get("classification") or None
-    cable.origin = meta.get("origin") or origin_from_sender(_first(split_addressees(routing.sender)))
-    if routing.garbled:
-        cable.warn("garbled_header", None, "a page-break line ('PAGE 02 ...') is mixed into the addressees")
-
-
-def _meta_date(value: str | None) -> str | None:
-    if not value:
-        return None
-    match = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})", value)
-    if match:
-        month, day, year, hour, minute = (int(g) for g in match.groups())
-        return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}"
-    match = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})", value)
-    return f"{match[1]}-{match[2]}-{match[3]}T{match[4]}:{match[5]}" if match else None
-
-
-def _clean_refid(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value if FILENAME_ID_RE.match(value) else None
-
-
-def _from_filename(cable: Cable, filename: str | None) -> str | None:
-    stem = os.path.splitext(os.path.basename(filename or ""))[0].upper()
-    if not FILENAME_ID_RE.match(stem):
-        return None
-    cable.warn("reference_id_from_filename", None, f"the text gives no reference id; taken from the file name {stem}")
-    return stem
-
-
 def _first(items: list[str]) -> str | None:
     return items[0] if items else None
 
 
-def _header_fields(cable: Cable, head: str, routing: Routing, source: Source) -> None:
+def _header_fields(cable: Cable, head: str, routing: Routing, source: Source, filename: str | None) -> None:
     cable.classification = cable.classification or header.caveat(head, routing.banner_class)
     cable.eo, cable.declassify_on = header.eo_and_declassify(head)
     cable.tags = header.tags(head)
     cable.subject = header.subject(head)
     cable.classified_by, cable.reasons = header.classified_by(head)
     cable.also_for = header.also_for(head)
-    year = routing.year or (int(cable.date[:4]) if cable.date else None)
+    year, day = identity.citing_year(cable, routing, filename)
     own = (routing.station, routing.number) if routing.station and routing.number else None
-    refs = parse_refs(head, year, own)
+    refs = parse_refs(head, year, own, day)
     merge_archive_refs(refs, source.meta.get("references"))
     cable.references, cable.ref_letters, cable.other_references = refs.references, refs.letters, refs.other
 

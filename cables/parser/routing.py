@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from .model import Precedence
 
 PRECEDENCE = {"R": "ROUTINE", "P": "PRIORITY", "O": "IMMEDIATE", "Z": "FLASH"}
 MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 DTG_RE = re.compile(
-    r"(?:\b([ROPZ])\s{1,3}(?:([ROPZ])\s{1,3})?)?\b(\d{6})\s?Z\s{1,3}(" + "|".join(MONTHS) + r")\s{1,3}(\d{4}|\d{2})\b"
+    r"(?:\b([ROPZ])\s{1,3}(?:([ROPZ])\s{1,3})?)?\b(\d{6})\s?Z\s{1,3}((?i:" + "|".join(MONTHS) + r"))\s{1,3}(\d{4}|\d{2})\b"
 )
 # The relay garbles spaced banners: a letter doubled or lost ("SS E C R E T", "CSE C R E T", "E C R E T",
 # "O N F I D E N T I A L"); a stray leading letter and a missing first letter are both accepted.
@@ -28,6 +29,7 @@ BANNER_RE = re.compile(
 # banner search one of the slowest steps; for ASCII text both find the same spans.
 BANNER_UPPER_RE = re.compile(BANNER_RE.pattern)
 GARBLE_RE = re.compile(r"\bPAGE \d{2} +[A-Z]{2,}(?: [A-Z]{2,}){0,2} +\d{1,8} +\d{6}Z\b")
+FM_LINE_RE = re.compile(r"(?m)^[ \t]*FM[ \t]")
 HEADER_KEY_RE = re.compile(r"(?im)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJECT\b|SUBJ\b|REFS?\b|CLASSIFIED BY\b)")
 
 
@@ -67,9 +69,10 @@ def parse_routing(header: str) -> Routing:
 
 def _read_dtg(match: re.Match[str], routing: Routing) -> None:
     first, second, stamp, month, year = match.groups()
+    month = month.upper()  # "291359Z Nov 00" in partial extracts
     yy = year[-2:]
     routing.dtg = f"{stamp}Z {month} {yy}"
-    routing.year = 2000 + int(yy) if int(yy) < 70 else 1900 + int(yy)
+    routing.year = full_year(int(yy))
     day, hour, minute = int(stamp[:2]), stamp[2:4], stamp[4:6]
     if 1 <= day <= 31 and int(hour) < 24 and int(minute) < 60:
         routing.when = f"{routing.year:04d}-{MONTHS.index(month) + 1:02d}-{day:02d}T{hour}:{minute}"
@@ -101,7 +104,8 @@ def _read_banner(match: re.Match[str], routing: Routing) -> None:
 
 def _segment_end(header: str, cursor: int) -> int:
     key = HEADER_KEY_RE.search(header, cursor)
-    blank = header.find("\n\n", cursor)
+    fm = FM_LINE_RE.search(header, cursor, cursor + 5000)  # blank lines may stand between the DTG and FM
+    blank = header.find("\n\n", fm.start() if fm else cursor)
     ends = [pos for pos in (key.start() if key else -1, blank) if pos != -1]
     return min(ends) if ends else len(header)
 
@@ -123,6 +127,11 @@ def _read_segments(text: str, routing: Routing) -> None:
     routing.to = (rest[: info.start()] if info else rest).strip() or None
     if info:
         routing.info = rest[info.end() :].strip() or None
+
+
+def full_year(yy: int) -> int:
+    """A two-digit year: the 1900s when the 2000s year would lie ahead of today ('72 is 1972, '09 is 2009)."""
+    return 2000 + yy if 2000 + yy <= date.today().year else 1900 + yy
 
 
 def reference_id(routing: Routing) -> str | None:
