@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Paragraph
+from .numbering import find_starts
 from .text import framed_heading, is_separator, join_lines, split_marking
 
-PARA_RE = re.compile(r"^\s{0,8}(\d{1,3})\s?\.(?!\d)\s*(.*)$")
 # "BERN 00000881 002 OF 002", "ABU DHABI 00000874 001.2 OF 003" (the decimal is the section)
 PAGE_BREAK_RE = re.compile(r"\b[A-Z]{2,}(?: [A-Z]{2,}){0,2} +0{2,}\d{1,6} +\d{3}(?:\.\d{1,2})? +OF +\d{3}\b")
 # Older telegrams head each page "PAGE 02 HARARE 06677 01 OF 03 291400Z" or "PAGE 02 RUEHFRA0170 S E C R E T",
@@ -18,17 +18,8 @@ PAGE_LINE_RE = re.compile(
     r"(?:[^\n]{0,80}?\d{6}Z\b|[ \t]+R[A-Z]{3,}\d{0,6}[ \t]+(?:[A-Z] ?){5,}\b|[^\n]{0,80}$)[ \t]*"
 )
 TRAILER_RE = re.compile(r"(?i)^\s*(?:BT|NNNN|#\d{1,6}|End Cable Text)\s*$")  # transmission trailer lines
-DIGIT_OR_BLANK = frozenset("0123456789 \t")
 TRAILER_FIRST = frozenset("BN#E")  # first letters of the trailer lines: most lines skip the regex
 DB_TAIL_RE = re.compile(r"\s\d \d{2}/\d{2}/\d{4} \d{1,7} [A-Z]{2,6}(?:,[A-Z]{2,6}){1,30} ")
-
-
-@dataclass
-class Start:
-    line: int
-    number: int
-    after_separator: bool
-    rest: str = ""  # the line after its paragraph number, kept so it need not be matched again
 
 
 @dataclass
@@ -44,7 +35,7 @@ class Body:
 def parse_body(lines: list[str], start: int) -> Body:
     """Split lines[start:] into numbered paragraphs."""
     body = Body()
-    starts = _find_starts(lines, start, body)
+    starts = find_starts(lines, start, body)
     if not starts:
         return body
     body.first_line = starts[0].line
@@ -59,83 +50,29 @@ def parse_body(lines: list[str], start: int) -> Body:
         heading = next_heading
     if body.paragraphs:
         _strip_db_tail(body)
+    if body.jumps:
+        _split_glued(body)
     return body
 
 
-def _find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
-    starts: list[Start] = []
-    previous = 0
-    splice: tuple[int, int, list] | None = None
-    last = start - 1
-    # Only lines opening with a digit can start a paragraph; a comprehension finds them at C speed.
-    candidates = [
-        i
-        for i, line in enumerate(lines[start:], start)
-        if line[:1] in DIGIT_OR_BLANK and line[:9].lstrip()[:1].isdigit()
-    ]
-    for index in candidates:
-        line = lines[index]
-        match = PARA_RE.match(line) if len(line) < 20000 else None
-        if not match:
+def _split_glued(body: Body) -> None:
+    """'... license. 3. Reason for request: ...': the one number missing from a jump was glued mid-line into the
+    paragraph before; split it out again."""
+    for previous, number in list(body.jumps):
+        if number != previous + 2:
             continue
-        number = int(match.group(1))
-        has_mark = _has_marking(match.group(2), lines[index + 1] if index + 1 < len(lines) else "")
-        if not _accept(number, previous, has_mark, bool(starts)):
+        at = next((i for i, p in enumerate(body.paragraphs) if p.number == previous), None)
+        if at is None:
             continue
-        ruled = _bare_rule(_recent(lines, index, last))
-        if splice and number == splice[0] + 1:
-            body.splices.append(splice)
-            splice = None
-        elif splice:
-            splice[2].append((index, number))
-        elif starts and number <= previous and ruled:
-            splice = (previous, index, [(index, number)])
-        elif starts and number <= previous:
-            body.restarts.append((previous, number))
-        elif starts and number > previous + 1:
-            body.jumps.append((previous, number))
-        starts.append(Start(index, number, ruled, match.group(2)))
-        if not splice:
-            previous = number
-        last = index
-    if splice:
-        body.splices.append(splice)
-    return starts
-
-
-def _recent(lines: list[str], index: int, stop: int) -> list[str]:
-    """Up to three non-blank lines before lines[index], not reaching back past the previous start."""
-    found: list[str] = []
-    at = index - 1
-    while at > stop and len(found) < 3:
-        if lines[at].strip():
-            found.insert(0, lines[at])
-        at -= 1
-    return found
-
-
-def _bare_rule(recent: list[str]) -> bool:
-    """A rule line right before a paragraph with no heading framed above it marks pasted-in text."""
-    if not recent or not is_separator(recent[-1]):
-        return False
-    framed = len(recent) == 3 and is_separator(recent[0]) and len(recent[1].strip()) <= 80
-    return not framed
-
-
-def _accept(number: int, previous: int, has_mark: bool, started: bool) -> bool:
-    """Tell a paragraph start from a wrapped number ('¶1737.') or a list item inside a paragraph."""
-    if not started:
-        return number == 1 or (has_mark and number <= 9)
-    if number == previous + 1:
-        return True
-    if not has_mark or number == 0:
-        return False
-    return number <= previous + 12 or number < previous
-
-
-def _has_marking(rest: str, next_line: str) -> bool:
-    marking, _ = split_marking(f"{rest} {next_line}" if "(" in rest and ")" not in rest else rest)
-    return marking is not None
+        paragraph = body.paragraphs[at]
+        glued = re.search(r"(?<=[.!?:\"] )" + str(previous + 1) + r"\.\s?(?=[A-Z(])", paragraph.text)
+        if glued is None:
+            continue
+        head, tail = paragraph.text[: glued.start()].rstrip(), paragraph.text[glued.end() :]
+        marking, tail = split_marking(tail)
+        body.paragraphs[at] = Paragraph(previous, paragraph.marking, head, paragraph.heading)
+        body.paragraphs.insert(at + 1, Paragraph(previous + 1, marking, tail.strip()))
+        body.jumps.remove((previous, number))
 
 
 def _is_wrapped(lines: list[str]) -> bool:

@@ -14,9 +14,10 @@ from .model import Cable, CableParseError, NonPaper, Paragraph, TalkingPoints
 from .references import merge_archive_refs, parse_refs
 from .routing import Routing, parse_routing
 from .talking import attribute, block_sections, headed_sections, post_sections
-from .text import SIPDIS_RE, join_lines
+from .text import SIPDIS_RE, join_lines, split_marking
 
 MAX_HEADER = 60000
+LETTER_START_RE = re.compile(r"^\(?[A-Za-z][.)]\s")
 HAND_OVER = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass)"
 HAND_OVER_RE = re.compile("(?i)" + HAND_OVER)
 HAND_OVER_LOWER_RE = re.compile(HAND_OVER)  # for ASCII text already lower-cased
@@ -214,12 +215,26 @@ def _unnumbered(lines: list[str], head: str) -> list[Paragraph]:
     head_lines = head.split("\n")
     start = 0
     for index, line in enumerate(head_lines):
-        if header.KEYWORD_LINE_RE.match(line) or re.match(r"(?i)^\s*(?:SIPDIS|NOFORN)\b", line):
-            start = index + 1
-            while start < len(head_lines) and head_lines[start].strip():
-                start += 1
-    text = join_lines(head_lines[start:], wrapped=True).strip()
-    return [Paragraph(None, None, text)] if text else []
+        if index >= start and (header.KEYWORD_LINE_RE.match(line) or re.match(r"(?i)^\s*(?:SIPDIS|NOFORN)\b", line)):
+            start = _field_end(head_lines, index)
+    marking, text = split_marking(join_lines(head_lines[start:], wrapped=True).strip())
+    return [Paragraph(None, marking, text.strip())] if text.strip() else []
+
+
+def _field_end(lines: list[str], index: int) -> int:
+    """The line after a header field's block. A REF block runs over reference-like lines only, and any block
+    ends where a marked sentence ('(C) The UK will ...') opens the text, blank line or not."""
+    is_ref = re.match(r"(?i)^\s*REF", lines[index]) is not None
+    end = index + 1
+    while end < len(lines) and lines[end].strip():
+        line = lines[end].strip()
+        ref_like = bool(re.search(r"\d", line)) and len(line.split()) <= 10
+        if (is_ref and not ref_like and not LETTER_START_RE.match(line)) or (
+            split_marking(line)[0] is not None and not ref_like
+        ):
+            break
+        end += 1
+    return end
 
 
 __all__ = ["parse", "decode_bytes", "CableParseError"]
