@@ -84,7 +84,7 @@ def announced_mismatch(cable: Cable) -> None:
     request = cable.action_request
     if request is None:
         return
-    sections = {t.paragraph for t in cable.talking_points}
+    sections = {t.paragraph for t in cable.talking_points} | {n.paragraph for n in cable.non_papers}
     unannounced = [t for t in cable.talking_points if t.paragraph not in request.talking_point_paragraphs]
     for number in request.talking_point_paragraphs:
         paragraph = cable.paragraph(number)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Paragraph
-from .numbering import find_starts
+from .numbering import WRAPPED_BEFORE_RE, find_starts
 from .text import framed_heading, is_separator, join_lines, split_marking
 
 # "BERN 00000881 002 OF 002", "ABU DHABI 00000874 001.2 OF 003" (the decimal is the section)
@@ -17,6 +17,7 @@ PAGE_LINE_RE = re.compile(
     r"(?m)^(?:[ \t]*(?:UNCLAS(?:SIFIED)?|CONFIDENTIAL|(?:TOP )?SECRET|LIMITED OFFICIAL USE)[ \t]*\n)?[ \t]*PAGE \d{2}\b"
     r"(?:[^\n]{0,80}?\d{6}Z\b|[ \t]+R[A-Z]{3,}\d{0,6}[ \t]+(?:[A-Z] ?){5,}\b|[^\n]{0,80}$)[ \t]*"
 )
+NUMBER_HEADING_RE = re.compile(r"^\s*(\d{1,3})\.\s*(-{3,}.*)$")
 TRAILER_RE = re.compile(r"(?i)^\s*(?:BT|NNNN|#\d{1,6}|End Cable Text)\s*$")  # transmission trailer lines
 TRAILER_FIRST = frozenset("BN#E")  # first letters of the trailer lines: most lines skip the regex
 DB_TAIL_RE = re.compile(r"\s\d \d{2}/\d{2}/\d{4} \d{1,7} [A-Z]{2,6}(?:,[A-Z]{2,6}){1,30} ")
@@ -44,9 +45,9 @@ def parse_body(lines: list[str], start: int) -> Body:
     heading: str | None = None
     for index, item in enumerate(starts):
         end = starts[index + 1].line if index + 1 < len(starts) else len(lines)
-        rest, next_heading = _split_heading(lines[item.line + 1 : end])
+        chunk, next_heading = _split_heading([item.rest, *lines[item.line + 1 : end]])
         if (item.line, item.number) not in excluded:
-            body.paragraphs.append(_paragraph(item.number, [item.rest, *rest], wrapped, heading))
+            body.paragraphs.append(_paragraph(item.number, chunk, wrapped, heading))
         heading = next_heading
     if body.paragraphs:
         _strip_db_tail(body)
@@ -65,7 +66,7 @@ def _split_glued(body: Body) -> None:
         if at is None:
             continue
         paragraph = body.paragraphs[at]
-        glued = re.search(r"(?<=[.!?:\"] )" + str(previous + 1) + r"\.\s?(?=[A-Z(])", paragraph.text)
+        glued = re.search(r"(?<=[.!?:\"-] )" + str(previous + 1) + r"\.\s?(?=[A-Z(])", paragraph.text)
         if glued is None:
             continue
         head, tail = paragraph.text[: glued.start()].rstrip(), paragraph.text[glued.end() :]
@@ -87,8 +88,9 @@ def _is_wrapped(lines: list[str]) -> bool:
 def _split_heading(chunk: list[str]) -> tuple[list[str], str | None]:
     """Drop separator rules and peel off a section heading that belongs to the next paragraph."""
     lines = [line for line in chunk if len(line) > 20 or line.lstrip()[:1] not in TRAILER_FIRST or not TRAILER_RE.match(line)]
+    _unwrap_number_heading(lines)
     heading: str | None = None
-    while lines and (not lines[-1].strip() or is_separator(lines[-1]) or framed_heading(lines[-1])):
+    while len(lines) > 1 and (not lines[-1].strip() or is_separator(lines[-1]) or framed_heading(lines[-1])):
         heading = framed_heading(lines[-1]) or heading
         ruled = is_separator(lines[-1])
         lines.pop()
@@ -99,15 +101,32 @@ def _split_heading(chunk: list[str]) -> tuple[list[str], str | None]:
     return lines, heading  # rules left inside are dropped by join_lines
 
 
+def _unwrap_number_heading(lines: list[str]) -> None:
+    """'... provide the non-paper in para' / '6. ---------- OBJECTIVES ----------': the number ends the sentence
+    above and the rest of the line is the next paragraph's heading."""
+    at = len(lines) - 1
+    while at >= 0 and not lines[at].strip():
+        at -= 1
+    if at < 1 or "--" not in lines[at]:
+        return
+    match = NUMBER_HEADING_RE.match(lines[at])
+    before = at - 1
+    while before >= 0 and not lines[before].strip():
+        before -= 1
+    if match and before >= 0 and WRAPPED_BEFORE_RE.search(lines[before].rstrip()[-30:]):
+        lines[before] = f"{lines[before].rstrip()} {match.group(1)}."
+        lines[at] = match.group(2)
+
+
 def _pop_ruled_heading(lines: list[str]) -> str | None:
     # A heading is framed by rules above and below ("-----\nOBJECTIVES\n-----"), or only underlined.
     block: list[str] = []
-    while lines and lines[-1].strip() and not is_separator(lines[-1]) and len(block) < 3:
+    while len(lines) > 1 and lines[-1].strip() and not is_separator(lines[-1]) and len(block) < 3:
         block.insert(0, lines.pop())
     if not block:
         return None
     if len(block) == 1 or (lines and is_separator(lines[-1])):
-        while lines and (is_separator(lines[-1]) or not lines[-1].strip()):
+        while len(lines) > 1 and (is_separator(lines[-1]) or not lines[-1].strip()):
             lines.pop()
         return " ".join(" ".join(block).split())
     lines.extend(block)
@@ -116,7 +135,7 @@ def _pop_ruled_heading(lines: list[str]) -> str | None:
 
 def _pop_bare_heading(lines: list[str]) -> str | None:
     # An all-capitals line standing alone after a blank line ("FAMILY VISITS") heads the next paragraph.
-    if len(lines) < 2 or lines[-2].strip():
+    if len(lines) < 3 or lines[-2].strip():
         return None
     candidate = lines[-1].strip()
     if len(candidate) > 80 or candidate.upper() != candidate or candidate.endswith((".", ":")):

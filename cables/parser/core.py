@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from . import anomalies, header, identity, tasking
-from .action import find_action_request, scope_of, special_instructions
+from . import anomalies, header, identity
+from .action import find_action_request
+from .complete import complete
 from .addressees import resolve, split_addressees
 from .blocks import Block, find_blocks, non_papers
 from .body import PAGE_BREAK_RE, PAGE_LINE_RE, parse_body
 from .formats import Source, decode_bytes, normalise
-from .model import Cable, CableParseError, NonPaper, Paragraph, TalkingPoints
+from .model import Cable, CableParseError, Paragraph, TalkingPoints
 from .references import merge_archive_refs, parse_refs
 from .routing import Routing, parse_routing
 from .talking import attribute, block_sections, headed_sections, post_sections
@@ -18,9 +19,6 @@ from .text import SIPDIS_RE, join_lines, split_marking
 
 MAX_HEADER = 60000
 LETTER_START_RE = re.compile(r"^\(?[A-Za-z][.)]\s")
-HAND_OVER = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass)"
-HAND_OVER_RE = re.compile("(?i)" + HAND_OVER)
-HAND_OVER_LOWER_RE = re.compile(HAND_OVER)  # for ASCII text already lower-cased
 
 
 def parse(text: str | bytes, filename: str | None = None) -> Cable:
@@ -146,13 +144,14 @@ def _body(cable: Cable, body, lines: list[str], head: str, source: Source) -> No
     anomalies.truncation(cable, body, source.spliced_refid)
     blocks = find_blocks(cable.paragraphs)
     cable.non_papers = non_papers(blocks)
-    cable.action_request = find_action_request(cable.paragraphs, head, cable.action_addressees, cable.warn)
+    from_department = (cable.sender.kind == "department") if cable.sender else "STATE" in (cable.reference_id or "")
+    cable.action_request = find_action_request(
+        cable.paragraphs, head, cable.action_addressees, cable.warn, cable.subject, from_department
+    )
     announced = cable.action_request.talking_point_paragraphs if cable.action_request else []
     cable.talking_points = _talking_points(cable, blocks, announced)
-    if cable.action_request is None:
-        cable.warn("no_action_request", None, "no action request found")
-    else:
-        _complete_action_request(cable, blocks, head)
+    if cable.action_request is not None:  # a reply or a report asks nothing: no anomaly, the null says it
+        complete(cable, blocks, head, from_department)
     anomalies.missing_paragraphs(cable)
     anomalies.announced_mismatch(cable)
     anomalies.uncovered_posts(cable)
@@ -168,46 +167,6 @@ def _talking_points(cable: Cable, blocks: list[Block], announced: list[int]) -> 
     sections += headed_sections(cable.paragraphs, addressees, announced, skip)
     attribute(sections, addressees)
     return sorted(sections, key=lambda s: s.paragraph or 0)
-
-
-def _complete_action_request(cable: Cable, blocks: list[Block], head: str) -> None:
-    request = cable.action_request
-    scope = scope_of(cable.paragraphs, request, head)
-    if not request.non_paper_paragraphs:
-        asks = " ".join(p.text[:5000] for p in scope)
-        request.non_paper_paragraphs = _handed_over(cable.non_papers, asks)
-    if not request.talking_point_paragraphs:
-        request.talking_point_paragraphs = sorted({t.paragraph for t in cable.talking_points if t.paragraph})
-    for block in blocks:  # "deliver the talking points/non-paper in para 8": the points are the non-paper too
-        if block.is_points and block.paragraph in request.non_paper_paragraphs:
-            if not any(n.paragraph == block.paragraph for n in cable.non_papers):
-                cable.non_papers.append(NonPaper(block.paragraph, block.releasable_to, block.text, block.title))
-    cable.non_papers.sort(key=lambda n: n.paragraph or 0)
-    special_instructions(request, cable.action_addressees)
-    request.report_by = tasking.report_by(scope, cable.paragraphs, cable.date)
-    request.level = tasking.level(scope)
-
-
-def _handed_over(papers: list[NonPaper], asks: str) -> list[int]:
-    """Paragraphs of BEGIN TEXT blocks that are the request's non-paper: titled one, or the request asks to hand
-    it over. The request is searched once, and only when a title does not settle it."""
-    asked: bool | None = None
-    found: set[int] = set()
-    for paper in papers:
-        if not paper.paragraph:
-            continue
-        if "PAPER" not in (paper.title or "").upper():
-            asked = _asks_hand_over(asks) if asked is None else asked
-            if not asked:
-                continue
-        found.add(paper.paragraph)
-    return sorted(found)
-
-
-def _asks_hand_over(asks: str) -> bool:
-    if asks.isascii():  # a case-sensitive scan of a lower-cased copy is much faster than re.I
-        return HAND_OVER_LOWER_RE.search(asks.lower()) is not None
-    return HAND_OVER_RE.search(asks) is not None
 
 
 def _unnumbered(lines: list[str], head: str) -> list[Paragraph]:

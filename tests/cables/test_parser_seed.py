@@ -159,6 +159,12 @@ def test_it_reads_the_action_request(seed):
         ],
         "report_by": None,
         "level": None,
+        "kind": "demarche",
+        "department_action": False,
+        "posts": None,
+        "questions": [],
+        "reporting_instructions": None,
+        "deadline": None,
     }
 
 
