@@ -107,12 +107,12 @@ def test_it_refuses_what_is_not_a_cable(text, reason):
     assert ParseError is CableParseError
 
 
-def test_it_warns_when_there_is_no_action_request():
+def test_it_raises_no_anomaly_for_a_cable_that_asks_nothing():
     cable = parse("R 010101Z JAN 09\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC\nC O N F I D E N T I A L PARIS 000001\n"
                   "SUBJECT: NOTHING TO DO\n\n1. (C) We met the minister. He said nothing.\n")  # fmt: skip
     assert cable.reference_id == "09PARIS1"
     assert cable.action_request is None
-    assert [a.kind for a in cable.anomalies] == ["no_action_request"]
+    assert cable.anomalies == []  # a report is not defective: action_request null says it
 
 
 def test_it_takes_the_id_from_the_file_name_only_as_a_last_resort():
