@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .intent import is_reactive
+from .intent import is_outward, is_reactive
 from .model import ActionRequest, Addressee, Paragraph
 from .pointers import PREAMBLE_HEADLINE_RE, declaration, is_headline, labelled, negated, subject_declares
 from .reading import read_paragraph
@@ -16,7 +16,7 @@ NUM = r"(\d{1,3}|[a-z]{3,9})"
 RANGE = NUM + r"(?:\s*(?:-|\u2013|through|to|and)\s*" + NUM + r")?"
 PARA_NUMBER_RE = re.compile(r"(?i)\bpara(?:graph)?s?\.?\s*" + RANGE)
 NON_PAPER_REF_RE = re.compile(
-    r"(?i)\b(?:non-?\s?papers?\b[^.]{0,80}?|letters?\b[^.]{0,80}?|(?:diplomatic\s+|draft\s+)?notes?\s+(?:in|at)\s+|"
+    r"(?i)\b(?:non-?\s?papers?\b[^.]{0,80}?|letters?\b[^.]{0,80}?|(?:diplomatic|draft|the)\s+notes?\s+(?:in|at)\s+|"
     r"text\s+(?:in|at)\s+)\bpara(?:graph)?s?\.?\s*" + RANGE
 )
 POINTS_REF_RE = re.compile(r"(?i)\bpoints\b(?!\s+of\s+contact)[^.]{0,80}?\bpara(?:graph)?s?\.?\s*" + RANGE)
@@ -99,9 +99,14 @@ def _asking(sentence: str, reactive: bool = False) -> bool:
 
 
 def _first_asking(paragraphs: list[Paragraph], exclude: int | None) -> Paragraph | None:
-    for paragraph in paragraphs:
-        if paragraph.number != exclude and asks(paragraph):
-            return paragraph
+    """The first paragraph asking posts to act towards their hosts or to find out (not an internal chore)."""
+    for paragraph in paragraphs[:4]:  # a tasking that does not say it is one asks at once; guidance asks late
+        if paragraph.number == exclude or not asks(paragraph):
+            continue
+        for sentence in sentences(paragraph.text[:3000])[:10]:
+            what = clause_of(sentence) if _asking(sentence) else None
+            if what and is_outward(what):
+                return paragraph
     return None
 
 

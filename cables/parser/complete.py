@@ -9,6 +9,7 @@ from . import intent, tasking
 from .action import scope_of
 from .blocks import Block
 from .model import ActionRequest, Addressee, Cable, NonPaper, Paragraph
+from .posts import action_posts
 from .reading import special_instructions
 
 HAND_OVER = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass|letter)"
@@ -51,6 +52,9 @@ def _tasked(request: ActionRequest, addressees: list[Addressee]) -> None:
     named = [e for e in request.exceptions if not e.excluded and e.instruction]
     if request.requests or not named:
         return
+    everyone = {post[1] for post in action_posts(addressees)}
+    if everyone and everyone <= {e.code for e in named}:
+        return  # a paragraph for each post: all of them are tasked
     request.posts = [(e.post, e.code) for e in named]
 
 

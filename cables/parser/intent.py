@@ -19,12 +19,12 @@ REPORT_LEAD_RE = re.compile(
 )
 # Clauses asking posts to deliver or convey something to a host government
 DELIVER_LEAD_RE = re.compile(
-    r"(?i)^(?:(?:please|also|immediately|urgently|again|jointly)\s+)?(?:deliver|convey|demarche|present|pass|share|raise|make\s+"
+    r"(?i)^(?:(?:please|also|immediately|urgently|again|jointly|strongly|firmly|promptly|proactively)\s+)?(?:deliver|convey|demarche|present|pass|share|raise|make\s+"
     r"(?:the|these|its|a|an|our)\b|draw\s+(?:up)?on|urge|approach|press|encourage|inform|notify|persuade|propose|express|"
     r"stress|emphasi[sz]e|reinforce|remind|advise|hand|leave|use\s+the|reiterate|engage|discuss|consult|seek\s+(?!information)|"
     r"request\s+(?:that\s+)?(?:the\s+)?(?:host|government|gov)|ask\s+(?:the\s+)?(?:host|government|gov|them|officials)|"
     r"provide\s+(?:the|this|these|appropriate|host|a\s+copy)|lobby|underscore|achieve|pursue|follow\s+up|brief|"
-    r"coordinate|demarch|tell|thank|welcome|note\s+that|point\s+out)"
+    r"coordinate|demarch|tell|thank|welcome|note\s+that|point\s+out|rebut|refute|counter|correct|vote)"
 )
 DELIVER_WORDS_RE = re.compile(r"(?i)\b(?:talking\s+points|non-?\s?paper|demarche|deliver|letter|diplomatic\s+note)\b")
 # Reactive use only: "to respond to host government inquiries", "if asked", "for press inquiries"
@@ -32,6 +32,12 @@ REACTIVE_RE = re.compile(
     r"(?i)\b(?:if\s+(?:asked|raised|pressed|queried|needed)|(?:in\s+)?respon(?:d|se|ding)\s+to\s+(?:any\s+)?(?:\w+\s+){0,3}"
     r"(?:inquiries|queries|questions|counter-?arguments)|answer\s+(?:\w+\s+){0,2}(?:inquiries|queries|questions)|"
     r"(?:should|when)\s+(?:\w+\s+){0,3}(?:be\s+)?(?:asked|raised)|press\s+(?:inquiries|guidance)|background\s+only)\b"
+)
+INTERNAL_RE = re.compile(
+    r"(?i)^(?:please\s+)?(?:retain|file|keep|destroy|distribute|circulate|familiari[sz]e|review|update|maintain|"
+    r"bring\s+.{0,80}\battention\s+of\s+(?:all\s+)?(?:post|embassy|mission|staff)|brief\s+(?:all\s+)?(?:post|embassy|"
+    r"mission|staff)|ensure\s+that\s+(?:all\s+)?(?:post|embassy|mission|staff|employees|personnel|duty)|contact\s+(?:the\s+)?"
+    r"(?:department|desk|office|[A-Z]{1,5}/)|inform\s+(?:the\s+)?department|send|forward|verify\s+that\s+(?:current|post))"
 )
 VOTE_RE = re.compile(r"(?i)\b(?:authori[sz]ed|instructed|requested)\s+to\s+(?:vote|co-?sponsor|join\s+consensus|sign)\b")
 # "we would appreciate any information post can provide on ...", "Department would welcome post's views on ..."
@@ -46,6 +52,12 @@ REPLY_LABEL_RE = re.compile(
     r"subject\s+line|caption|include\s+(?:usmission\s+\w+\s+\w+\s+)?as\s+an?\s+info\s+addressee|include\s+sipdis)"
 )
 QUESTION_RE = re.compile(r"[^?.!\n]{8,400}\?")
+
+
+def is_outward(clause: str) -> bool:
+    """A request to act towards the host or to find out, not an internal chore ('retain this telegram in the
+    RSO's files', 'verify that current phone numbers are in the duty officer handbook')."""
+    return INTERNAL_RE.match(clause) is None
 
 
 def is_reactive(clause: str) -> bool:

@@ -23,8 +23,8 @@ HEADING_RE = re.compile(
     r"(?:talking\s+points|points|key\s+messages)\b(?:\s+(?:for|to)\s+(?P<for>[^:\n]{1,120}?))?\s*(?::.{0,120})?$"
 )
 LEAD_IN_RE = re.compile(
-    r"(?i)\b(?:draw|drawing)\s+(?:up)?on\s+the\s+following\b|\bthe\s+following\s+(?:(?:additional|key|general|"
-    r"talking)\s+){0,2}(?:talking\s+)?(?:points|messages)\b|\bmake\s+the\s+following\b"
+    r"(?i)\b(?:draw|drawing)\s+(?:up)?(?:on|from)\s+the\s+following\b|\bthe\s+following\s+(?:(?:additional|key|general|"
+    r"talking|background)\s+){0,2}(?:talking\s+)?(?:points|messages)\b|\bmake\s+the\s+following\b"
 )
 FOR_WHOM_RE = re.compile(r"(?i)\bPOINTS\s+(?:FOR|TO)\s+(?:USE\s+WITH\s+)?(.{2,400})")
 AUDIENCE_NOISE_RE = re.compile(r"(?i)\b(?:SAR|authorities|authority|officials|government|interlocutors)\b")
@@ -87,8 +87,8 @@ def headed_sections(
             title = None
         opening = text[:600]
         lead_in = None
-        if ("ollowing" in opening or "OLLOWING" in opening) and _has_bullets(text):
-            lead_in = LEAD_IN_RE.search(opening)
+        if ("ollowing" in opening or "OLLOWING" in opening) and (_has_bullets(text) or ": --" in text[:3000]):
+            lead_in = LEAD_IN_RE.search(text[:3000])
         announced_here = paragraph.number in announced and _looks_like_points(paragraph)
         heading_here = under_points and _looks_like_points(paragraph) and not NOT_POINTS_RE.match(first)
         if not (title or lead_in or announced_here or heading_here):
