@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
+from .addressees import _postdata as postdata
 from .body import Body, ends_cleanly
 from .model import Cable
 
@@ -130,3 +134,98 @@ def uncovered_posts(cable: Cable) -> None:
 def _missing_note(cable: Cable) -> str:
     spans = [a.detail.split(" (")[0] for a in cable.anomalies if a.kind == "missing_paragraphs"]
     return f" (it may be in the missing {', '.join(spans)})" if spans else ""
+
+
+# "DE RUEHRL #0180/01 0431709": the relay's transmission line names the sending station's routing indicator, the
+# last four digits of the serial and the Julian day and time it went out
+TRANSMISSION_RE = re.compile(r"(?m)^DE\s+(R[A-Z]{3,6})\s+#(\d{1,5})(?:/\d{1,2})?\s+(\d{3})(\d{4})\b")
+
+
+def transmission(cable: Cable, header: str, station: str | None, number: int | None) -> int | None:
+    """Flag a header spliced from another cable: the transmission line, the sender and the banner or the DTG
+    disagree. Returns the transmission line's serial when it is not the banner's (the banner is foreign)."""
+    match = TRANSMISSION_RE.search(header, 0, 6000) if "DE R" in header[:6000] else None
+    if match is None or not number:
+        return None
+    indicator, serial, day = match.group(1), int(match.group(2)), int(match.group(3))
+    found: list[str] = []
+    foreign = serial != number % 10 ** len(match.group(2))
+    if foreign:
+        found.append(f"serial #{match.group(2)} against {station} {number}")
+    sender = postdata.get(cable.sender.code) if postdata is not None and cable.sender and cable.sender.code else None
+    relay = postdata.get_by_indicator(indicator) if postdata is not None else None
+    if sender is not None and relay is not None and relay.city != sender.city:
+        found.append(f"station {indicator} ({relay.name}) against the sender {sender.name}")
+    banner = postdata.resolve_addressee(station) if postdata is not None and station and station != "STATE" else None
+    if sender is not None and banner is not None and banner.city != sender.city:
+        found.append(f"banner {station} against the sender {sender.name}")
+    sent = _day_of_year(cable.date)
+    if sent is not None and 1 <= day <= 366 and _month(day) != _month(sent) and abs(sent - day) > 7:
+        found.append(f"Julian day {day:03d} against the date {cable.date[:10]}")
+    if found:
+        cable.warn(
+            "header_mismatch", None,
+            "the transmission line (" + match.group(0).strip() + ") does not match the cable: " + "; ".join(found)
+            + "; the header and the text may come from two cables",
+        )
+    return serial if foreign else None
+
+
+def _month(day_of_year: int) -> int:
+    return date.fromordinal(date(2001, 1, 1).toordinal() + min(day_of_year, 365) - 1).month
+
+
+def _day_of_year(value: str | None) -> int | None:
+    try:
+        return date.fromisoformat(value[:10]).timetuple().tm_yday if value else None
+    except ValueError:
+        return None
+
+
+# "SECTION 01 OF 03" in the banner
+SECTIONS_RE = re.compile(r"SECTION\s+0?1\s+OF\s+0?(\d{1,2})\b")
+
+
+def excerpt(cable: Cable, header: str, text: str) -> None:
+    """Flag an excerpt: the banner announces several sections but nothing of the second one is there."""
+    if "SECTION" not in header:
+        return
+    match = SECTIONS_RE.search(header, 0, 20000)
+    if match is None or int(match.group(1)) < 2 or any(a.kind == "truncated" for a in cable.anomalies):
+        return
+    total = int(match.group(1))
+    if re.search(r"\b00[2-9](?:\.\d)? +OF +0*%d\b|SECTION\s+0?[2-9]\s+OF" % total, text):
+        return
+    last = cable.paragraphs[-1] if cable.paragraphs else None
+    if last is None or not (cut_short(last.text) or (len(cable.paragraphs) == 1 and not _signed(last.text))):
+        return  # the sections were joined without their page markers: the text runs to its end
+    cable.warn(
+        "truncated", last.number if last else None,
+        f"the banner announces {total} sections but only the first is here, and it stops short (an excerpt)",
+    )
+
+
+def _signed(text: str) -> bool:
+    """Whether a text ends as a whole cable does: closing punctuation, or a signature after the last sentence."""
+    text = text.rstrip()
+    if text.endswith((".", "?", "!", '"', ")", "'", "\u201d")):
+        return True
+    last_line = text.rsplit("\n", 1)[-1].split()
+    if 0 < len(last_line) <= 3 and all(word[:1].isupper() for word in last_line):
+        return True
+    head, _, name = text.rpartition(" ")
+    return name[:1].isupper() and head.rstrip().endswith((".", "?", "!", '"', ")"))
+
+
+def cut_short(text: str) -> bool:
+    """Whether a text stops mid-sentence: it ends with a dangling mark, or in lower-case words with no closing
+    punctuation (a signature, "... protection. LeBaron", is a capitalized name)."""
+    text = text.rstrip()
+    if not text or not ends_cleanly(text):
+        return bool(text)
+    if text.endswith((".", "?", "!", '"', ")", "'", "\u201d", ":", ";")):
+        return False
+    words = text.split()[-2:]
+    if any("/" in word or "http" in word for word in words):
+        return False  # "... Classified Web Site at http://www.state.sgov.gov/p/eur/ankara/"
+    return all(word[:1].islower() for word in words)

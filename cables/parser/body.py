@@ -166,6 +166,6 @@ def ends_cleanly(text: str) -> bool:
     """False when a paragraph visibly stops mid-text: an empty '--' point, a dangling comma or hyphen."""
     text = text.rstrip()
     if text.endswith(("--", ",", "(", " -")):
-        return False
+        return text.lower().endswith(("regards,", "sincerely,", "yours,", "best,"))  # a letter's closing
     last = text.rsplit(None, 1)[-1].lower() if text else ""
     return last not in {"the", "a", "an", "of", "to", "and", "or", "in", "for", "with", "that", "by"}

@@ -37,6 +37,9 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
     identity.read(cable, source, routing, filename, eo_decl[1])
     _header_fields(cable, head, routing, source, filename)
     _addressees(cable, routing)
+    foreign = anomalies.transmission(cable, header_text, routing.station, routing.number)
+    if foreign is not None:
+        identity.prefer_filename(cable, filename, foreign)
     _body(cable, body, lines, head, source)
     return cable
 
@@ -142,6 +145,7 @@ def _body(cable: Cable, body, lines: list[str], head: str, source: Source) -> No
         cable.summary = header.summary(head + "\n" + "\n".join(f"{p.number}. {p.text}" for p in cable.paragraphs))
     anomalies.numbering(cable, body, lines)
     anomalies.truncation(cable, body, source.spliced_refid)
+    anomalies.excerpt(cable, source.text[:20000], source.text)
     blocks = find_blocks(cable.paragraphs)
     cable.non_papers = non_papers(blocks)
     from_department = (cable.sender.kind == "department") if cable.sender else "STATE" in (cable.reference_id or "")

@@ -95,3 +95,17 @@ def citing_year(cable: Cable, routing: Routing, filename: str | None) -> tuple[i
     if cable.declassify_on:
         return int(cable.declassify_on[:4]) - 10, None
     return None, None
+
+
+def prefer_filename(cable: Cable, filename: str | None, serial: int) -> None:
+    """The banner belongs to another cable (a spliced page): the file name names this one when its serial is the
+    transmission line's and its station the sender's."""
+    named = _filename_id(filename)
+    if named is None or cable.sender is None or not cable.sender.code:
+        return
+    number = int(named.group(3))
+    city = "".join(cable.sender.post.upper().split()) if cable.sender.post else ""
+    if number % 10 ** len(str(serial)) == serial and named.group(2) in {city, "STATE"} and named.group(0) != cable.reference_id:
+        cable.warn("reference_id_mismatch", None, f"the banner says {cable.reference_id}; the header and file name "
+                   f"say {named.group(0)}")
+        cable.reference_id = named.group(0)
