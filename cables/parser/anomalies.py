@@ -136,15 +136,9 @@ def _missing_note(cable: Cable) -> str:
     return f" (it may be in the missing {', '.join(spans)})" if spans else ""
 
 
-# "DE RUEHRL #0180/01 0431709": the relay's transmission line names the sending station's routing indicator, the
-# last four digits of the serial and the Julian day and time it went out
-TRANSMISSION_RE = re.compile(r"(?m)^DE\s+(R[A-Z]{3,6})\s+#(\d{1,5})(?:/\d{1,2})?\s+(\d{3})(\d{4})\b")
-
-
-def transmission(cable: Cable, header: str, station: str | None, number: int | None) -> int | None:
+def transmission(cable: Cable, match: re.Match[str] | None, station: str | None, number: int | None) -> int | None:
     """Flag a header spliced from another cable: the transmission line, the sender and the banner or the DTG
     disagree. Returns the transmission line's serial when it is not the banner's (the banner is foreign)."""
-    match = TRANSMISSION_RE.search(header, 0, 6000) if "DE R" in header[:6000] else None
     if match is None or not number:
         return None
     indicator, serial, day = match.group(1), int(match.group(2)), int(match.group(3))

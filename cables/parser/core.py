@@ -37,7 +37,7 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
     identity.read(cable, source, routing, filename, eo_decl[1])
     _header_fields(cable, head, routing, source, filename)
     _addressees(cable, routing)
-    foreign = anomalies.transmission(cable, header_text, routing.station, routing.number)
+    foreign = anomalies.transmission(cable, routing.transmission, routing.station, routing.number)
     if foreign is not None:
         identity.prefer_filename(cable, filename, foreign)
     _body(cable, body, lines, head, source)

@@ -28,7 +28,7 @@ def read(cable: Cable, source: Source, routing: Routing, filename: str | None, d
     if meta.get("refid") and cable.reference_id and cable.reference_id != _clean_refid(meta["refid"]):
         cable.warn("reference_id_mismatch", None, f"text says {cable.reference_id}, archive says {meta['refid']}")
     if cable.reference_id is None:
-        cable.reference_id = _from_filename(cable, filename)
+        cable.reference_id = _from_transmission(routing) or _from_filename(cable, filename)
     cable.classification = meta.get("classification") or None
     cable.origin = meta.get("origin") or origin_from_sender(_first(split_addressees(routing.sender)))
     if routing.garbled:
@@ -57,6 +57,16 @@ def _from_filename(cable: Cable, filename: str | None) -> str | None:
         return None
     cable.warn("reference_id_from_filename", None, f"the text gives no reference id; taken from the file name {stem}")
     return stem
+
+
+def _from_transmission(routing: Routing) -> str | None:
+    """A post's cable without a banner: the transmission line holds its whole serial (the Department's serials
+    are longer than the line's four digits)."""
+    match, sender = routing.transmission, _first(split_addressees(routing.sender))
+    if match is None or not sender or routing.year is None or sender.upper().startswith("SECSTATE"):
+        return None
+    station = "".join(sender.upper().split()[1:]) if " " in sender else ""
+    return f"{routing.year % 100:02d}{station}{int(match.group(2))}" if station.isalpha() else None
 
 
 def _first(items: list[str]) -> str | None:

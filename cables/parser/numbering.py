@@ -100,7 +100,9 @@ def _bare_rule(recent: list[str]) -> bool:
     if not recent or not is_separator(recent[-1]):
         return False
     framed = len(recent) == 3 and is_separator(recent[0]) and len(recent[1].strip()) <= 80
-    return not framed
+    # only underlined: a short title line that is no sentence ("DCM: Google a Private Company")
+    underlined = len(recent) >= 2 and len(recent[-2].strip()) <= 100 and not recent[-2].rstrip().endswith((".", ","))
+    return not (framed or underlined)
 
 
 def _previous_line(lines: list[str], index: int) -> str:

@@ -29,6 +29,10 @@ BANNER_RE = re.compile(
 # banner search one of the slowest steps; for ASCII text both find the same spans.
 BANNER_UPPER_RE = re.compile(BANNER_RE.pattern)
 GARBLE_RE = re.compile(r"\bPAGE \d{2} +[A-Z]{2,}(?: [A-Z]{2,}){0,2} +\d{1,8} +\d{6}Z\b")
+# "DE RUEHRL #0180/01 0431709": the relay's transmission line names the sending station's routing indicator, the
+# last four digits of the serial and the Julian day and time it went out
+TRANSMISSION_RE = re.compile(r"(?m)^DE\s+(R[A-Z]{3,6})\s+#(\d{1,5})(?:/\d{1,2})?\s+(\d{3})(\d{4})\b")
+ZNY_RE = re.compile(r"(?m)^ZN[YR]\s+([SCUT])\1{4}\b")
 FM_LINE_RE = re.compile(r"(?m)^[ \t]*FM[ \t]")
 HEADER_KEY_RE = re.compile(r"(?im)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJECT\b|SUBJ\b|REFS?\b|CLASSIFIED BY\b)")
 
@@ -47,6 +51,7 @@ class Routing:
     number: int | None = None
     banner_end: int | None = None  # character offset just after the banner
     garbled: bool = False
+    transmission: re.Match[str] | None = None  # "DE RUEHRL #0180/01 0431709"
 
 
 def parse_routing(header: str) -> Routing:
@@ -54,12 +59,19 @@ def parse_routing(header: str) -> Routing:
     routing = Routing()
     dtg = DTG_RE.search(header)
     cursor = 0
+    if "DE R" in header[:6000]:
+        routing.transmission = TRANSMISSION_RE.search(header, 0, dtg.start() if dtg else 6000)
     if dtg:
         _read_dtg(dtg, routing)
         cursor = dtg.end()
     banner = _find_banner(header, cursor)
     if banner:
         _read_banner(banner, routing)
+    elif "ZN" in header[:3000]:  # no banner: the relay's "ZNY SSSSS ZZH" line still tells the classification
+        zny = ZNY_RE.search(header, 0, 3000)
+        routing.banner_class = {"S": "SECRET", "C": "CONFIDENTIAL", "U": "UNCLASSIFIED", "T": "TOP SECRET"}.get(
+            zny.group(1) if zny else ""
+        )
     end = _segment_end(header, cursor)
     end = min(end, banner.start()) if banner else end
     if dtg and end > cursor:
