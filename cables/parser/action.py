@@ -20,6 +20,7 @@ NON_PAPER_REF_RE = re.compile(
     r"text\s+(?:in|at)\s+)\bpara(?:graph)?s?\.?\s*" + RANGE
 )
 POINTS_REF_RE = re.compile(r"(?i)\bpoints\b(?!\s+of\s+contact)[^.]{0,80}?\bpara(?:graph)?s?\.?\s*" + RANGE)
+OTHER_OBJECT_RE = re.compile(r"(?i)\b(?:text|narrative|background|legal\s+paper|media\s+note|press\s+guidance)\b")
 AS_PAPER_RE = re.compile(r"(?i)\b(?:as|in\s+the\s+form\s+of)\s+a\s+non-?\s?paper\b")
 # "Post is also requested ...", "Action Request continued: ..." continue the request in the next paragraph
 CONTINUES_RE = re.compile(
@@ -153,6 +154,8 @@ def _numbers(pattern: re.Pattern[str], text: str) -> list[int]:
     for match in pattern.finditer(text[:20000]):
         found += number_range(match.group(1), match.group(2))
         tail = text[match.end() : match.end() + 300].split(". ", 1)[0]
+        other = OTHER_OBJECT_RE.search(tail)  # "... and the text of the country narrative in para 8": not points
+        tail = tail[: other.start()] if other else tail
         for more in PARA_NUMBER_RE.finditer(tail):
             found += number_range(more.group(1), more.group(2))
     return found

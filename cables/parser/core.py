@@ -166,7 +166,7 @@ def _talking_points(cable: Cable, blocks: list[Block], announced: list[int]) -> 
     addressees = cable.action_addressees
     sections = post_sections(cable.paragraphs, addressees)
     covered = {s.paragraph for s in sections}
-    sections += [s for s in block_sections(blocks, addressees) if s.paragraph not in covered]
+    sections += [s for s in block_sections(blocks, addressees, announced) if s.paragraph not in covered]
     skip = covered | {n for b in blocks for n in b.spans}
     sections += headed_sections(cable.paragraphs, addressees, announced, skip)
     attribute(sections, addressees)

@@ -101,11 +101,14 @@ def headed_sections(
     return sections
 
 
-def block_sections(blocks: list[Block], addressees: list[Addressee]) -> list[TalkingPoints]:
-    """Shared 'BEGIN TALKING POINTS' blocks: for the post(s) they name, else unattributed for now."""
+def block_sections(
+    blocks: list[Block], addressees: list[Addressee], announced: list[int] | tuple = ()
+) -> list[TalkingPoints]:
+    """Shared 'BEGIN TALKING POINTS' blocks, and other blocks the request names as its points ('drawing on the
+    points in para 9', a non-paper): for the post(s) they name, else unattributed for now."""
     sections = []
     for block in blocks:
-        if not block.is_points:
+        if not block.is_points and not (block.paragraph in announced and _has_bullets("\n" + block.text)):
             continue
         match = FOR_WHOM_RE.search(block.title)
         targets = named_posts(match.group(1), addressees, group=True) if match else []
