@@ -28,6 +28,11 @@ CONTINUES_RE = re.compile(
     r"|action\s+request\s+continued\b|in\s+addition,?\s+(?:posts?|embass(?:y|ies))\s+(?:is|are|should))",
     re.IGNORECASE,
 )
+# "are encouraged to report ... as information becomes available", "may wish to": standing guidance, no tasking
+SOFT_RE = re.compile(
+    r"(?i)\b(?:encouraged|authori[sz]ed|welcome|free)\s+to\b|\bmay\s+wish\b|\bas\s+(?:information|opportunit\w+)\s+"
+    r"(?:becomes?|arises?)\b|\bwhen\s+(?:they|posts?|you)\s+(?:have|learn|receive)\b"
+)
 Warn = Callable[[str, "int | None", str], None]
 
 
@@ -50,7 +55,9 @@ def find_action_request(
     )
     label = next((p for p in paragraphs if labelled(p.text)), None)
     asking = _first_asking(paragraphs, exclude=declared[0] if declared else None)
-    says_so = declared is not None or headline is not None or label is not None or subject_declares(subject)
+    says_so = (
+        declared is not None or headline is not None or label is not None or subject_declares(subject, from_department)
+    )
     if not says_so and (not from_department or negated(paragraphs, preamble)):
         return None
     if pointed and not any(asks(p, reactive=True) for p in pointed):
@@ -105,7 +112,7 @@ def _first_asking(paragraphs: list[Paragraph], exclude: int | None) -> Paragraph
         if paragraph.number == exclude or not asks(paragraph):
             continue
         for sentence in sentences(paragraph.text[:3000])[:10]:
-            what = clause_of(sentence) if _asking(sentence) else None
+            what = clause_of(sentence) if _asking(sentence) and not SOFT_RE.search(sentence) else None
             if what and is_outward(what):
                 return paragraph
     return None

@@ -37,7 +37,11 @@ HEADLINE_RE = re.compile(
     r"(?:(?:action|demarche)\s+request(?:s|ed)?|request\s+for\s+action|action\s*:|action\s+(?=[A-Z][a-z]+:))\b"
 )
 HEADING_WORDS_RE = re.compile(r"(?i)\b(?:action|demarche)\s+request(?:s|ed)?\b|\baction\s+requested\b|^action$")
-SUBJECT_RE = re.compile(r"(?i)\b(?:action|demarche)\s+request(?:ed)?\b|\bdemarche\b(?!\s+(?:delivered|response))")
+SUBJECT_RE = re.compile(
+    r"(?i)\b(?:action|demarche)\s+request(?:ed)?\b|\bRFG\b|\brequest\s+for\s+(?:guidance|instructions|action)\b"
+)
+# A Department cable titled "DEMARCHE ..." is one to make; a post's "PRC DEMARCHE ON ..." reports one received
+DEMARCHE_SUBJECT_RE = re.compile(r"(?i)^(?:\([A-Z/ ]{1,12}\)\s*)?demarche\b(?!\s+(?:delivered|response))")
 # "No action is required", "take no action", "posts need not respond", "no response is necessary",
 # "for information only"; not "no action is required by info addressees"
 NEGATION_RE = re.compile(
@@ -89,8 +93,10 @@ def labelled(text: str) -> bool:
     return ("equest:" in text or "EQUEST:" in text) and "ACTION REQUEST:" in text.upper()
 
 
-def subject_declares(subject: str | None) -> bool:
-    return bool(subject) and SUBJECT_RE.search(subject) is not None
+def subject_declares(subject: str | None, from_department: bool = True) -> bool:
+    if not subject:
+        return False
+    return SUBJECT_RE.search(subject) is not None or (from_department and DEMARCHE_SUBJECT_RE.match(subject) is not None)
 
 
 def negated(paragraphs: list[Paragraph], preamble: str) -> bool:
