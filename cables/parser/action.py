@@ -31,7 +31,7 @@ CONTINUES_RE = re.compile(
 # "are encouraged to report ... as information becomes available", "may wish to": standing guidance, no tasking
 SOFT_RE = re.compile(
     r"(?i)\b(?:encouraged|authori[sz]ed|welcome|free)\s+to\b|\bmay\s+wish\b|\bas\s+(?:information|opportunit\w+)\s+"
-    r"(?:becomes?|arises?)\b|\bwhen\s+(?:they|posts?|you)\s+(?:have|learn|receive)\b"
+    r"(?:becomes?|arises?)\b|\bwhen\s+(?:they|posts?|you|it\s+is)\s+(?:have|learn|receive|available)\b"
 )
 Warn = Callable[[str, "int | None", str], None]
 
