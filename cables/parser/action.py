@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .intent import is_outward, is_reactive
+from .intent import VOTE_RE, is_outward, is_reactive
 from .model import ActionRequest, Addressee, Paragraph
 from .pointers import PREAMBLE_HEADLINE_RE, declaration, is_headline, labelled, negated, subject_declares
 from .reading import read_paragraph
@@ -112,7 +112,8 @@ def _first_asking(paragraphs: list[Paragraph], exclude: int | None) -> Paragraph
         if paragraph.number == exclude or not asks(paragraph):
             continue
         for sentence in sentences(paragraph.text[:3000])[:10]:
-            what = clause_of(sentence) if _asking(sentence) and not SOFT_RE.search(sentence) else None
+            soft = SOFT_RE.search(sentence) is not None and VOTE_RE.search(sentence) is None
+            what = clause_of(sentence) if _asking(sentence) and not soft else None
             if what and is_outward(what):
                 return paragraph
     return None

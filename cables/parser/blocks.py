@@ -14,11 +14,14 @@ KINDS = (
 )
 ADJECTIVE = r"(?:(?:releasable|unclassified|suggested|proposed|draft|demarche|oral|additional)\s+)?"
 BEGIN_RE = re.compile(
-    r"\[?\b(?:BEGIN|Begin|begin)\s+(?P<title>(?i:" + ADJECTIVE + KINDS + r")\b[^\n\]:]{0,400}?)\s*"
+    r"\[?\b(?:BEGIN|Begin|begin)\s+(?P<title>(?i:(?:[A-Za-z\"'/-]{2,30}\s+){0,3}?" + ADJECTIVE + KINDS + r")\b[^\n\]:]{0,400}?)\s*"
     r"(?::|\]|\.|\n|$)"
 )
 # not "END POINTS FOR MALTA ONLY", which closes a post's part inside the text
-END_RE = re.compile(r"\[?\b(?:END|End|end)\s+(?i:(?:OF\s+)?" + ADJECTIVE + KINDS + r")\b(?!\s+FOR\s+[A-Z])[^\n]{0,120}")
+END_RE = re.compile(
+    r"\[?\b(?:END|End|end)\s+(?i:(?:OF\s+)?(?:[A-Za-z\"'/-]{2,30}\s+){0,3}?" + ADJECTIVE + KINDS
+    + r")\b(?!\s+FOR\s+[A-Z])[^\n]{0,120}"
+)
 # "Share the following S/REL FRANCE, BRITAIN, QATAR text verbatim:" -- an unbracketed marking before BEGIN
 LOOSE_REL_RE = re.compile(r"\bREL(?:EASABLE)?(?:\s+TO)?\s+([A-Z][A-Z.'-]*(?:(?:,\s*|\s+)[A-Z][A-Z.'-]*){0,30})")
 # A heading that opens a text to hand over: "BEGIN NONPAPER", "NONPAPER FOR BULGARIA, ...", "TALKING POINTS/NON-PAPER"

@@ -11,7 +11,10 @@ from .blocks import Block
 from .model import ActionRequest, Addressee, Cable, NonPaper, Paragraph
 from .posts import action_posts
 from .reading import special_instructions
+from .text import releasable_to
 
+BEGIN_LINE_RE = re.compile(r"^\s*\(?BEGIN\b[^:\n]{0,200}:\s*", re.IGNORECASE)
+END_LINE_RE = re.compile(r"\s*\(?\bEND\s+(?:OF\s+)?(?:U\.S\.\s+)?[A-Z][A-Z .'-]{0,80}\.?\)?\s*$")
 HAND_OVER = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass|letter)"
 HAND_OVER_RE = re.compile("(?i)" + HAND_OVER)
 HAND_OVER_LOWER_RE = re.compile(HAND_OVER)  # for ASCII text already lower-cased
@@ -31,6 +34,7 @@ def complete(cable: Cable, blocks: list[Block], head: str, from_department: bool
         if block.is_points and block.paragraph in request.non_paper_paragraphs:
             if not any(n.paragraph == block.paragraph for n in cable.non_papers):
                 cable.non_papers.append(NonPaper(block.paragraph, block.releasable_to, block.text, block.title))
+    _announced_papers(cable, request)
     cable.non_papers.sort(key=lambda n: n.paragraph or 0)
     special_instructions(request, cable.action_addressees)
     texts = {n for block in blocks for n in block.spans if n is not None} - {p.number for p in scope}
@@ -44,6 +48,21 @@ def complete(cable: Cable, blocks: list[Block], head: str, from_department: bool
     if request.kind in ("report", "instruction", "guidance"):
         request.questions = intent.questions([p.text for p in scope] + _guidance_points(cable, scope))
     request.reporting_instructions = intent.reporting_instructions(cable.paragraphs)
+
+
+def _announced_papers(cable: Cable, request: ActionRequest) -> None:
+    """A paragraph the request hands over as a non-paper without BEGIN/END markers ('The U.S. demarche to China in
+    paragraph 5 should be left as a non-paper') is a non-paper too: its whole text."""
+    held = {n.paragraph for n in cable.non_papers}
+    for number in request.non_paper_paragraphs:
+        paragraph = cable.paragraph(number)
+        if paragraph is None or number in held or number == request.paragraph:
+            continue
+        text = BEGIN_LINE_RE.sub("", paragraph.text, count=1)
+        text = END_LINE_RE.sub("", text).strip()
+        cable.non_papers.append(
+            NonPaper(number, releasable_to(paragraph.marking), text, None, "non-paper", paragraph.marking)
+        )
 
 
 def _tasked(request: ActionRequest, addressees: list[Addressee]) -> None:

@@ -14,9 +14,10 @@ from .text import is_marking, releasable_to, split_marking
 
 # A heading line that opens a section of its own: how the points below may be used
 USE_HEADING_RE = re.compile(
-    r"(?i)^(?:[a-z]\.\s*)?(?:\((?P<m1>[^()]{1,80})\)\s*)?(?P<title>(?:begin\s+)?(?:contingency|defensive|reactive|"
-    r"background|press\s+guidance|press\s+points|media\s+note|q\s*(?:&|and)\s*a|questions?\s+and\s+answers?|"
-    r"\"?if\s+(?:asked|raised|pressed|queried)\"?|(?:only\s+)?if\s+(?:asked|raised|pressed))\b[^:\n]{0,80}?)"
+    r"(?i)^(?:[a-z]\.\s*)?(?:\((?P<m1>[^()]{1,80})\)\s*)?(?P<title>(?:begin\s+)?(?:(?:contingency|defensive|reactive|"
+    r"press\s+guidance|press\s+points|media\s+note|q\s*(?:&|and)\s*a|questions?\s+and\s+answers?|"
+    r"\"?if\s+(?:asked|raised|pressed|queried)\"?|(?:only\s+)?if\s+(?:asked|raised|pressed))\b[^:\n]{0,80}?|"
+    r"background(?:\s+(?:only|points|information))?(?:\s*\((?:not|for)\b[^()]{0,40}\))?))"
     r"\s*(?:\((?P<m2>[^()]{1,80})\))?\s*:?\s*$"
 )
 CONDITIONAL_RE = re.compile(
@@ -53,7 +54,7 @@ def build(
                 continue
             sec_marking = own or marking
             sec_heading = sub_heading or heading
-            background = _background(sec_marking, sec_heading, sub_text if not sub_heading else "")
+            background = _background(sec_marking, sub_heading, heading, sub_text if not sub_heading else "")
             conditional = bool(sec_heading and CONDITIONAL_RE.search(sec_heading)) or all(p.conditional for p in points)
             sec_rel = [] if background and _noforn(sec_marking) else (releasable_to(own) if own else list(rel))
             for target in posts:
@@ -105,10 +106,14 @@ def _noforn(marking: str | None) -> bool:
     return bool(marking) and NOFORN_RE.search(marking.replace("/", " ")) is not None
 
 
-def _background(marking: str | None, heading: str | None, lead: str) -> bool:
-    """Points for the post's own use: NOFORN, 'BACKGROUND (NOT FOR DELIVERY)', 'provided for guidance'."""
+def _background(marking: str | None, sub_heading: str | None, heading: str | None, lead: str) -> bool:
+    """Points for the post's own use: NOFORN, 'BACKGROUND (NOT FOR DELIVERY)', 'provided for guidance'. A
+    BACKGROUND heading inside the points sets them apart; the cable's own BACKGROUND section may hold points
+    meant for the host ('Posts may draw from the following background information')."""
     if _noforn(marking):
         return True
-    if heading and (re.search(r"(?i)\bbackground\b", heading) or NOT_FOR_DELIVERY_RE.search(heading)):
+    if sub_heading and re.search(r"(?i)\bbackground\b", sub_heading):
+        return True
+    if any(h and NOT_FOR_DELIVERY_RE.search(h) for h in (sub_heading, heading)):
         return True
     return bool(lead) and NOT_FOR_DELIVERY_RE.search(lead[:400]) is not None
