@@ -21,6 +21,7 @@ ALSO_FOR_RE = re.compile(r"(?im)^[ \t]*([A-Z][A-Z .'-]{1,40}?)[ \t]+ALSO[ \t]+FO
 SUMMARY_START_RE = re.compile(
     r"(?im)^[ \t]*(?:\d{1,3}\.[ \t]*)?(?:\([A-Z/ ,]{1,40}\)[ \t]*)?(?:-+[ \t]*)?(?:BEGIN[ \t]+)?SUMMARY\b"
 )
+GLUED_FIELD_RE = re.compile(r"(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))(?:REFS?:|CLASSIFIED\s+BY\b)")
 TAG_TOKEN_RE = re.compile(r"[A-Z][A-Z0-9-]{0,11}")
 SUMMARY_END_RE = re.compile(r"(?i)\bEND\s+(?:OF\s+)?SUMMARY\b")
 
@@ -95,7 +96,9 @@ def subject(head: str) -> str | None:
     match = SUBJECT_RE.search(head)
     if not match:
         return None
-    return block(head, match.end(), 800) or None
+    text = block(head, match.end(), 800)
+    glued = GLUED_FIELD_RE.search(text)  # "... AS UK PRIMEREF: A. LONDON 1939", "... RELEASE REF: STATE 86640"
+    return (text[: glued.start()].rstrip() if glued else text) or None
 
 
 def classified_by(head: str) -> tuple[str | None, list[str]]:

@@ -9,7 +9,7 @@ from .addressees import _postdata, lookup_post
 
 REF_START_RE = re.compile(r"(?im)^[ \t]*(?:REFS?|REFTELS?)\b(?:[ \t]+[A-Z](?=:))?[ \t]*[:.]?")
 # "... AS UK PRIMEREF: A. LONDON 1939": the relay glued the REF line to the end of the subject
-GLUED_REF_RE = re.compile(r"(?m)(?<=[A-Z)])REFS?:[ \t]")
+GLUED_REF_RE = re.compile(r"(?m)(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))REFS?:[ \t]")
 REF_STOP_RE = re.compile(r"(?i)\bclassified\s+by\b|\bE\.?\s?O\.?\s+1\d{4}|\bTAGS?:|\bSUBJECT:")
 # Lettered items, also in lower case in case-mangled cables ("a. 05 state 1234 ... r. 07 berlin 567")
 LETTER_RE = re.compile(r"(?:(?<=[\s,;:])|^)(?:\(([A-Za-z])\)|([A-Za-z])[.)](?!\w)|REF ([A-Z]):)")
