@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from . import intent, tasking
-from .action import scope_of
+from .action import asks, scope_of
 from .blocks import Block
 from .model import ActionRequest, Addressee, Cable, NonPaper, Paragraph
 from .posts import action_posts
@@ -56,8 +56,8 @@ def _announced_papers(cable: Cable, request: ActionRequest) -> None:
     held = {n.paragraph for n in cable.non_papers}
     for number in request.non_paper_paragraphs:
         paragraph = cable.paragraph(number)
-        if paragraph is None or number in held or number == request.paragraph:
-            continue
+        if paragraph is None or number in held or number == request.paragraph or asks(paragraph):
+            continue  # a paragraph that asks posts to act is no text to hand over (a slip in the numbers)
         text = BEGIN_LINE_RE.sub("", paragraph.text, count=1)
         text = END_LINE_RE.sub("", text).strip()
         cable.non_papers.append(

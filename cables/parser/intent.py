@@ -51,7 +51,9 @@ REPLY_LABEL_RE = re.compile(
     r"(?i)\b(?:slug\s+(?:all\s+)?(?:replies|reply|responses|reporting|cables?)?|begin\s+(?:all\s+)?(?:responses|replies)|"
     r"subject\s+line|caption|include\s+(?:usmission\s+\w+\s+\w+\s+)?as\s+an?\s+info\s+addressee|include\s+sipdis)"
 )
-QUESTION_RE = re.compile(r"[^?.!\n]{8,400}\?")
+BULLET_SPLIT_RE = re.compile(r"(?:^|\s)--+\s*|\n")
+# "(To the Government of Mexico)", "o ", "- " before a question
+LEAD_NOISE_RE = re.compile(r"^(?:\s*(?:\([^()]{1,80}\)|[-*o\u2022])\s*)+")
 
 
 def is_outward(clause: str) -> bool:
@@ -98,11 +100,11 @@ def questions(texts: list[str]) -> list[str]:
     for text in texts:
         if "?" not in text:
             continue
-        for match in QUESTION_RE.finditer(text[:30000]):
-            question = " ".join(match.group(0).split()).lstrip("-*o\u2022 ").strip()
-            question = re.sub(r"^\([^()]{1,80}\)\s*", "", question)  # "(To the Government of Mexico)"
-            if len(question) > 8 and question not in found:
-                found.append(question)
+        for part in BULLET_SPLIT_RE.split(text[:30000]):
+            for sentence in sentences(part):
+                question = LEAD_NOISE_RE.sub("", sentence).strip()
+                if question.endswith("?") and len(question) > 8 and question not in found:
+                    found.append(question)
     return found[:60]
 
 

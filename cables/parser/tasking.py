@@ -118,7 +118,8 @@ def _within(text: str) -> tuple[int, bool, str] | None:
 
 def _words(text: str, match: re.Match[str]) -> str:
     """The clause around a deadline, for the page that shows where the date came from."""
-    begin = max(text.rfind(". ", 0, match.start()) + 2, text.rfind("\n", 0, match.start()) + 1, match.start() - 160)
+    period = text.rfind(". ", 0, match.start())
+    begin = max(period + 2 if period != -1 else 0, text.rfind("\n", 0, match.start()) + 1, match.start() - 160)
     end = text.find(". ", match.end(), match.end() + 160)
     return " ".join(text[begin : end if end != -1 else match.end() + 60].split()).strip(" .")
 
