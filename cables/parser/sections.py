@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .instructions import segments
-from .model import Addressee, TalkingPoints
+from .model import Addressee, Point, TalkingPoints
 from .points import split_points
 from .posts import Post
 from .text import is_marking, releasable_to, split_marking
@@ -56,6 +56,8 @@ def build(
             sec_heading = sub_heading or heading
             background = _background(sec_marking, sub_heading, heading, sub_text if not sub_heading else "")
             conditional = bool(sec_heading and CONDITIONAL_RE.search(sec_heading)) or all(p.conditional for p in points)
+            if conditional:  # every point under an 'If asked' heading is used only if asked
+                points = [Point(p.text, True) for p in points]
             sec_rel = [] if background and _noforn(sec_marking) else (releasable_to(own) if own else list(rel))
             for target in posts:
                 name, code = (target[0], target[1]) if target else (None, None)

@@ -105,5 +105,5 @@ def test_it_reads_each_state_cable_as_the_desk_officer_would(name):
 @pytest.mark.parametrize("name", sorted(SECTIONS))
 def test_it_gives_each_post_its_sections(name):
     got = sorted({(t.paragraph, t.code, t.conditional, t.background) for t in load(name).talking_points},
-                 key=lambda s: (s[0] or 0, s[1] or ""))  # fmt: skip
+                 key=lambda s: (s[0] or 0, s[1] or "", s[2], s[3]))  # fmt: skip
     assert got == SECTIONS[name]
