@@ -136,33 +136,33 @@ def _missing_note(cable: Cable) -> str:
     return f" (it may be in the missing {', '.join(spans)})" if spans else ""
 
 
-def transmission(cable: Cable, match: re.Match[str] | None, station: str | None, number: int | None) -> int | None:
-    """Flag a header spliced from another cable: the transmission line, the sender and the banner or the DTG
-    disagree. Returns the transmission line's serial when it is not the banner's (the banner is foreign)."""
-    if match is None or not number:
-        return None
-    indicator, serial, day = match.group(1), int(match.group(2)), int(match.group(3))
+def transmission(cable: Cable, match: re.Match[str] | None, station: str | None, number: int | None) -> bool:
+    """Flag a header spliced onto another cable's text: the transmission line ("DE RUEHMO #1108/01 1191330"), the
+    sender (FM) and the banner or the DTG disagree. True when the banner is another cable's."""
+    if not number or postdata is None:
+        return False
     found: list[str] = []
-    foreign = serial != number % 10 ** len(match.group(2))
-    if foreign:
-        found.append(f"serial #{match.group(2)} against {station} {number}")
-    sender = postdata.get(cable.sender.code) if postdata is not None and cable.sender and cable.sender.code else None
-    relay = postdata.get_by_indicator(indicator) if postdata is not None else None
-    if sender is not None and relay is not None and relay.city != sender.city:
-        found.append(f"station {indicator} ({relay.name}) against the sender {sender.name}")
-    banner = postdata.resolve_addressee(station) if postdata is not None and station and station != "STATE" else None
-    if sender is not None and banner is not None and banner.city != sender.city:
-        found.append(f"banner {station} against the sender {sender.name}")
-    sent = _day_of_year(cable.date)
-    if sent is not None and 1 <= day <= 366 and _month(day) != _month(sent) and abs(sent - day) > 7:
-        found.append(f"Julian day {day:03d} against the date {cable.date[:10]}")
+    foreign = False
+    sender = postdata.get(cable.sender.code) if cable.sender and cable.sender.code else None
+    if sender is not None and sender.kind != "department":
+        banner = postdata.resolve_addressee("STATE" if station == "STATE" else station or "")
+        if (banner is not None and banner.city != sender.city) or (station == "STATE"):
+            found.append(f"the banner says {station} {number} but the sender is {sender.name}")
+            foreign = True
+    if match is not None:
+        indicator, serial, day = match.group(1), int(match.group(2)), int(match.group(3))
+        if serial != number % 10 ** len(match.group(2)):
+            found.append(f"the transmission line has serial #{match.group(2)}, the banner {station} {number}")
+            foreign = True
+        relay = postdata.get_by_indicator(indicator)
+        if sender is not None and relay is not None and relay.city != sender.city:
+            found.append(f"the transmission line's station {indicator} is {relay.name}, the sender {sender.name}")
+        sent = _day_of_year(cable.date)
+        if sent is not None and 1 <= day <= 366 and _month(day) != _month(sent) and abs(sent - day) > 7:
+            found.append(f"the transmission line's Julian day {day:03d} is not the date {cable.date[:10]}")
     if found:
-        cable.warn(
-            "header_mismatch", None,
-            "the transmission line (" + match.group(0).strip() + ") does not match the cable: " + "; ".join(found)
-            + "; the header and the text may come from two cables",
-        )
-    return serial if foreign else None
+        cable.warn("header_mismatch", None, "; ".join(found) + ": the header and the text may come from two cables")
+    return foreign
 
 
 def _month(day_of_year: int) -> int:

@@ -37,9 +37,8 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
     identity.read(cable, source, routing, filename, eo_decl[1])
     _header_fields(cable, head, routing, source, filename)
     _addressees(cable, routing)
-    foreign = anomalies.transmission(cable, routing.transmission, routing.station, routing.number)
-    if foreign is not None:
-        identity.prefer_filename(cable, filename, foreign)
+    if anomalies.transmission(cable, routing.transmission, routing.station, routing.number):
+        identity.prefer_filename(cable, filename, routing)
     _body(cable, body, lines, head, source)
     return cable
 

@@ -9,7 +9,7 @@ from .model import AlsoFor
 from .text import SIPDIS_RE, is_separator
 
 KEYWORD_LINE_RE = re.compile(
-    r"(?i)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJ(?:ECT)?\b|REFS?\b|REF [A-Z]:|CLASSIFIED\s+BY\b|\d{1,3}\.(?!\d))"
+    r"(?i)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJ(?:ECT)?\b|REF(?:TEL)?S?\b|REF [A-Z]:|CLASSIFIED\s+BY\b|\d{1,3}\.(?!\d))"
 )
 EO_RE = re.compile(r"(?i)\bE\.?\s?O\.?\s{0,3}(1\d{4})\b:?\s{0,5}(?:(?:DECL(?:ASSIFY)?\b:?\s{0,5}(\S{1,20}))|(N/A))?")
 TAGS_RE = re.compile(r"(?im)(?:^|\s)TAGS?\b:?[ \t]*")

@@ -107,15 +107,17 @@ def citing_year(cable: Cable, routing: Routing, filename: str | None) -> tuple[i
     return None, None
 
 
-def prefer_filename(cable: Cable, filename: str | None, serial: int) -> None:
-    """The banner belongs to another cable (a spliced page): the file name names this one when its serial is the
-    transmission line's and its station the sender's."""
+def prefer_filename(cable: Cable, filename: str | None, routing: Routing) -> None:
+    """The banner belongs to another cable (a spliced page): the file name names this one when its station is
+    the sender's (and its serial the transmission line's, when there is one)."""
     named = _filename_id(filename)
-    if named is None or cable.sender is None or not cable.sender.code:
+    sender = _first(split_addressees(routing.sender))
+    if named is None or not sender or named.group(0) == cable.reference_id:
         return
-    number = int(named.group(3))
-    city = "".join(cable.sender.post.upper().split()) if cable.sender.post else ""
-    if number % 10 ** len(str(serial)) == serial and named.group(2) in {city, "STATE"} and named.group(0) != cable.reference_id:
-        cable.warn("reference_id_mismatch", None, f"the banner says {cable.reference_id}; the header and file name "
-                   f"say {named.group(0)}")
-        cable.reference_id = named.group(0)
+    station = "".join(sender.upper().split()[1:])
+    serial = int(routing.transmission.group(2)) if routing.transmission else None
+    if named.group(2) != station or (serial is not None and int(named.group(3)) % 10 ** len(str(serial)) != serial):
+        return
+    cable.warn("reference_id_mismatch", None, f"the banner says {cable.reference_id}; the header and the file name "
+               f"say {named.group(0)}")
+    cable.reference_id = named.group(0)

@@ -97,7 +97,8 @@ def _find_banner(header: str, cursor: int) -> re.Match[str] | None:
     ascii_text = header.isascii()  # re.I also folds 'ı', 'ſ' and the Kelvin sign, which upper() maps elsewhere
     pattern, text = (BANNER_UPPER_RE, header.upper()) if ascii_text else (BANNER_RE, header)
     for match in pattern.finditer(text, cursor):
-        if match.group("station").upper() not in {"SECTION", "OF", "PAGE"}:
+        station = match.group("station").upper()
+        if station not in {"SECTION", "OF", "PAGE"} and station.strip("X "):  # "XXXXXXXXXXXX 000004": redacted
             return match
     return None
 
