@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .intent import VOTE_RE, is_outward, is_reactive
+from .intent import VOTE_RE, information_requests, is_outward, is_reactive
 from .model import ActionRequest, Addressee, Paragraph
 from .pointers import PREAMBLE_HEADLINE_RE, declaration, is_headline, labelled, negated, subject_declares
 from .reading import read_paragraph
@@ -101,6 +101,8 @@ def asks(paragraph: Paragraph, reactive: bool = False) -> bool:
 def _asking(sentence: str, reactive: bool = False) -> bool:
     """A request to act now, not only to use material when asked ('to respond to host government inquiries')."""
     what = clause_of(sentence)
+    if not what and information_requests(sentence):
+        return True  # "We would appreciate any information post can provide on ..."
     if not what or re.match(r"(?i)^(?:contact|direct|call)\b", what) or re.match(r"(?i)^(?:if|should)\b", sentence):
         return False
     return reactive or not is_reactive(what)

@@ -11,8 +11,9 @@ from .posts import Post, action_posts, named_posts
 # Inline labels naming posts: "FOR MALTA ONLY:", "For Canberra, London, and Tokyo:", "POINT FOR UK ONLY:",
 # "FOR EMBASSY NEW DELHI:", "(For Turkey)" bullets are read elsewhere
 FOR_LABEL_RE = re.compile(
-    r"(?:(?<=^)|(?<=[\s.;:)\]-]))(?:(?:POINTS?|TALKING POINTS|ACTION REQUEST|SPECIAL REQUEST|ACTION|NOTE|OBJECTIVES?)\s+)?"
-    r"(?:FOR|For)\s+(?P<names>[A-Z][A-Za-z.'&/,()\- ]{1,400}?)(?:\s+(?:ONLY|only))?\s*:(?=\s|$)"
+    r"(?:(?<=^)|(?<=[\s.;:)\]-]))(?:(?i:(?:(?:post|country)-specific\s+|additional\s+|suggested\s+)?(?:talking\s+)?"
+    r"points?\s+for)|(?:(?:ACTION REQUEST|SPECIAL REQUEST|ACTION|NOTE|OBJECTIVES?)\s+)?(?:FOR|For))"
+    r"\s+(?P<names>[A-Z][A-Za-z.'&/,()\- ]{1,400}?)(?:\s+(?:ONLY|only))?\s*:(?=\s|$)"
 )
 # "ACTION Bogota:", "BOGOTA ACTION Brasilia:"
 ACTION_LABEL_RE = re.compile(r"(?:(?<=^)|(?<=[\s.]))(?:[A-Z]{3,} )?ACTION (?P<names>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}):")
@@ -32,11 +33,12 @@ def segments(text: str, addressees: list[Addressee]) -> list[tuple[list[Post] | 
     """Split a text at inline post labels: (posts the part is for, None for all posts; the text; whether the
     label calls the part points, 'POINT FOR UK ONLY:')."""
     marks: list[tuple[int, int, list[Post] | None, bool]] = []
-    if "FOR" in text or "For" in text:
+    if "FOR" in text or "For" in text or " for " in text:
         for match in FOR_LABEL_RE.finditer(text[:50000]):
             posts = _label_posts(match.group("names"), addressees)
             if posts is not None:
-                marks.append((match.start(), match.end(), posts, "POINT" in match.group(0)[:16].upper()))
+                lead = match.group(0)[: match.start("names") - match.start()].upper()
+                marks.append((match.start(), match.end(), posts, "POINT" in lead))
     if "ACTION " in text:
         for match in ACTION_LABEL_RE.finditer(text[:50000]):
             posts = named_posts(match.group("names"), addressees)

@@ -17,6 +17,16 @@ NAME_PREFIX_RE = re.compile(
 FOR_POSTS_RE = re.compile(r"(?i)^(?:(?:action|special)\s+requests?\s+)?for\s+(?=[a-z])")
 LOWER_AFTER_COMMA_RE = re.compile(r",\s+(?=[a-z])")
 
+# "EUR posts", "AF POSTS", "posts in Europe", "Western Hemisphere posts"
+REGIONS = {
+    "AF": "AF", "AFRICA": "AF", "AFRICAN": "AF", "EAP": "EAP", "EAST ASIA": "EAP", "EAST ASIAN": "EAP", "EUR": "EUR",
+    "EUROPE": "EUR", "EUROPEAN": "EUR", "NEA": "NEA", "NEAR EAST": "NEA", "MIDDLE EAST": "NEA", "SCA": "SCA",
+    "SOUTH ASIA": "SCA", "SOUTH AND CENTRAL ASIA": "SCA", "WHA": "WHA", "WESTERN HEMISPHERE": "WHA",
+}  # fmt: skip
+REGION_RE = re.compile(
+    r"(?i)^(?:all\s+)?(" + "|".join(sorted(REGIONS, key=len, reverse=True)) + r")\s+(?:posts|embassies|missions|region)$"
+)
+
 Post = tuple  # (name, code, country)
 
 
@@ -35,6 +45,12 @@ def action_posts(addressees: list[Addressee]) -> list[Post]:
     return found
 
 
+def _region(region: str) -> list[Post]:
+    codes = _collectivedata.expand([f"region:{region}"])
+    posts = [_postdata.get(code) for code in codes]
+    return [(p.name, p.code, p.country) for p in posts if p is not None]
+
+
 def _members(key: str) -> list[Post]:
     info = _collectivedata.get(key)
     posts = [_postdata.get(code) for code in (info.members if info else ())]
@@ -42,14 +58,18 @@ def _members(key: str) -> list[Post]:
 
 
 def group_posts(text: str, addressees: list[Addressee]) -> list[Post]:
-    """The posts of a group named in prose ('SIX PLUS TWO MEMBERS', 'EU member states'), kept to the cable's
-    action posts when any of them belong to it."""
+    """The posts of a group named in prose ('SIX PLUS TWO MEMBERS', 'EU member states', 'EUR posts'), kept to the
+    cable's action posts when any of them belong to it."""
     if _collectivedata is None or not text.strip() or len(text) > 80:
         return []
-    info = _collectivedata.resolve_collective(text.strip(" .:;"))
-    if info is None:
-        return []
-    members = _members(info.key)
+    region = REGION_RE.match(text.strip(" .:;"))
+    if region:
+        members = _region(REGIONS[region.group(1).upper()])
+    else:
+        info = _collectivedata.resolve_collective(text.strip(" .:;"))
+        if info is None:
+            return []
+        members = _members(info.key)
     tasked = {post[1] for post in action_posts(addressees)}
     mine = [post for post in members if post[1] in tasked]
     return mine or members

@@ -69,7 +69,7 @@ def build(
 
 
 def _labelled(body: str) -> bool:
-    return ("FOR " in body or "For " in body or "ACTION " in body) and ":" in body
+    return ("FOR " in body or "For " in body or "ACTION " in body or "oints for " in body) and ":" in body
 
 
 def _carry_markings(parts: list[tuple]) -> list[tuple]:
