@@ -50,16 +50,16 @@ def find_action_request(
     declared = declaration(paragraphs, preamble)
     by_number = {p.number: p for p in paragraphs}
     pointed = [by_number[n] for n in (declared[1] if declared else []) if n in by_number]
-    headline = next((p for p in paragraphs if is_headline(p) and asks(p)), None) or next(
-        (p for p in paragraphs if is_headline(p)), None
-    )
+    headlines = [p for p in paragraphs if is_headline(p)]
+    headline = next((p for p in headlines if asks(p)), None) or (headlines[0] if headlines else None)
     label = next((p for p in paragraphs if labelled(p.text)), None)
-    asking = _first_asking(paragraphs, exclude=declared[0] if declared else None)
     says_so = (
         declared is not None or headline is not None or label is not None or subject_declares(subject, from_department)
     )
     if not says_so and (not from_department or negated(paragraphs, preamble)):
         return None
+    needs_asking = not (pointed or headline or label) or (pointed and not any(asks(p, reactive=True) for p in pointed))
+    asking = _first_asking(paragraphs, exclude=declared[0] if declared else None) if needs_asking else None
     if pointed and not any(asks(p, reactive=True) for p in pointed):
         better = next((p for p in (headline, label, asking) if p is not None and p not in pointed), None)
         if better is not None:

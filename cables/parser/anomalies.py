@@ -181,20 +181,21 @@ SECTIONS_RE = re.compile(r"SECTION\s+0?1\s+OF\s+0?(\d{1,2})\b")
 
 
 def excerpt(cable: Cable, header: str, text: str) -> None:
-    """Flag an excerpt: the banner announces several sections but nothing of the second one is there."""
-    if "SECTION" not in header:
+    """Flag an excerpt: the banner announces several sections, the text stops short (one paragraph without a
+    signature, or mid-sentence), and nothing of the second section is there."""
+    if "SECTION" not in header or not cable.paragraphs or any(a.kind == "truncated" for a in cable.anomalies):
         return
+    last = cable.paragraphs[-1]
+    if not (cut_short(last.text) or (len(cable.paragraphs) == 1 and not _signed(last.text))):
+        return  # the sections were joined without their page markers: the text runs to its end
     match = SECTIONS_RE.search(header, 0, 20000)
-    if match is None or int(match.group(1)) < 2 or any(a.kind == "truncated" for a in cable.anomalies):
+    if match is None or int(match.group(1)) < 2:
         return
     total = int(match.group(1))
     if re.search(r"\b00[2-9](?:\.\d)? +OF +0*%d\b|SECTION\s+0?[2-9]\s+OF" % total, text):
         return
-    last = cable.paragraphs[-1] if cable.paragraphs else None
-    if last is None or not (cut_short(last.text) or (len(cable.paragraphs) == 1 and not _signed(last.text))):
-        return  # the sections were joined without their page markers: the text runs to its end
     cable.warn(
-        "truncated", last.number if last else None,
+        "truncated", last.number,
         f"the banner announces {total} sections but only the first is here, and it stops short (an excerpt)",
     )
 
