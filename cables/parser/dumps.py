@@ -13,7 +13,8 @@ REFID_RE = re.compile(r"^\d{2}[A-Z][A-Z-]{1,30}\d{1,7}$")
 DB_DATE_RE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2})\s*$")
 # The database id leaks as '<<240168>>' or as a bare number line followed by the row's date
 DB_ID_RE = re.compile(r"^\s*(?:<<\d{1,9}>>|\d{4,9})\s*$")
-DB_BLOCK_HINT_RE = re.compile(r"(?m)^\d{4,9}[ \t]*\n\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+# the date line of a leaked database row; the leading literal newline lets the engine skip ahead
+DB_BLOCK_HINT_RE = re.compile(r"\n\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
 HEADER_ENDS_RE = re.compile(r"(?m)^-{5,}\s*header ends\s*-{5,}\s*$")
 RECORD_LABEL_RE = re.compile(r"^(id|date|refid|origin|classification|destination|header):[ \t]*(.*)$")
 RECORD_KEYS = {"id": "cablegate_id", "date": "date", "refid": "refid", "origin": "origin",

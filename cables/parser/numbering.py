@@ -27,7 +27,6 @@ DIGIT_OR_BLANK = frozenset("0123456789 \t")
 class Start:
     line: int
     number: int
-    after_separator: bool
     rest: str = ""  # the line after its paragraph number, kept so it need not be matched again
 
 
@@ -50,7 +49,8 @@ def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
         if (not has_mark and _wrapped_number(lines, index)) or not _accept(number, previous, has_mark, bool(starts)):
             if not _opens_after_gap(lines, index, number, previous, rest, has_mark, bool(starts)):
                 continue
-        ruled = _bare_rule(_recent(lines, index, last))
+        # only a number going back needs the lines above it looked at (is it pasted-in text after a bare rule?)
+        ruled = bool(starts) and number <= previous and not splice and _bare_rule(_recent(lines, index, last))
         if splice and number == splice[0] + 1:
             body.splices.append(splice)
             splice = None
@@ -62,7 +62,7 @@ def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
             body.restarts.append((previous, number))
         elif starts and number > previous + 1:
             body.jumps.append((previous, number))
-        starts.append(Start(index, number, ruled, rest))
+        starts.append(Start(index, number, rest))
         if not splice:
             previous = number
         last = index

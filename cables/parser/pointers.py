@@ -72,11 +72,27 @@ def declaration(paragraphs: list[Paragraph], preamble: str) -> tuple[int | None,
         head = text[:3000]
         if "ction" not in head and "CTION" not in head and "emarche" not in head and "EMARCHE" not in head:
             continue
-        match = DECLARATION_RE.search(head) or REQUEST_IN_RE.search(head)
+        match = _declared_in(head)
         if match is None:
             continue
         sentence = head[match.start() : match.start() + 400]
         return number, pointed_numbers(sentence), sentence.split(". ")[0]
+    return None
+
+
+def _declared_in(head: str) -> re.Match[str] | None:
+    """DECLARATION_RE or REQUEST_IN_RE, tried only where "this" or "action" occurs: a case-blind search
+    tries every position."""
+    lower = head.lower()
+    if len(lower) != len(head):
+        return DECLARATION_RE.search(head) or REQUEST_IN_RE.search(head)
+    for needle, pattern in (("this", DECLARATION_RE), ("action", REQUEST_IN_RE)):
+        at = lower.find(needle)
+        while at != -1:
+            match = pattern.match(head, at)
+            if match:
+                return match
+            at = lower.find(needle, at + 1)
     return None
 
 
