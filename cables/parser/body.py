@@ -77,8 +77,9 @@ def _split_glued(body: Body) -> None:
 
 
 def _is_wrapped(lines: list[str]) -> bool:
-    """Page text is hard-wrapped near 70 columns; the one-line archive format keeps whole paragraphs per line."""
-    filled = [line for line in lines if line.strip()]
+    """Page text is hard-wrapped near 70 columns; the one-line archive format keeps whole paragraphs per line.
+    The first 400 filled lines tell."""
+    filled = [line for line in lines[:800] if line.strip()][:400]
     if not filled:
         return False
     long_lines = sum(1 for line in filled if len(line) > 110)

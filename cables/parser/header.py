@@ -168,15 +168,27 @@ def _summary_end(text: str) -> re.Match[str] | None:
     return None
 
 
+def _summary_start(text: str, low: int, high: int) -> re.Match[str] | None:
+    """The first SUMMARY heading between low and high: tried at the lines holding the word, not at every line."""
+    lower = text.lower() if text.isascii() else None
+    if lower is None:
+        return next(SUMMARY_START_RE.finditer(text, low, high), None)
+    at = lower.find("summary", low, high)
+    while at != -1:
+        line = text.rfind("\n", 0, at) + 1
+        match = SUMMARY_START_RE.match(text, max(line, low), high)
+        if match is not None:
+            return match
+        at = lower.find("summary", at + 7, high)
+    return None
+
+
 def summary(text: str) -> str | None:
     """Text between a SUMMARY heading and END SUMMARY, paragraph numbers and markings removed."""
     end = _summary_end(text)
     if not end:
         return None
-    start = None
-    for match in SUMMARY_START_RE.finditer(text, max(0, end.start() - 30000), end.start()):
-        start = match
-        break
+    start = _summary_start(text, max(0, end.start() - 30000), end.start())
     if start is None:
         return None
     inner = text[start.end() : end.start()]
