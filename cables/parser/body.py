@@ -45,7 +45,7 @@ def parse_body(lines: list[str], start: int) -> Body:
     heading: str | None = None
     for index, item in enumerate(starts):
         end = starts[index + 1].line if index + 1 < len(starts) else len(lines)
-        chunk, next_heading = _split_heading([item.rest, *lines[item.line + 1 : end]])
+        chunk, next_heading = _split_heading([item.rest, *lines[item.line + 1 : end]], index == len(starts) - 1)
         if (item.line, item.number) not in excluded:
             body.paragraphs.append(_paragraph(item.number, chunk, wrapped, heading))
         heading = next_heading
@@ -86,9 +86,12 @@ def _is_wrapped(lines: list[str]) -> bool:
     return long_lines * 10 < len(filled)
 
 
-def _split_heading(chunk: list[str]) -> tuple[list[str], str | None]:
-    """Drop separator rules and peel off a section heading that belongs to the next paragraph."""
-    lines = [line for line in chunk if len(line) > 20 or line.lstrip()[:1] not in TRAILER_FIRST or not TRAILER_RE.match(line)]
+def _split_heading(chunk: list[str], last: bool = False) -> tuple[list[str], str | None]:
+    """Drop separator rules (and, after the last paragraph, the transmission trailer) and peel off a section
+    heading that belongs to the next paragraph."""
+    lines = chunk
+    if last:
+        lines = [line for line in chunk if len(line) > 20 or line.lstrip()[:1] not in TRAILER_FIRST or not TRAILER_RE.match(line)]
     _unwrap_number_heading(lines)
     heading: str | None = None
     while len(lines) > 1 and (not lines[-1].strip() or is_separator(lines[-1]) or framed_heading(lines[-1])):

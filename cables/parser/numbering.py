@@ -20,7 +20,8 @@ WRAPPED_BEFORE_RE = re.compile(
     r"(?i)(?:\bparas?\.?|\bparagraphs?|\band|&|,|\bthrough|\bto|\btier|\bno\.|\bunscr|\bsection|\bjune|\bjuly|"
     r"\bjanuary|\bfebruary|\bmarch|\bapril|\bmay|\baugust|\bseptember|\boctober|\bnovember|\bdecember)$"
 )
-DIGIT_OR_BLANK = frozenset("0123456789 \t")
+# a line opening (after up to eight blanks) with a digit, or with "(" for "(C) 1. ..."
+CANDIDATE_RE = re.compile(r"\n(?:[ \t]{0,8}\d|\()")
 
 
 @dataclass
@@ -35,12 +36,7 @@ def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
     previous = 0
     splice: tuple[int, int, list] | None = None
     last = start - 1
-    # Only lines opening with a digit (or a marking) can start a paragraph; a comprehension finds them at C speed.
-    candidates = [
-        i
-        for i, line in enumerate(lines[start:], start)
-        if (line[:1] in DIGIT_OR_BLANK and line[:9].lstrip()[:1].isdigit()) or (line[:1] == "(" and ") " in line[:24])
-    ]
+    candidates = _candidates(lines, start)
     for index in candidates:
         number, rest = _numbered(lines[index])
         if number is None:
@@ -69,6 +65,21 @@ def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
     if splice:
         body.splices.append(splice)
     return starts
+
+
+def _candidates(lines: list[str], start: int) -> list[int]:
+    """Indexes of the lines opening with a digit (or a marking): one scan of the joined text, the line numbers
+    counted between the hits at C speed, instead of a test on every line."""
+    text = "\n" + "\n".join(lines[start:])
+    found: list[int] = []
+    index, done = start - 1, 0
+    for match in CANDIDATE_RE.finditer(text):
+        index += text.count("\n", done, match.start() + 1)
+        done = match.start() + 1
+        line = lines[index]
+        if line[:1] != "(" or ") " in line[:24]:
+            found.append(index)
+    return found
 
 
 def _numbered(line: str) -> tuple[int | None, str]:
