@@ -117,8 +117,9 @@ def _names(text: str, addressees: list[Addressee]) -> list[Post]:
         if not part or len(part) > 60:
             continue
         post = _post(part, addressees, country=True)
-        if post is not None and post not in found:
-            found.append(post)
+        for one in [post] if post is not None else group_posts(part, addressees):  # "EU MEMBER STATES, USEU"
+            if one not in found:
+                found.append(one)
     return found
 
 

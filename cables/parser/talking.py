@@ -28,6 +28,7 @@ LEAD_IN_RE = re.compile(
 )
 FOR_WHOM_RE = re.compile(r"(?i)\bPOINTS\s+(?:FOR|TO)\s+(?:USE\s+WITH\s+)?(.{2,400})")
 AUDIENCE_NOISE_RE = re.compile(r"(?i)\b(?:SAR|authorities|authority|officials|government|interlocutors)\b")
+EXCEPT_IN_TITLE_RE = re.compile(r"(?i)\bexcept(?:\s+for)?\s+([^;)]{2,120})")
 POINT_LABEL_RE = re.compile(r"\bPOINTS? FOR [A-Z][A-Za-z ,.'&/-]{1,400}?:")
 NOT_POINTS_RE = re.compile(r"(?i)\b(?:background|objectives?|reporting|deadline|contacts?|summary)\b")
 
@@ -112,6 +113,10 @@ def block_sections(
             continue
         match = FOR_WHOM_RE.search(block.title)
         targets = named_posts(match.group(1), addressees, group=True) if match else []
+        excepted = EXCEPT_IN_TITLE_RE.search(block.title) if targets else None  # "... EXCEPT FOR POLAND AND ..."
+        if excepted:
+            left_out = {post[1] for post in named_posts(excepted.group(1), addressees)}
+            targets = [post for post in targets if post[1] not in left_out]
         audience = None if targets or not match else _group_name(match.group(1))
         rel = block.releasable_to or _line_releasability(block.text)
         marking = block.marking or None

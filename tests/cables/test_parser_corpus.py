@@ -256,11 +256,16 @@ def test_it_reads_tailored_blocks_bullets_and_group_titles():
     cable = load("09STATE96550.txt")
     assert cable.action_request.non_paper_paragraphs == [4]  # "deliver the talking points ... as a non-paper"
     got = sections(cable)
-    assert got[:5] == [
-        (4, None, [], 16), (5, "USNATO", ["NATO"], 19), (6, "Moscow", ["RUSSIA"], 11), (7, "Tokyo", ["JAPAN"], 14),
-        (7, "Tokyo", ["JAPAN"], 1),
+    nato_posts = [post for paragraph, post, _, _ in got if paragraph == 5]
+    # "FOR USNATO AND EMBASSIES IN NATO CAPITALS (... FOR ALL NATO CAPITALS EXCEPT FOR POLAND AND THE CZECH
+    # REPUBLIC ...)": USNATO and each NATO capital of the ALL NATO POST COLLECTIVE but Warsaw and Prague
+    assert nato_posts[0] == "USNATO" and len(nato_posts) == 26
+    assert {"Ottawa", "Tirana", "Zagreb", "London"} <= set(nato_posts) and not {"Warsaw", "Prague"} & set(nato_posts)
+    assert all(entry[2:] == (["NATO"], 19) for entry in got if entry[0] == 5)
+    assert [entry for entry in got if entry[0] in (4, 6, 7)] == [
+        (4, None, [], 16), (6, "Moscow", ["RUSSIA"], 11), (7, "Tokyo", ["JAPAN"], 14), (7, "Tokyo", ["JAPAN"], 1),
     ]  # fmt: skip
-    if_asked = cable.talking_points[4]  # "IF ASKED ABOUT BURDEN SHARING AT NATO" heads a section of its own
+    if_asked = [t for t in cable.talking_points if t.paragraph == 7][1]  # "IF ASKED ABOUT BURDEN SHARING AT NATO"
     assert (if_asked.heading, if_asked.conditional) == ("IF ASKED ABOUT BURDEN SHARING AT NATO", True)
     assert sorted(post for paragraph, post, _, _ in got if paragraph == 8) == [
         "Abu Dhabi", "Doha", "Kuwait", "Manama", "Muscat", "Riyadh"
