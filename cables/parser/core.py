@@ -140,8 +140,10 @@ def _body(cable: Cable, body, lines: list[str], head: str, source: Source) -> No
     cable.paragraphs = body.paragraphs or _unnumbered(lines, head)
     if body.trailing_junk:
         cable.warn("trailing_metadata", cable.paragraphs[-1].number, "archive database fields after the signature were removed")
-    if any("ummary" in text or "UMMARY" in text for text in [head, *(p.text for p in cable.paragraphs)]):
-        cable.summary = header.summary(head + "\n" + "\n".join(f"{p.number}. {p.text}" for p in cable.paragraphs))
+    ends = [i for i, p in enumerate(cable.paragraphs) if "ummary" in p.text or "UMMARY" in p.text]
+    if ends or "ummary" in head or "UMMARY" in head:  # the text up to the last paragraph naming it is enough
+        upto = cable.paragraphs[: (ends[-1] + 1) if ends else 0]
+        cable.summary = header.summary(head + "\n" + "\n".join(f"{p.number}. {p.text}" for p in upto))
     anomalies.numbering(cable, body, lines)
     anomalies.truncation(cable, body, source.spliced_refid)
     anomalies.excerpt(cable, source.text[:20000], source.text)
