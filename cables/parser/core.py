@@ -76,7 +76,8 @@ def _finds(text: str, needle: str):
 
 
 def _sub_lines(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) -> str:
-    """pattern.sub(" ", line) on each line holding a needle. str.find locates those lines; testing every line,
+    """pattern.sub(" ", line) on each line holding a needle (a line left blank is dropped). str.find locates those
+    lines; testing every line,
     or one regex pass over the whole text (the pattern has no literal prefix to skip ahead by), is slower."""
     spans: set[tuple[int, int]] = set()
     for needle in needles:
@@ -89,8 +90,13 @@ def _sub_lines(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) ->
     parts: list[str] = []
     done = 0
     for start, end in sorted(spans):
-        parts += [text[done:start], pattern.sub(" ", text[start:end])]
-        done = end
+        line = pattern.sub(" ", text[start:end])
+        if line.strip():
+            parts += [text[done:start], line]
+            done = end
+        else:  # a line that was only the page break goes, newline and all: the text around it joins up again
+            parts.append(text[done:start])
+            done = min(end + 1, len(text))
     parts.append(text[done:])
     return "".join(parts)
 
@@ -170,7 +176,7 @@ def _talking_points(cable: Cable, blocks: list[Block], announced: list[int]) -> 
     sections += [s for s in block_sections(blocks, addressees, announced) if s.paragraph not in covered]
     skip = covered | {n for b in blocks for n in b.spans}
     sections += headed_sections(cable.paragraphs, addressees, announced, skip)
-    attribute(sections, addressees)
+    attribute(sections, addressees, cable.action_request.text if cable.action_request else "")
     return sorted(sections, key=lambda s: s.paragraph or 0)
 
 

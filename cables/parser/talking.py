@@ -29,6 +29,10 @@ LEAD_IN_RE = re.compile(
 FOR_WHOM_RE = re.compile(r"(?i)\bPOINTS\s+(?:FOR|TO)\s+(?:USE\s+WITH\s+)?(.{2,400})")
 AUDIENCE_NOISE_RE = re.compile(r"(?i)\b(?:SAR|authorities|authority|officials|government|interlocutors)\b")
 EXCEPT_IN_TITLE_RE = re.compile(r"(?i)\bexcept(?:\s+for)?\s+([^;)]{2,120})")
+# "(1) Saudi Arabia ) para 8", "(3) UAE) paragraph 12", "Kuwait - para 10"
+PARA_MAP_RE = re.compile(
+    r"(?:\(\d{1,2}\)\s*|[,;:]\s+)([A-Z][A-Za-z.' -]{1,40}?)\s*(?:\)|-|:|\u2013)\s*para(?:graph)?s?\.?\s*(\d{1,3})\b"
+)
 POINT_LABEL_RE = re.compile(r"\bPOINTS? FOR [A-Z][A-Za-z ,.'&/-]{1,400}?:")
 NOT_POINTS_RE = re.compile(r"(?i)\b(?:background|objectives?|reporting|deadline|contacts?|summary)\b")
 
@@ -125,13 +129,17 @@ def block_sections(
     return sections
 
 
-def attribute(sections: list[TalkingPoints], addressees: list[Addressee]) -> None:
-    """Give unattributed sections to the single action post, or to the one action post in the only country
-    (besides the USA) they are releasable to."""
+def attribute(sections: list[TalkingPoints], addressees: list[Addressee], request_text: str = "") -> None:
+    """Give unattributed sections to the post the request maps their paragraph to ('(3) UAE ) para 12'), to the
+    single action post, or to the one action post in the only country (besides the USA) they are releasable to."""
     posts = [a for a in addressees if a.kind in POST_KINDS and a.code]
     collectives = any(a.kind == "collective" for a in addressees)
+    mapped = _paragraph_posts(request_text, addressees)
     for section in sections:
         if section.post is not None or section.audience is not None:
+            continue
+        if section.paragraph in mapped:
+            section.post, section.code = mapped[section.paragraph][:2]
             continue
         if len(posts) == 1 and not collectives:
             section.post, section.code = posts[0].post, posts[0].code
@@ -142,6 +150,19 @@ def attribute(sections: list[TalkingPoints], addressees: list[Addressee]) -> Non
             match = _action_post(info, posts) if info is not None else None
             if match is not None:
                 section.post, section.code = match.post, match.code
+
+
+def _paragraph_posts(text: str, addressees: list[Addressee]) -> dict[int, Post]:
+    """'(1) Saudi Arabia ) para 8, (2) Kuwait ) para 10', 'Saudi Arabia - para 8': paragraphs the request gives
+    to one post each."""
+    found: dict[int, Post] = {}
+    if "para" not in text.lower():
+        return found
+    for match in PARA_MAP_RE.finditer(text[:20000]):
+        posts = named_posts(match.group(1), addressees)
+        if len(posts) == 1:
+            found.setdefault(int(match.group(2)), posts[0])
+    return found
 
 
 def _title_posts(title: str, addressees: list[Addressee]) -> list[Post]:

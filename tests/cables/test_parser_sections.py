@@ -59,3 +59,13 @@ def test_general_points_and_country_points_both_stand_in_the_parse():
     assert [t.paragraph for t in general] == [5, 6]  # "all posts ... the general talking points in paras 5-6"
     assert {t.code for t in cable.talking_points if t.code} == {"riyadh", "kuwait", "abu-dhabi", "islamabad"}
     assert cable.action_request.talking_point_paragraphs == [5, 6, 8, 10, 12, 13]  # "(3) UAE ) para 12"
+
+
+def test_a_list_mapping_posts_to_paragraphs_gives_each_unlabelled_paragraph_its_post():
+    cable = parse(
+        HEAD.replace("Posts should deliver the points below to host governments.",
+                     "Posts should deliver the country points in the following paras: (1) France ) para 2, "
+                     "(2) UAE ) para 3.")
+        + "2. (C) Points:\n-- The first point.\n-- The second point.\n\n3. (C) Points:\n-- A point for the UAE.\n"
+    )  # fmt: skip
+    assert [(t.paragraph, t.code) for t in cable.talking_points] == [(2, "paris"), (3, "abu-dhabi")]
