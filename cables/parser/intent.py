@@ -24,7 +24,8 @@ DELIVER_LEAD_RE = re.compile(
     r"stress|emphasi[sz]e|reinforce|remind|advise|hand|leave|use\s+the|reiterate|engage|discuss|consult|seek\s+(?!information)|"
     r"request\s+(?:that\s+)?(?:the\s+)?(?:host|government|gov)|ask\s+(?:the\s+)?(?:host|government|gov|them|officials)|"
     r"provide\s+(?:the|this|these|appropriate|host|a\s+copy)|lobby|underscore|achieve|pursue|follow\s+up|brief|"
-    r"coordinate|demarch|tell|thank|welcome|note\s+that|point\s+out|rebut|refute|counter|correct|vote)"
+    r"coordinate|demarch|tell|thank|welcome|note\s+that|point\s+out|rebut|refute|counter|correct|vote|clarify|explain|"
+    r"describe|highlight|underline|make\s+clear|outline|reaffirm|solicit|lay\s+the\s+groundwork|express)"
 )
 DELIVER_WORDS_RE = re.compile(r"(?i)\b(?:talking\s+points|non-?\s?paper|demarche|deliver|letter|diplomatic\s+note)\b")
 # Reactive use only: "to respond to host government inquiries", "if asked", "for press inquiries"
