@@ -13,7 +13,8 @@ REPORT_LEAD_RE = re.compile(
     r"(?i)^(?:(?:please|also|immediately|urgently)\s+)?(?:mak(?:e|ing)\s+(?:appropriate\s+)?inquir|conduct\s+(?:an?\s+)?(?:site\s+visit|"
     r"[a-z-]*\s*check|inquiry|review)|complete\s+th\w*\s+(?:[\w-]+\s+){0,4}(?:check|inquiry)|establish\s+the\s+bona\s+fides|"
     r"verify|confirm|assess|determine|ascertain|find\s+out|report\s+on|inquire|investigate|seek\s+(?:information|"
-    r"clarification)|gather|collect|obtain\s+(?:information|details)|canvass|survey|provide\s+(?:any\s+)?(?:information|"
+    r"clarification)|gather|collect|obtain\s+(?:information|details)|canvass|survey|provide\s+(?:the\s+following\s+|any\s+|all\s+"
+    r"available\s+|all\s+)?(?:information|"
     r"an?\s+assessment|post'?s\s+assessment|comments|input|views|details|answers)|reassess|identify|contact\s+(?!.*\bofficials?\b)|"
     r"report\s+(?:by|no\s+later|nlt)\b)"
 )

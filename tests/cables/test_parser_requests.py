@@ -114,3 +114,16 @@ def test_it_resolves_report_by_dates_against_the_cable_date(words, date):
     head = HEAD.replace("161859Z MAR 09", "161859Z DEC 09") if "January" in words else HEAD
     request = cable(f"1. (C) ACTION REQUEST: Posts should urge hosts to act and {words}.\n", head=head).action_request
     assert request.report_by == date and words.split()[-1] in request.deadline.text
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Post is requested to provide the following information on the elections: -- Who will run?",
+        "Please report on the host government's plans for the elections. Who will run?",
+        "Embassies are requested to find out whether the minister will run, and report by April 2.",
+    ],
+)
+def test_information_requests_are_report_requests(words):
+    request = cable(f"1. (U) This is an action request.\n\n2. (C) {words}\n").action_request
+    assert request.kind == "report" and request.paragraph == 2
