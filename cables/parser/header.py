@@ -42,9 +42,10 @@ def caveat(head: str, banner_class: str | None) -> str | None:
         return None
     upto = EO_RE.search(head)
     zone = head[: upto.start() if upto else 800]
-    if re.search(r"(?im)^\s*NOFORN\b", zone):
+    upper = zone.upper()
+    if "NOFORN" in upper and re.search(r"(?im)^\s*NOFORN\b", zone):
         return f"{banner_class}//NOFORN"
-    if banner_class == "UNCLASSIFIED" and re.search(r"(?im)^\s*SENSITIVE\b", zone):
+    if banner_class == "UNCLASSIFIED" and "SENSITIVE" in upper and re.search(r"(?im)^\s*SENSITIVE\b", zone):
         return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
     return banner_class
 
@@ -146,7 +147,9 @@ def reasons(text: str) -> list[str]:
 
 
 def also_for(head: str) -> list[AlsoFor]:
-    result = []
+    result: list[AlsoFor] = []
+    if "ALSO" not in head[:3000].upper():  # the case-blind multi-line scan is costly and rarely finds anything
+        return result
     for match in ALSO_FOR_RE.finditer(head[:3000]):
         post = lookup_post(match[1])
         name = post.name if post is not None else match[1].strip().title()
