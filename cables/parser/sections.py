@@ -34,7 +34,7 @@ TRAILING_MARK_RE = re.compile(r"(?:\b[a-z]\.\s*)?\(([^()]{1,200})\)\s*$")
 
 def build(
     number: int | None,
-    post: Post | None,
+    targets: list[Post | None],
     audience: str | None,
     rel: list[str],
     body: str,
@@ -42,11 +42,12 @@ def build(
     marking: str | None = None,
     heading: str | None = None,
 ) -> list[TalkingPoints]:
-    """The sections of one talking-point text, first for the given post, then for the posts labels name."""
-    found: list[TalkingPoints] = []
+    """The sections of one talking-point text for each of the given posts (None: not yet attributed), each followed
+    by the sections for the posts labels inside the text name. The text is read once however many posts share it
+    (a block for all NATO posts)."""
+    pieces = []
     parts = _carry_markings(segments(body, addressees) if _labelled(body) else [(None, body, False)])
     for part_posts, text, _ in parts:
-        posts: list[Post | None] = [post] if part_posts is None else (list(part_posts) or [None])
         for sub_marking, sub_heading, sub_text in _by_heading(text):
             own = sub_marking or (_leading_marking(sub_text) if part_posts is not None else None)
             points = split_points(sub_text)
@@ -59,9 +60,14 @@ def build(
             if conditional:  # every point under an 'If asked' heading is used only if asked
                 points = [Point(p.text, True) for p in points]
             sec_rel = [] if background and _noforn(sec_marking) else (releasable_to(own) if own else list(rel))
+            pieces.append((part_posts, points, sec_marking, sec_heading, conditional, background, sec_rel))
+    found: list[TalkingPoints] = []
+    for post in targets:
+        for part_posts, points, sec_marking, sec_heading, conditional, background, sec_rel in pieces:
+            posts: list[Post | None] = [post] if part_posts is None else (list(part_posts) or [None])
             for target in posts:
                 name, code = (target[0], target[1]) if target else (None, None)
-                section = TalkingPoints(number, name, code, audience if target is post else None, list(sec_rel), points)
+                section = TalkingPoints(number, name, code, audience if target is post else None, list(sec_rel), list(points))
                 section.marking, section.heading = sec_marking, sec_heading
                 section.conditional, section.background = conditional, background
                 found.append(section)

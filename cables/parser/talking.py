@@ -51,9 +51,9 @@ def post_sections(paragraphs: list[Paragraph], addressees: list[Addressee]) -> l
             continue
         label = post_label(paragraph.text)
         posts = named_posts(label[0], addressees) if label else []
-        for post in posts:
+        if posts:
             body = paragraph.text[label[1] :]
-            sections.extend(_make(paragraph, post, None, releasable_to(paragraph.marking), body, addressees))
+            sections.extend(_make(paragraph, list(posts), None, releasable_to(paragraph.marking), body, addressees))
     return sections
 
 
@@ -65,8 +65,7 @@ def _point_labels(paragraph: Paragraph, addressees: list[Addressee]) -> list[Tal
     for posts, text, points in segments(paragraph.text, addressees):
         if not (points and posts):
             continue
-        for post in posts:
-            found.extend(build(paragraph.number, post, None, rel, text, addressees, paragraph.marking, "post-specific points"))
+        found.extend(build(paragraph.number, list(posts), None, rel, text, addressees, paragraph.marking, "post-specific points"))
     return found
 
 
@@ -101,8 +100,7 @@ def headed_sections(
         body = (text[cut + 1 :] if cut != -1 else "") if title else text
         targets = _title_posts(split_marking(title)[1], addressees) if title else []
         rel = releasable_to(paragraph.marking) or _line_releasability(body)
-        for post in targets or [None]:
-            sections.extend(_make(paragraph, post, None, rel, body, addressees, title))
+        sections.extend(_make(paragraph, list(targets) or [None], None, rel, body, addressees, title))
     return sections
 
 
@@ -124,8 +122,7 @@ def block_sections(
         audience = None if targets or not match else _group_name(match.group(1))
         rel = block.releasable_to or _line_releasability(block.text)
         marking = block.marking or None
-        for post in targets or [None]:
-            sections.extend(build(block.paragraph, post, audience, rel, block.text, addressees, marking, block.title))
+        sections.extend(build(block.paragraph, list(targets) or [None], audience, rel, block.text, addressees, marking, block.title))
     return sections
 
 
@@ -188,19 +185,19 @@ def _label_section(
     if marking:
         rel, body = releasable_to(marking), f"{first_line}\n{remainder}"
     audience = _audience(match.group("audience"), name, country)
-    return build(paragraph.number, post, audience, rel, body, addressees, marking or paragraph.marking)
+    return build(paragraph.number, [post], audience, rel, body, addressees, marking or paragraph.marking)
 
 
 def _make(
     paragraph: Paragraph,
-    post: Post | None,
+    posts: list[Post | None],
     audience: str | None,
     rel: list[str],
     body: str,
     addressees: list[Addressee],
     heading: str | None = None,
 ) -> list[TalkingPoints]:
-    return build(paragraph.number, post, audience, rel, body, addressees, paragraph.marking, heading or paragraph.heading)
+    return build(paragraph.number, posts, audience, rel, body, addressees, paragraph.marking, heading or paragraph.heading)
 
 
 def _audience(raw: str | None, post: str, country: str | None) -> str | None:
