@@ -1,10 +1,12 @@
-"""Parser throughput on tests/data: cables per second on one core, and the slowest cable.
+"""Parser benchmark over the real cables: the bulk corpus, the curated set and state/ (../shared/cables), else
+tests/data. Prints cables/s on one core, the worst cable's time, the unknown-addressee rate, the count of each
+anomaly kind and the share of cables with references; then pathological inputs.
 
-    python bench/bench_parse.py [--runs 20]
+    python bench/bench_parse.py [--runs 5] [--shared ../shared/cables]
 
-Targets: at least 1,000 cables/s overall and no cable slower than 20 ms. Also times pathological inputs
-(megabytes of dashes, 100k 'REF: A.', a 5 MB line) that send backtracking regular expressions into minutes.
-Exits 1 when a target is missed.
+Targets: at least 2,000 cables/s of CPU time on one core and no cable slower than 20 ms. Exits 1 when a target
+is missed. CPU time (time.process_time) is measured, so neighbours on a shared machine weigh less than on the
+wall clock, though they still slow the caches down.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import gc
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from cables.parser import CableParseError, parse  # noqa: E402
 
-DATA = ROOT / "tests" / "data"
-TARGET_RATE = 1000.0
+TARGET_RATE = 2000.0
 TARGET_MAX_MS = 20.0
 PATHOLOGICAL = {
     "1 MB of dashes": "-" * 1_000_000,
@@ -32,16 +34,26 @@ PATHOLOGICAL = {
     "200k inline '--' points": "1. (C) " + "--a " * 200_000,
     "200k open parentheses": "(" * 200_000 + "SECRET STATE 1",
     "20k numbered paragraphs": "\n".join(f"{n}. (U) x" for n in range(1, 20_000)),
+    "50k post labels": "1. (C) ACTION REQUEST: x\n" + "FOR PARIS, LONDON AND " * 50_000 + ": x\n",
+    "50k 'this is an action request'": "This is an action request. " * 50_000,
 }
 
 
-def corpus() -> dict[str, str]:
-    files = sorted([*DATA.glob("*.txt"), *DATA.glob("*.csv")])
-    return {path.name: path.read_text(encoding="utf-8") for path in files}
+def shared_dir(given: str | None) -> Path | None:
+    candidates = [Path(given)] if given else [p / "shared" / "cables" for p in (ROOT.parent, *ROOT.parents[1:3])]
+    return next((p for p in candidates if (p / "bulk").is_dir()), None)
+
+
+def corpus(shared: Path | None) -> dict[str, str]:
+    if shared is None:
+        files = sorted((ROOT / "tests" / "data").rglob("*.txt"))
+    else:
+        files = [*sorted(shared.glob("*.txt")), *sorted((shared / "state").glob("*.txt")), *sorted((shared / "bulk").glob("*.txt"))]
+    return {f"{path.parent.name}/{path.name}": path.read_text(encoding="utf-8") for path in files}
 
 
 def time_one(text: str, name: str | None = None) -> float:
-    """CPU seconds of one parse: on a busy machine wall time would measure the neighbours too."""
+    """CPU seconds of one parse."""
     start = time.process_time()
     try:
         parse(text, filename=name)
@@ -50,44 +62,68 @@ def time_one(text: str, name: str | None = None) -> float:
     return time.process_time() - start
 
 
-def run(runs: int) -> int:
-    cables = corpus()
+def figures(cables: dict[str, str]) -> None:
+    """What the parser reports about the corpus."""
+    anomalies: Counter = Counter()
+    kinds: Counter = Counter()
+    with_refs = parsed = refused = 0
+    for name, text in cables.items():
+        try:
+            cable = parse(text, filename=name.split("/")[-1])
+        except CableParseError:
+            refused += 1
+            continue
+        parsed += 1
+        with_refs += bool(cable.references)
+        anomalies.update(a.kind for a in cable.anomalies)
+        kinds.update(a.kind for a in [cable.sender, *cable.action_addressees, *cable.info_addressees] if a)
+    total = sum(kinds.values())
+    print(f"{parsed} cables parsed, {refused} refused (CableParseError)")
+    print(f"addressees: {total}, unknown {kinds['unknown']} ({kinds['unknown'] / max(total, 1):.2%}), "
+          f"other {kinds['other']}, collective {kinds['collective']}")
+    print(f"cables with references: {with_refs} ({with_refs / max(parsed, 1):.1%})")
+    print(f"{'anomaly kind':<32}{'count':>7}")
+    for kind, count in anomalies.most_common():
+        print(f"{kind:<32}{count:>7}")
+
+
+def run(runs: int, shared: Path | None) -> int:
+    cables = corpus(shared)
+    print(f"corpus: {len(cables)} cables, {sum(map(len, cables.values())) / 1e6:.1f} MB "
+          f"({'../shared/cables: curated, state/, bulk/' if shared else 'tests/data only'})\n")
+    figures(cables)
     for name, text in cables.items():  # warm the caches of compiled patterns and post look-ups
         time_one(text, name)
     per_cable: dict[str, list[float]] = {name: [] for name in cables}
     totals: list[float] = []
-    walls: list[float] = []
     gc.disable()
     try:
         for _ in range(runs):
-            started, wall = time.process_time(), time.perf_counter()
+            started = time.process_time()
             for name, text in cables.items():
-                per_cable[name].append(time_one(text, name))
+                per_cable[name].append(time_one(text, name.split("/")[-1]))
             totals.append(time.process_time() - started)
-            walls.append(time.perf_counter() - wall)
     finally:
         gc.enable()
-    rate = len(cables) / min(totals)  # best of the runs: the parser's own speed, least disturbed
-    median_rate = len(cables) / statistics.median(totals)
-    wall_rate = len(cables) / min(walls)
-    worst_name, worst = max(((n, statistics.median(t)) for n, t in per_cable.items()), key=lambda item: item[1])
-    slowest_ever = max(max(t) for t in per_cable.values())
-    print(f"{'cable':<28}{'bytes':>9}{'median ms':>11}{'max ms':>9}   (CPU time per parse)")
-    for name, timings in sorted(per_cable.items(), key=lambda item: -max(item[1])):
-        print(f"{name:<28}{len(cables[name]):>9}{statistics.median(timings) * 1000:>11.2f}{max(timings) * 1000:>9.2f}")
-    print(f"\n{len(cables)} cables x {runs} runs on one core: best run {rate:,.0f} cables/s of CPU time, median run")
-    print(f"{median_rate:,.0f} (target >= {TARGET_RATE:,.0f}); wall clock {wall_rate:,.0f} (lower when the core is shared)")
-    print(f"slowest cable: {worst_name} {worst * 1000:.2f} ms CPU median, {slowest_ever * 1000:.2f} ms worst single")
-    print(f"parse (target <= {TARGET_MAX_MS:.0f} ms)\n")
-    print(f"{'pathological input':<30}{'size':>11}{'seconds':>10}")
+    rate = len(cables) / min(totals)  # best run: the parser's own speed, least disturbed by the neighbours
+    worst_name, worst = max(((n, min(t)) for n, t in per_cable.items()), key=lambda item: item[1])
+    print(f"\n{'slowest cables':<36}{'bytes':>9}{'best ms':>9}{'median ms':>11}")
+    for name, timings in sorted(per_cable.items(), key=lambda item: -min(item[1]))[:8]:
+        print(f"{name:<36}{len(cables[name]):>9}{min(timings) * 1000:>9.2f}{statistics.median(timings) * 1000:>11.2f}")
+    print(f"\n{len(cables)} cables x {runs} runs on one core: {rate:,.0f} cables/s of CPU time (best run), "
+          f"{len(cables) / statistics.median(totals):,.0f} (median run); target >= {TARGET_RATE:,.0f}")
+    print(f"worst cable: {worst_name} {worst * 1000:.2f} ms (best of {runs}); target <= {TARGET_MAX_MS:.0f} ms\n")
+    print(f"{'pathological input':<34}{'size':>11}{'seconds':>10}")
     for label, text in PATHOLOGICAL.items():
-        print(f"{label:<30}{len(text):>11,}{time_one(text):>10.3f}")
-    ok = rate >= TARGET_RATE and slowest_ever * 1000 <= TARGET_MAX_MS
+        print(f"{label:<34}{len(text):>11,}{time_one(text):>10.3f}")
+    ok = rate >= TARGET_RATE and worst * 1000 <= TARGET_MAX_MS
     print("\nPASS" if ok else "\nFAIL")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=20)
-    sys.exit(run(parser.parse_args().runs))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--shared", help="the folder holding bulk/ and state/ (default: ../shared/cables)")
+    arguments = parser.parse_args()
+    sys.exit(run(arguments.runs, shared_dir(arguments.shared)))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Cable, CableAddressee, CableReference, Post
+from .models import Cable, CableAddressee, CableReference, Collective, Post
 
 
 @admin.register(Post)
@@ -9,6 +9,17 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["region", "kind", "active"]
     search_fields = ["name", "code", "country", "city"]
     filter_horizontal = ["staff"]
+
+
+@admin.register(Collective)
+class CollectiveAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "as_of", "member_count"]
+    search_fields = ["name", "key"]
+    filter_horizontal = ["members"]
+
+    @admin.display(description="Members")
+    def member_count(self, obj: Collective) -> int:
+        return obj.members.count()
 
 
 class AddresseeInline(admin.TabularInline):

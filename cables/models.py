@@ -96,6 +96,29 @@ class Post(models.Model):
         return self.name
 
 
+class Collective(models.Model):
+    """A collective addressee ("ALL NATO POST COLLECTIVE") and the posts it stands for, as of a date.
+
+    Loaded from cables/data/collectives.csv; an administrator edits the membership when it changes (NATO grew in
+    2009). The parser names a collective by its key; demarches are expanded with the posts here."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Spellings in cable headers and text: ALL NATO POST COLLECTIVE, NATO CAPITALS."
+    )
+    routing_indicators = models.JSONField(default=list, blank=True)
+    members = models.ManyToManyField(Post, related_name="collectives", blank=True)
+    as_of = models.DateField(help_text="The date the membership holds for.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CableQuerySet(models.QuerySet):
     def current(self):
         """Only the latest revision of each reference id."""

@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PostInfo", "all_posts", "get", "resolve_addressee", "resolve_releasability", "REGIONS", "KINDS"]
+__all__ = [
+    "PostInfo", "all_posts", "get", "get_by_indicator", "resolve_addressee", "resolve_releasability", "REGIONS", "KINDS"
+]
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "posts.csv"
 
@@ -252,6 +254,11 @@ def resolve_addressee(raw: str) -> PostInfo | None:
     if indicator:
         return data.by_indicator.get(indicator)
     return None
+
+
+def get_by_indicator(indicator: str) -> PostInfo | None:
+    """The post a message routing indicator stands for ("RUEHAD" -> Abu Dhabi), or None."""
+    return _data().by_indicator.get(indicator.upper())
 
 
 _REL_PREFIXES = (("RELEASABLE", "TO"), ("REL", "TO"), ("RELEASABLE",), ("REL",), ("THE",))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
+from .addressees import _postdata as postdata
 from .body import Body, ends_cleanly
 from .model import Cable
 
@@ -84,7 +88,7 @@ def announced_mismatch(cable: Cable) -> None:
     request = cable.action_request
     if request is None:
         return
-    sections = {t.paragraph for t in cable.talking_points}
+    sections = {t.paragraph for t in cable.talking_points} | {n.paragraph for n in cable.non_papers}
     unannounced = [t for t in cable.talking_points if t.paragraph not in request.talking_point_paragraphs]
     for number in request.talking_point_paragraphs:
         paragraph = cable.paragraph(number)
@@ -130,3 +134,93 @@ def uncovered_posts(cable: Cable) -> None:
 def _missing_note(cable: Cable) -> str:
     spans = [a.detail.split(" (")[0] for a in cable.anomalies if a.kind == "missing_paragraphs"]
     return f" (it may be in the missing {', '.join(spans)})" if spans else ""
+
+
+def transmission(cable: Cable, match: re.Match[str] | None, station: str | None, number: int | None) -> bool:
+    """Flag a header spliced onto another cable's text: the transmission line ("DE RUEHMO #1108/01 1191330"), the
+    sender (FM) and the banner or the DTG disagree. True when the banner is another cable's."""
+    if not number or postdata is None:
+        return False
+    found: list[str] = []
+    foreign = False
+    sender = postdata.get(cable.sender.code) if cable.sender and cable.sender.code else None
+    if sender is not None and sender.kind != "department":
+        banner = postdata.resolve_addressee("STATE" if station == "STATE" else station or "")
+        if (banner is not None and banner.city != sender.city) or (station == "STATE"):
+            found.append(f"the banner says {station} {number} but the sender is {sender.name}")
+            foreign = True
+    if match is not None:
+        indicator, serial, day = match.group(1), int(match.group(2)), int(match.group(3))
+        if serial != number % 10 ** len(match.group(2)):
+            found.append(f"the transmission line has serial #{match.group(2)}, the banner {station} {number}")
+            foreign = True
+        relay = postdata.get_by_indicator(indicator)
+        if sender is not None and relay is not None and relay.city != sender.city:
+            found.append(f"the transmission line's station {indicator} is {relay.name}, the sender {sender.name}")
+        sent = _day_of_year(cable.date)
+        if sent is not None and 1 <= day <= 366 and _month(day) != _month(sent) and abs(sent - day) > 7:
+            found.append(f"the transmission line's Julian day {day:03d} is not the date {cable.date[:10]}")
+    if found:
+        cable.warn("header_mismatch", None, "; ".join(found) + ": the header and the text may come from two cables")
+    return foreign
+
+
+def _month(day_of_year: int) -> int:
+    return date.fromordinal(date(2001, 1, 1).toordinal() + min(day_of_year, 365) - 1).month
+
+
+def _day_of_year(value: str | None) -> int | None:
+    try:
+        return date.fromisoformat(value[:10]).timetuple().tm_yday if value else None
+    except ValueError:
+        return None
+
+
+# "SECTION 01 OF 03" in the banner
+SECTIONS_RE = re.compile(r"SECTION\s+0?1\s+OF\s+0?(\d{1,2})\b")
+
+
+def excerpt(cable: Cable, header: str, text: str) -> None:
+    """Flag an excerpt: the banner announces several sections, the text stops short (one paragraph without a
+    signature, or mid-sentence), and nothing of the second section is there."""
+    if "SECTION" not in header or not cable.paragraphs or any(a.kind == "truncated" for a in cable.anomalies):
+        return
+    last = cable.paragraphs[-1]
+    if not (cut_short(last.text) or (len(cable.paragraphs) == 1 and not _signed(last.text))):
+        return  # the sections were joined without their page markers: the text runs to its end
+    match = SECTIONS_RE.search(header, 0, 20000)
+    if match is None or int(match.group(1)) < 2:
+        return
+    total = int(match.group(1))
+    if re.search(r"\b00[2-9](?:\.\d)? +OF +0*%d\b|SECTION\s+0?[2-9]\s+OF" % total, text):
+        return
+    cable.warn(
+        "truncated", last.number,
+        f"the banner announces {total} sections but only the first is here, and it stops short (an excerpt)",
+    )
+
+
+def _signed(text: str) -> bool:
+    """Whether a text ends as a whole cable does: closing punctuation, or a signature after the last sentence."""
+    text = text.rstrip()
+    if text.endswith((".", "?", "!", '"', ")", "'", "\u201d")):
+        return True
+    last_line = text.rsplit("\n", 1)[-1].split()
+    if 0 < len(last_line) <= 3 and all(word[:1].isupper() for word in last_line):
+        return True
+    head, _, name = text.rpartition(" ")
+    return name[:1].isupper() and head.rstrip().endswith((".", "?", "!", '"', ")"))
+
+
+def cut_short(text: str) -> bool:
+    """Whether a text stops mid-sentence: it ends with a dangling mark, or in lower-case words with no closing
+    punctuation (a signature, "... protection. LeBaron", is a capitalized name)."""
+    text = text.rstrip()
+    if not text or not ends_cleanly(text):
+        return bool(text)
+    if text.endswith((".", "?", "!", '"', ")", "'", "\u201d", ":", ";")):
+        return False
+    words = text.split()[-2:]
+    if any("/" in word or "http" in word for word in words):
+        return False  # "... Classified Web Site at http://www.state.sgov.gov/p/eur/ankara/"
+    return all(word[:1].islower() for word in words)

@@ -8,15 +8,25 @@ from dataclasses import dataclass
 from .model import NonPaper, Paragraph
 from .text import find_marker, is_marking, releasable_to
 
-KINDS = r"(?:TEXT|NON-?\s?PAPERS?|NONPAPERS?|TALKING\s+POINTS|POINTS)"
+KINDS = (
+    r"(?:TEXT|NON-?\s?PAPERS?|NONPAPERS?|TALKING\s+POINTS|POINTS|LETTERS?|(?:DIPLOMATIC\s+)?NOTE\s+TEXT|MEDIA\s+NOTE|"
+    r"PRESS\s+(?:GUIDANCE|STATEMENT|RELEASE))"
+)
 ADJECTIVE = r"(?:(?:releasable|unclassified|suggested|proposed|draft|demarche|oral|additional)\s+)?"
 BEGIN_RE = re.compile(
-    r"\[?\b(?:BEGIN|Begin|begin)\s+(?P<title>(?i:" + ADJECTIVE + KINDS + r")\b[^\n\]:]{0,400}?)\s*"
+    r"\[?\b(?:BEGIN|Begin|begin)\s+(?P<title>(?i:(?:[A-Za-z\"'/-]{2,30}\s+){0,3}?" + ADJECTIVE + KINDS + r")\b[^\n\]:]{0,400}?)\s*"
     r"(?::|\]|\.|\n|$)"
 )
-END_RE = re.compile(r"\[?\b(?:END|End|end)\s+(?i:(?:OF\s+)?" + ADJECTIVE + KINDS + r")\b[^\n]{0,120}")
+# not "END POINTS FOR MALTA ONLY", which closes a post's part inside the text
+END_RE = re.compile(
+    r"\[?\b(?:END|End|end)\s+(?i:(?:OF\s+)?(?:[A-Za-z\"'/-]{2,30}\s+){0,3}?" + ADJECTIVE + KINDS
+    + r")\b(?!\s+FOR\s+[A-Z])[^\n]{0,120}"
+)
 # "Share the following S/REL FRANCE, BRITAIN, QATAR text verbatim:" -- an unbracketed marking before BEGIN
 LOOSE_REL_RE = re.compile(r"\bREL(?:EASABLE)?(?:\s+TO)?\s+([A-Z][A-Z.'-]*(?:(?:,\s*|\s+)[A-Z][A-Z.'-]*){0,30})")
+# A heading that opens a text to hand over: "BEGIN NONPAPER", "NONPAPER FOR BULGARIA, ...", "TALKING POINTS/NON-PAPER"
+HEADING_BEGIN_RE = re.compile(r"(?i)^(?:begin\s+)?(?P<title>(?:talking\s+points\s*/\s*)?non-?\s?paper\b.*)$")
+POST_ONLY_RE = re.compile(r"(?s)\bPOINTS? FOR [A-Z][A-Za-z ,.'&/()-]{1,400}?:.{0,20000}?\bEND POINTS? FOR [A-Z][A-Z ]{1,60}?ONLY\b\.?")
 POINTS_WORD_RE = re.compile(r"\bPOINTS\b")
 MAX_SPAN = 40  # paragraphs a block may run across before its END is considered lost
 
@@ -29,6 +39,17 @@ class Block:
     releasable_to: list[str]
     heading: str = ""
     spans: tuple = ()  # numbers of the paragraphs the block runs over
+    marking: str | None = None  # the block's own marking, else the one before BEGIN, else the paragraph's
+
+    @property
+    def kind(self) -> str:
+        """letter, note, press, points, non-paper or text, from the title and the heading."""
+        words = f"{self.title} {self.heading}".upper()
+        for kind, needles in (("letter", ("LETTER",)), ("note", ("NOTE TEXT", "DIPLOMATIC NOTE", "DRAFT NOTE")),
+                              ("press", ("PRESS", "MEDIA NOTE")), ("non-paper", ("PAPER",)), ("points", ("POINTS",))):
+            if any(needle in words for needle in needles):
+                return kind
+        return "text"
 
     @property
     def is_non_paper(self) -> bool:
@@ -46,16 +67,21 @@ def find_blocks(paragraphs: list[Paragraph]) -> list[Block]:
     while index < len(paragraphs):
         paragraph = paragraphs[index]
         begin = find_marker(BEGIN_RE, paragraph.text[:50000], "BEGIN", any_case=False)
-        if not begin:
+        headed = HEADING_BEGIN_RE.match(paragraph.heading) if not begin and paragraph.heading else None
+        if begin:
+            title, start, end = begin.group("title"), begin.start(), begin.end()
+        elif headed:  # "---- BEGIN NONPAPER ----" printed as the paragraph's heading
+            title, start, end = headed.group("title"), 0, 0
+        else:
             index += 1
             continue
-        text, last = _collect(paragraphs, index, begin.end())
-        block = _block(paragraph, " ".join(begin.group("title").split()), text)
+        text, last = _collect(paragraphs, index, end)
+        block = _block(paragraph, " ".join(title.split()), text)
         block.heading = paragraph.heading or ""
         block.spans = tuple(p.number for p in paragraphs[index : max(last, index) + 1])
-        block.releasable_to = (
-            block.releasable_to or _marking_before(paragraph.text[: begin.start()]) or releasable_to(paragraph.marking)
-        )
+        before = _marking_before(paragraph.text[:start])
+        block.releasable_to = block.releasable_to or releasable_to(before) or releasable_to(paragraph.marking)
+        block.marking = block.marking or before or paragraph.marking
         blocks.append(block)
         index = max(last, index) + 1
     return blocks
@@ -89,17 +115,29 @@ def _block(paragraph: Paragraph, title: str, text: str) -> Block:
         if close != -1 and (is_marking(label) or "RELEASABLE" in label.upper()):
             marking, text = label, text[close + 1 :].strip()
     rel = releasable_to(marking) if marking else []
-    return Block(paragraph.number, title, text, rel)
+    return Block(paragraph.number, title, text, rel, marking=" ".join(marking.split()).upper() if marking else None)
 
 
-def _marking_before(text: str) -> list[str]:
+def _marking_before(text: str) -> str | None:
     """'(S/REL to RUSSIA) Begin Talking Points': the marking printed just before the BEGIN line."""
     match = re.search(r"\(([^()]{1,300})\)\s*\(?\s*$", text[-400:])
     if match and is_marking(" ".join(match.group(1).split())):
-        return releasable_to(match.group(1))
+        return " ".join(match.group(1).split()).upper()
     loose = LOOSE_REL_RE.search(text[-300:]) if "REL" in text[-300:] else None
-    return releasable_to("REL " + loose.group(1)) if loose else []
+    return "REL " + loose.group(1) if loose else None
 
 
 def non_papers(blocks: list[Block]) -> list[NonPaper]:
-    return [NonPaper(b.paragraph, b.releasable_to, b.text, b.title) for b in blocks if b.is_non_paper]
+    return [
+        NonPaper(b.paragraph, b.releasable_to, _shared_text(b.text), b.title, b.kind, b.marking)
+        for b in blocks
+        if b.is_non_paper
+    ]
+
+
+def _shared_text(text: str) -> str:
+    """The text every post hands over: 'POINT FOR UK ONLY: ... END POINT FOR UK ONLY' parts are left out (they
+    are those posts' talking points)."""
+    if "END POINT" not in text:
+        return text
+    return re.sub(r"[ \t]{2,}", " ", POST_ONLY_RE.sub(" ", text)).strip()

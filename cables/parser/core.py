@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import re
 
-from . import anomalies, header, tasking
-from .action import find_action_request, scope_of, special_instructions
-from .addressees import origin_from_sender, resolve, split_addressees
+from . import anomalies, header, identity
+from .action import find_action_request
+from .complete import complete
+from .addressees import resolve, split_addressees
 from .blocks import Block, find_blocks, non_papers
-from .body import PAGE_BREAK_RE, parse_body
+from .body import PAGE_BREAK_RE, PAGE_LINE_RE, parse_body
 from .formats import Source, decode_bytes, normalise
-from .model import Cable, CableParseError, NonPaper, Paragraph, TalkingPoints
+from .model import Cable, CableParseError, Paragraph, TalkingPoints
 from .references import merge_archive_refs, parse_refs
-from .routing import Routing, parse_routing, reference_id
+from .routing import Routing, parse_routing
 from .talking import attribute, block_sections, headed_sections, post_sections
-from .text import SIPDIS_RE, join_lines
+from .text import SIPDIS_RE, join_lines, split_marking
 
 MAX_HEADER = 60000
-FILENAME_ID_RE = re.compile(r"^(\d{2})([A-Z][A-Z-]{1,30})(\d{1,7})$")
-HAND_OVER = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass)"
-HAND_OVER_RE = re.compile("(?i)" + HAND_OVER)
-HAND_OVER_LOWER_RE = re.compile(HAND_OVER)  # for ASCII text already lower-cased
+LETTER_START_RE = re.compile(r"^\(?[A-Za-z][.)]\s")
 
 
 def parse(text: str | bytes, filename: str | None = None) -> Cable:
@@ -36,9 +33,12 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
     _refuse_non_cable(source, routing, body, header_text)
     cable = Cable(format=source.format)
     head = header_text[routing.banner_end or 0 :]
-    _identity(cable, source, routing, filename)
-    _header_fields(cable, head, routing, source)
+    eo_decl = header.eo_and_declassify(head)
+    identity.read(cable, source, routing, filename, eo_decl[1])
+    _header_fields(cable, head, routing, source, filename)
     _addressees(cable, routing)
+    if anomalies.transmission(cable, routing.transmission, routing.station, routing.number):
+        identity.prefer_filename(cable, filename, routing)
     _body(cable, body, lines, head, source)
     return cable
 
@@ -49,6 +49,8 @@ def _scrub(text: str) -> list[str]:
         text = _drop_sipdis(text)
     if " OF 0" in text:
         text = _sub_lines(text, (" OF 0",), PAGE_BREAK_RE)
+    if "PAGE " in text:
+        text = PAGE_LINE_RE.sub("", text)
     return text.split("\n")
 
 
@@ -74,7 +76,8 @@ def _finds(text: str, needle: str):
 
 
 def _sub_lines(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) -> str:
-    """pattern.sub(" ", line) on each line holding a needle. str.find locates those lines; testing every line,
+    """pattern.sub(" ", line) on each line holding a needle (a line left blank is dropped). str.find locates those
+    lines; testing every line,
     or one regex pass over the whole text (the pattern has no literal prefix to skip ahead by), is slower."""
     spans: set[tuple[int, int]] = set()
     for needle in needles:
@@ -87,8 +90,13 @@ def _sub_lines(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) ->
     parts: list[str] = []
     done = 0
     for start, end in sorted(spans):
-        parts += [text[done:start], pattern.sub(" ", text[start:end])]
-        done = end
+        line = pattern.sub(" ", text[start:end])
+        if line.strip():
+            parts += [text[done:start], line]
+            done = end
+        else:  # a line that was only the page break goes, newline and all: the text around it joins up again
+            parts.append(text[done:start])
+            done = min(end + 1, len(text))
     parts.append(text[done:])
     return "".join(parts)
 
@@ -100,64 +108,20 @@ def _refuse_non_cable(source: Source, routing: Routing, body, header_text: str) 
     raise CableParseError("not a cable: no telegram header, reference id or numbered paragraphs found")
 
 
-def _identity(cable: Cable, source: Source, routing: Routing, filename: str | None) -> None:
-    meta = source.meta
-    if meta.get("cablegate_id", "").isdigit():
-        cable.cablegate_id = int(meta["cablegate_id"])
-    cable.dtg = routing.dtg
-    cable.precedence = routing.precedence
-    cable.date = _meta_date(meta.get("date")) or routing.when
-    if routing.year is None and routing.station and cable.date:
-        routing.year = int(cable.date[:4])
-    cable.reference_id = reference_id(routing) or _clean_refid(meta.get("refid"))
-    if meta.get("refid") and cable.reference_id and cable.reference_id != _clean_refid(meta["refid"]):
-        cable.warn("reference_id_mismatch", None, f"text says {cable.reference_id}, archive says {meta['refid']}")
-    if cable.reference_id is None:
-        cable.reference_id = _from_filename(cable, filename)
-    cable.classification = meta.get("classification") or None
-    cable.origin = meta.get("origin") or origin_from_sender(_first(split_addressees(routing.sender)))
-    if routing.garbled:
-        cable.warn("garbled_header", None, "a page-break line ('PAGE 02 ...') is mixed into the addressees")
-
-
-def _meta_date(value: str | None) -> str | None:
-    if not value:
-        return None
-    match = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})", value)
-    if match:
-        month, day, year, hour, minute = (int(g) for g in match.groups())
-        return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}"
-    match = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})", value)
-    return f"{match[1]}-{match[2]}-{match[3]}T{match[4]}:{match[5]}" if match else None
-
-
-def _clean_refid(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value if FILENAME_ID_RE.match(value) else None
-
-
-def _from_filename(cable: Cable, filename: str | None) -> str | None:
-    stem = os.path.splitext(os.path.basename(filename or ""))[0].upper()
-    if not FILENAME_ID_RE.match(stem):
-        return None
-    cable.warn("reference_id_from_filename", None, f"the text gives no reference id; taken from the file name {stem}")
-    return stem
-
-
 def _first(items: list[str]) -> str | None:
     return items[0] if items else None
 
 
-def _header_fields(cable: Cable, head: str, routing: Routing, source: Source) -> None:
+def _header_fields(cable: Cable, head: str, routing: Routing, source: Source, filename: str | None) -> None:
     cable.classification = cable.classification or header.caveat(head, routing.banner_class)
     cable.eo, cable.declassify_on = header.eo_and_declassify(head)
     cable.tags = header.tags(head)
     cable.subject = header.subject(head)
     cable.classified_by, cable.reasons = header.classified_by(head)
     cable.also_for = header.also_for(head)
-    year = routing.year or (int(cable.date[:4]) if cable.date else None)
+    year, day = identity.citing_year(cable, routing, filename)
     own = (routing.station, routing.number) if routing.station and routing.number else None
-    refs = parse_refs(head, year, own)
+    refs = parse_refs(head, year, own, day)
     merge_archive_refs(refs, source.meta.get("references"))
     cable.references, cable.ref_letters, cable.other_references = refs.references, refs.letters, refs.other
 
@@ -170,25 +134,35 @@ def _addressees(cable: Cable, routing: Routing) -> None:
     for addressee in [cable.sender, *cable.action_addressees, *cable.info_addressees]:
         if addressee is not None and addressee.kind == "unknown":
             cable.warn("unknown_addressee", None, f"addressee not found in the post reference data: {addressee.raw}")
+    for addressee in cable.action_addressees:
+        if addressee.kind == "collective" and addressee.collective is None:
+            cable.warn(
+                "unknown_collective", None,
+                f"action addressee {addressee.raw} is a collective not in the collectives table: its posts are unknown",
+            )
 
 
 def _body(cable: Cable, body, lines: list[str], head: str, source: Source) -> None:
     cable.paragraphs = body.paragraphs or _unnumbered(lines, head)
     if body.trailing_junk:
         cable.warn("trailing_metadata", cable.paragraphs[-1].number, "archive database fields after the signature were removed")
-    if any("ummary" in text or "UMMARY" in text for text in [head, *(p.text for p in cable.paragraphs)]):
-        cable.summary = header.summary(head + "\n" + "\n".join(f"{p.number}. {p.text}" for p in cable.paragraphs))
+    ends = [i for i, p in enumerate(cable.paragraphs) if "ummary" in p.text or "UMMARY" in p.text]
+    if ends or "ummary" in head or "UMMARY" in head:  # the text up to the last paragraph naming it is enough
+        upto = cable.paragraphs[: (ends[-1] + 1) if ends else 0]
+        cable.summary = header.summary(head + "\n" + "\n".join(f"{p.number}. {p.text}" for p in upto))
     anomalies.numbering(cable, body, lines)
     anomalies.truncation(cable, body, source.spliced_refid)
+    anomalies.excerpt(cable, source.text[:20000], source.text)
     blocks = find_blocks(cable.paragraphs)
     cable.non_papers = non_papers(blocks)
-    cable.action_request = find_action_request(cable.paragraphs, head, cable.action_addressees, cable.warn)
+    from_department = (cable.sender.kind == "department") if cable.sender else "STATE" in (cable.reference_id or "")
+    cable.action_request = find_action_request(
+        cable.paragraphs, head, cable.action_addressees, cable.warn, cable.subject, from_department
+    )
     announced = cable.action_request.talking_point_paragraphs if cable.action_request else []
     cable.talking_points = _talking_points(cable, blocks, announced)
-    if cable.action_request is None:
-        cable.warn("no_action_request", None, "no action request found")
-    else:
-        _complete_action_request(cable, blocks, head)
+    if cable.action_request is not None:  # a reply or a report asks nothing: no anomaly, the null says it
+        complete(cable, blocks, head, from_department)
     anomalies.missing_paragraphs(cable)
     anomalies.announced_mismatch(cable)
     anomalies.uncovered_posts(cable)
@@ -199,51 +173,11 @@ def _talking_points(cable: Cable, blocks: list[Block], announced: list[int]) -> 
     addressees = cable.action_addressees
     sections = post_sections(cable.paragraphs, addressees)
     covered = {s.paragraph for s in sections}
-    sections += [s for s in block_sections(blocks, addressees) if s.paragraph not in covered]
+    sections += [s for s in block_sections(blocks, addressees, announced) if s.paragraph not in covered]
     skip = covered | {n for b in blocks for n in b.spans}
     sections += headed_sections(cable.paragraphs, addressees, announced, skip)
-    attribute(sections, addressees)
+    attribute(sections, addressees, cable.action_request.text if cable.action_request else "")
     return sorted(sections, key=lambda s: s.paragraph or 0)
-
-
-def _complete_action_request(cable: Cable, blocks: list[Block], head: str) -> None:
-    request = cable.action_request
-    scope = scope_of(cable.paragraphs, request, head)
-    if not request.non_paper_paragraphs:
-        asks = " ".join(p.text[:5000] for p in scope)
-        request.non_paper_paragraphs = _handed_over(cable.non_papers, asks)
-    if not request.talking_point_paragraphs:
-        request.talking_point_paragraphs = sorted({t.paragraph for t in cable.talking_points if t.paragraph})
-    for block in blocks:  # "deliver the talking points/non-paper in para 8": the points are the non-paper too
-        if block.is_points and block.paragraph in request.non_paper_paragraphs:
-            if not any(n.paragraph == block.paragraph for n in cable.non_papers):
-                cable.non_papers.append(NonPaper(block.paragraph, block.releasable_to, block.text, block.title))
-    cable.non_papers.sort(key=lambda n: n.paragraph or 0)
-    special_instructions(request, cable.action_addressees)
-    request.report_by = tasking.report_by(scope, cable.paragraphs, cable.date)
-    request.level = tasking.level(scope)
-
-
-def _handed_over(papers: list[NonPaper], asks: str) -> list[int]:
-    """Paragraphs of BEGIN TEXT blocks that are the request's non-paper: titled one, or the request asks to hand
-    it over. The request is searched once, and only when a title does not settle it."""
-    asked: bool | None = None
-    found: set[int] = set()
-    for paper in papers:
-        if not paper.paragraph:
-            continue
-        if "PAPER" not in (paper.title or "").upper():
-            asked = _asks_hand_over(asks) if asked is None else asked
-            if not asked:
-                continue
-        found.add(paper.paragraph)
-    return sorted(found)
-
-
-def _asks_hand_over(asks: str) -> bool:
-    if asks.isascii():  # a case-sensitive scan of a lower-cased copy is much faster than re.I
-        return HAND_OVER_LOWER_RE.search(asks.lower()) is not None
-    return HAND_OVER_RE.search(asks) is not None
 
 
 def _unnumbered(lines: list[str], head: str) -> list[Paragraph]:
@@ -251,12 +185,26 @@ def _unnumbered(lines: list[str], head: str) -> list[Paragraph]:
     head_lines = head.split("\n")
     start = 0
     for index, line in enumerate(head_lines):
-        if header.KEYWORD_LINE_RE.match(line) or re.match(r"(?i)^\s*(?:SIPDIS|NOFORN)\b", line):
-            start = index + 1
-            while start < len(head_lines) and head_lines[start].strip():
-                start += 1
-    text = join_lines(head_lines[start:], wrapped=True).strip()
-    return [Paragraph(None, None, text)] if text else []
+        if index >= start and (header.KEYWORD_LINE_RE.match(line) or re.match(r"(?i)^\s*(?:SIPDIS|NOFORN)\b", line)):
+            start = _field_end(head_lines, index)
+    marking, text = split_marking(join_lines(head_lines[start:], wrapped=True).strip())
+    return [Paragraph(None, marking, text.strip())] if text.strip() else []
+
+
+def _field_end(lines: list[str], index: int) -> int:
+    """The line after a header field's block. A REF block runs over reference-like lines only, and any block
+    ends where a marked sentence ('(C) The UK will ...') opens the text, blank line or not."""
+    is_ref = re.match(r"(?i)^\s*REF", lines[index]) is not None
+    end = index + 1
+    while end < len(lines) and lines[end].strip():
+        line = lines[end].strip()
+        ref_like = bool(re.search(r"\d", line)) and len(line.split()) <= 10
+        if (is_ref and not ref_like and not LETTER_START_RE.match(line)) or (
+            split_marking(line)[0] is not None and not ref_like
+        ):
+            break
+        end += 1
+    return end
 
 
 __all__ = ["parse", "decode_bytes", "CableParseError"]

@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from .dumps import unpack_dump, unpack_labels, unpack_record
 from .model import CableParseError
 
 REFID_RE = re.compile(r"^\d{2}[A-Z][A-Z-]{1,30}\d{1,7}$")
@@ -25,11 +26,9 @@ LINE_HEADER_RE = re.compile(
     r"^(?P<id>\d{1,8}) (?P<date>\d{1,2}/\d{1,2}/\d{4}) (?P<time>\d{1,2}:\d{2}) (?P<refid>\d{2}[A-Z][A-Z-]{1,30}\d{1,7}) (?P<rest>.*)$"
 )
 REFS_TOKEN_RE = re.compile(r"^[0-9A-Z]{3,40}(?:\|[0-9A-Z]{3,40}){0,60}$")
-DB_DATE_RE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2})\s*$")
 HTML_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|table|script|span|a\s)[^>]{0,200}>", re.I)
 TAG_RE = re.compile(r"<[^<>]{0,500}>")
 CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
-DB_ID_RE = re.compile(r"^\s*<<\d{1,9}>>\s*$")
 
 
 @dataclass
@@ -140,8 +139,10 @@ def _split_line_header(match: re.Match[str]) -> tuple[dict[str, str], str]:
 
 def _from_page(text: str, anchored: bool) -> Source:
     source = Source("cablegate_page", text)
-    if "\\" in text or "\t" in text or "<<" in text:
-        _unpack_dump(text, source)
+    if not ("header ends" in text and unpack_record(text, source)):
+        unpack_dump(text, source)
+    if "\nID: " in source.text:
+        unpack_labels(source)
     if "\t" in source.text:
         source.text = source.text.replace("\t", " ")
     if not (anchored or source.meta or source.spliced_refid or _looks_like_page(text)):
@@ -149,91 +150,7 @@ def _from_page(text: str, anchored: bool) -> Source:
     return source
 
 
-def _unpack_dump(text: str, source: Source) -> None:
-    lines = text.split("\n")
-    if _mostly_backslash_ended(lines):
-        # Same as re.sub(r"\s*\\$", ""): str.rstrip() strips exactly the characters \s matches, and a regex
-        # tried at every position of every line was the slowest step of unpacking a dump.
-        lines = [line[:-1].rstrip() if line.endswith("\\") else line for line in lines]
-    if "\t" in text:
-        lines = _unpack_tsv_rows(lines, source) or lines
-    if "<<" in text and not source.meta:
-        lines = _unpack_db_block(lines, source) or lines
-    source.text = "\n".join(lines)
-
-
 def _looks_like_page(text: str) -> bool:
     # Page text keeps WikiLeaks' anchors and the relay's transmission lines; a typed telegram has neither.
     head = text[:3000]
     return bool(re.search(r"(?m)^(VZCZC|ZNY |ZNR |DE RUE)", head))
-
-
-def _mostly_backslash_ended(lines: list[str]) -> bool:
-    if not any(line.endswith("\\") for line in lines[:50]):
-        return False
-    ended = sum(1 for line in lines if line.endswith("\\"))
-    return ended >= 5 and ended * 3 >= len(lines)
-
-
-def _unpack_tsv_rows(lines: list[str], source: Source) -> list[str] | None:
-    """Turn tab-separated database rows back into text; cut off any second cable."""
-    if not any("\t" in line for line in lines):
-        return None
-    rows = [i for i, line in enumerate(lines) if line.count("\t") >= 4]
-    if not rows:
-        return None
-    first_fields = lines[rows[0]].split("\t")
-    refid_at = next((i for i, f in enumerate(first_fields) if REFID_RE.match(f.strip())), None)
-    if refid_at is None:
-        return None
-    _store_row_meta(first_fields, refid_at, source)
-    body = ["\n".join(first_fields[refid_at + 4 :])]
-    for index in range(rows[0] + 1, len(lines)):
-        line = lines[index]
-        other = _row_refid(line)
-        if other and other != source.meta.get("refid"):
-            source.spliced_refid = other
-            break
-        body.append(line.replace("\t", "\n"))
-    if rows[0] > 0 and not any(line.startswith("FM ") for line in body[:400]):
-        body = lines[: rows[0]] + body
-    return "\n".join(body).split("\n")
-
-
-def _row_refid(line: str) -> str | None:
-    if line.count("\t") < 4:
-        return None
-    return next((f.strip() for f in line.split("\t") if REFID_RE.match(f.strip())), None)
-
-
-def _store_row_meta(fields: list[str], refid_at: int, source: Source) -> None:
-    source.meta["refid"] = fields[refid_at].strip()
-    if refid_at >= 1 and DB_DATE_RE.match(fields[refid_at - 1]):
-        source.meta["date"] = fields[refid_at - 1].strip()
-    if refid_at >= 2 and fields[refid_at - 2].strip().isdigit():
-        source.meta["cablegate_id"] = fields[refid_at - 2].strip()
-    tail = [f.strip() for f in fields[refid_at + 1 : refid_at + 4]] + ["", "", ""]
-    source.meta["origin"], source.meta["classification"], source.meta["references"] = tail[:3]
-
-
-def _unpack_db_block(lines: list[str], source: Source) -> list[str] | None:
-    """Lift a leaked '<<id>>' database block (id, date, refid, origin, class, refs) out of the text."""
-    at = next((i for i, line in enumerate(lines[:400]) if "<<" in line and DB_ID_RE.match(line)), None)
-    if at is None:
-        return None
-    source.meta["cablegate_id"] = lines[at].strip().strip("<>")
-    cursor = at + 1
-    for key, pattern in (
-        ("date", DB_DATE_RE),
-        ("refid", re.compile(r"^\s*\d{2}[A-Z][A-Z-]{1,30}\d{1,7}\s*$")),
-        ("origin", re.compile(r"^\s*[A-Za-z][A-Za-z .,'-]{1,60}\s*$")),
-        ("classification", re.compile(r"^\s*[A-Z][A-Z/ ]{4,60}\s*$")),
-        ("references", re.compile(r"^\s*[0-9A-Z|]{0,2000}\s*$")),
-    ):
-        if cursor < len(lines) and pattern.match(lines[cursor]):
-            source.meta[key] = lines[cursor].strip()
-            cursor += 1
-    rest = lines[cursor:]
-    if any(line.startswith("FM ") for line in rest[:200]):
-        return rest
-    return lines[:at] + rest

@@ -9,7 +9,7 @@ from .model import AlsoFor
 from .text import SIPDIS_RE, is_separator
 
 KEYWORD_LINE_RE = re.compile(
-    r"(?i)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJ(?:ECT)?\b|REFS?\b|REF [A-Z]:|CLASSIFIED\s+BY\b|\d{1,3}\.(?!\d))"
+    r"(?i)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJ(?:ECT)?\b|REF(?:TEL)?S?\b|REF [A-Z]:|CLASSIFIED\s+BY\b|\d{1,3}\.(?!\d))"
 )
 EO_RE = re.compile(r"(?i)\bE\.?\s?O\.?\s{0,3}(1\d{4})\b:?\s{0,5}(?:(?:DECL(?:ASSIFY)?\b:?\s{0,5}(\S{1,20}))|(N/A))?")
 TAGS_RE = re.compile(r"(?im)(?:^|\s)TAGS?\b:?[ \t]*")
@@ -21,6 +21,7 @@ ALSO_FOR_RE = re.compile(r"(?im)^[ \t]*([A-Z][A-Z .'-]{1,40}?)[ \t]+ALSO[ \t]+FO
 SUMMARY_START_RE = re.compile(
     r"(?im)^[ \t]*(?:\d{1,3}\.[ \t]*)?(?:\([A-Z/ ,]{1,40}\)[ \t]*)?(?:-+[ \t]*)?(?:BEGIN[ \t]+)?SUMMARY\b"
 )
+GLUED_FIELD_RE = re.compile(r"(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))(?:REFS?:|CLASSIFIED\s+BY\b)")
 TAG_TOKEN_RE = re.compile(r"[A-Z][A-Z0-9-]{0,11}")
 SUMMARY_END_RE = re.compile(r"(?i)\bEND\s+(?:OF\s+)?SUMMARY\b")
 
@@ -41,9 +42,10 @@ def caveat(head: str, banner_class: str | None) -> str | None:
         return None
     upto = EO_RE.search(head)
     zone = head[: upto.start() if upto else 800]
-    if re.search(r"(?im)^\s*NOFORN\b", zone):
+    upper = zone.upper()
+    if "NOFORN" in upper and re.search(r"(?im)^\s*NOFORN\b", zone):
         return f"{banner_class}//NOFORN"
-    if banner_class == "UNCLASSIFIED" and re.search(r"(?im)^\s*SENSITIVE\b", zone):
+    if banner_class == "UNCLASSIFIED" and "SENSITIVE" in upper and re.search(r"(?im)^\s*SENSITIVE\b", zone):
         return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
     return banner_class
 
@@ -95,7 +97,9 @@ def subject(head: str) -> str | None:
     match = SUBJECT_RE.search(head)
     if not match:
         return None
-    return block(head, match.end(), 800) or None
+    text = block(head, match.end(), 800)
+    glued = GLUED_FIELD_RE.search(text)  # "... AS UK PRIMEREF: A. LONDON 1939", "... RELEASE REF: STATE 86640"
+    return (text[: glued.start()].rstrip() if glued else text) or None
 
 
 def classified_by(head: str) -> tuple[str | None, list[str]]:
@@ -143,7 +147,9 @@ def reasons(text: str) -> list[str]:
 
 
 def also_for(head: str) -> list[AlsoFor]:
-    result = []
+    result: list[AlsoFor] = []
+    if "ALSO" not in head[:3000].upper():  # the case-blind multi-line scan is costly and rarely finds anything
+        return result
     for match in ALSO_FOR_RE.finditer(head[:3000]):
         post = lookup_post(match[1])
         name = post.name if post is not None else match[1].strip().title()
@@ -165,15 +171,27 @@ def _summary_end(text: str) -> re.Match[str] | None:
     return None
 
 
+def _summary_start(text: str, low: int, high: int) -> re.Match[str] | None:
+    """The first SUMMARY heading between low and high: tried at the lines holding the word, not at every line."""
+    lower = text.lower() if text.isascii() else None
+    if lower is None:
+        return next(SUMMARY_START_RE.finditer(text, low, high), None)
+    at = lower.find("summary", low, high)
+    while at != -1:
+        line = text.rfind("\n", 0, at) + 1
+        match = SUMMARY_START_RE.match(text, max(line, low), high)
+        if match is not None:
+            return match
+        at = lower.find("summary", at + 7, high)
+    return None
+
+
 def summary(text: str) -> str | None:
     """Text between a SUMMARY heading and END SUMMARY, paragraph numbers and markings removed."""
     end = _summary_end(text)
     if not end:
         return None
-    start = None
-    for match in SUMMARY_START_RE.finditer(text, max(0, end.start() - 30000), end.start()):
-        start = match
-        break
+    start = _summary_start(text, max(0, end.start() - 30000), end.start())
     if start is None:
         return None
     inner = text[start.end() : end.start()]

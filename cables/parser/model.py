@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-PARSER_VERSION = "1.1"
+PARSER_VERSION = "1.2"
 
 
 class CableParseError(ValueError):
@@ -22,6 +22,7 @@ class Addressee:
     code: str | None
     country: str | None
     kind: str  # embassy|consulate|mission|ait|office|department|collective|other|unknown
+    collective: str | None = None  # a collective's key in cables/data/collectives.csv; None when not listed
 
 
 @dataclass
@@ -46,6 +47,10 @@ class TalkingPoints:
     audience: str | None
     releasable_to: list[str]
     points: list[Point]
+    marking: str | None = None  # the section's own portion marking, else its paragraph's
+    heading: str | None = None  # "CONTINGENCY POINTS", "IF RAISED TALKING POINTS", "Saudi Arabia talking points"
+    conditional: bool = False  # contingency, if-asked, press guidance: used only when the subject comes up
+    background: bool = False  # for the post's own use, never handed over: NOFORN, "BACKGROUND (NOT FOR DELIVERY)"
 
 
 @dataclass
@@ -54,6 +59,8 @@ class NonPaper:
     releasable_to: list[str]
     text: str
     title: str | None = None
+    kind: str = "non-paper"  # non-paper | letter | note | points | text | press
+    marking: str | None = None
 
 
 @dataclass
@@ -62,6 +69,15 @@ class ActionException:
     code: str | None
     excluded: bool
     instruction: str | None
+
+
+@dataclass
+class Deadline:
+    date: str | None  # ISO date, as report_by
+    within_days: int | None  # "within seven business days" -> 7
+    business_days: bool
+    paragraph: int | None
+    text: str  # the words that set it ("report by January 19")
 
 
 @dataclass
@@ -74,6 +90,12 @@ class ActionRequest:
     requests: list[str] = field(default_factory=list)
     report_by: str | None = None  # ISO date the cable asks posts to report by
     level: str | None = None  # "highest appropriate level", "Ambassadors/Charge d'Affaires"
+    kind: str = "demarche"  # demarche | report | instruction | guidance | department
+    department_action: bool = False  # a post's cable asking Washington to act: no post tasks
+    posts: list[tuple[str, str | None]] | None = None  # (post, code) when only some action posts are tasked
+    questions: list[str] = field(default_factory=list)  # what a report request asks posts to find out
+    reporting_instructions: str | None = None  # how replies must be labelled ("slug for ISN ...")
+    deadline: Deadline | None = None  # where report_by (or a relative deadline) comes from
 
 
 @dataclass
@@ -147,9 +169,9 @@ class Cable:
             "origin": self.origin,
             "references": list(self.references),
             "ref_letters": dict(self.ref_letters),
-            "from": _flat(self.sender) if self.sender else None,
-            "action_addressees": [_flat(a) for a in self.action_addressees],
-            "info_addressees": [_flat(a) for a in self.info_addressees],
+            "from": _addressee(self.sender) if self.sender else None,
+            "action_addressees": [_addressee(a) for a in self.action_addressees],
+            "info_addressees": [_addressee(a) for a in self.info_addressees],
             "also_for": [_flat(a) for a in self.also_for],
             "tags": list(self.tags),
             "subject": self.subject,
@@ -178,6 +200,14 @@ def _flat(item: Any, *lists: str) -> dict[str, Any]:
     return result
 
 
+def _addressee(item: Addressee) -> dict[str, Any]:
+    """raw, post, code, country, kind; a collective also names its key in the collectives table."""
+    result = {"raw": item.raw, "post": item.post, "code": item.code, "country": item.country, "kind": item.kind}
+    if item.kind == "collective":
+        result["collective"] = item.collective
+    return result
+
+
 def _talking_points(section: TalkingPoints) -> dict[str, Any]:
     result = _flat(section, "releasable_to")
     result["points"] = [_flat(p) for p in section.points]
@@ -185,6 +215,8 @@ def _talking_points(section: TalkingPoints) -> dict[str, Any]:
 
 
 def _action_request(request: ActionRequest) -> dict[str, Any]:
-    result = _flat(request, "non_paper_paragraphs", "talking_point_paragraphs", "requests")
+    result = _flat(request, "non_paper_paragraphs", "talking_point_paragraphs", "requests", "questions")
     result["exceptions"] = [_flat(e) for e in request.exceptions]
+    result["posts"] = [{"post": p, "code": c} for p, c in request.posts] if request.posts is not None else None
+    result["deadline"] = _flat(request.deadline) if request.deadline else None
     return result

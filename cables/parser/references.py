@@ -8,19 +8,30 @@ from dataclasses import dataclass, field
 from .addressees import _postdata, lookup_post
 
 REF_START_RE = re.compile(r"(?im)^[ \t]*(?:REFS?|REFTELS?)\b(?:[ \t]+[A-Z](?=:))?[ \t]*[:.]?")
+# "... AS UK PRIMEREF: A. LONDON 1939": the relay glued the REF line to the end of the subject
+GLUED_REF_RE = re.compile(r"(?m)(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))REFS?:[ \t]")
 REF_STOP_RE = re.compile(r"(?i)\bclassified\s+by\b|\bE\.?\s?O\.?\s+1\d{4}|\bTAGS?:|\bSUBJECT:")
-LETTER_RE = re.compile(r"(?:(?<=[\s,;:])|^)(?:\(([A-Z])\)|([A-Z])[.)](?!\w)|REF ([A-Z]):)")
-CABLE_RE = re.compile(
-    r"(?:(?<![\w/.])(?P<y1>\d{4}|\d{2})\s+)?(?P<station>[A-Z]{2,}(?:\s[A-Z]{2,}){0,3})\s+"
-    r"(?P<num>\d{1,6})(?!\d)(?![/.]\d)(?:\s*\((?P<y2>\d{2})\))?"
+# Lettered items, also in lower case in case-mangled cables ("a. 05 state 1234 ... r. 07 berlin 567")
+LETTER_RE = re.compile(r"(?:(?<=[\s,;:])|^)(?:\(([A-Za-z])\)|([A-Za-z])[.)](?!\w)|REF ([A-Z]):)")
+MONTHS = (
+    "JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|JAN|FEB|MAR|APR|JUN|JUL|AUG|"
+    "SEPT|SEP|OCT|NOV|DEC"
 )
-NOT_STATIONS = frozenset(
+CABLE_RE = re.compile(
+    r"(?:(?<![\w/.])(?P<y1>\d{4}|\d{2})\s+)?(?P<station>[A-Z]{2,}(?:\s[A-Z]{2,}){0,3})(?:\s+|(?<=[A-Z]{5}))"
+    r"(?P<num>\d{1,6})(?!\d)(?![/.:-]\d)(?:\s*\((?P<y2>\d{2})\))?"
+    r"(?:\s+(?:\d{1,2}\s+)?(?:" + MONTHS + r")\.?\s+(?:\d{1,2},?\s+)?(?P<y3>(?:19|20)\d{2})\b)?"
+)
+NOT_STATIONS = frozenset(MONTHS.split("|")) | frozenset(
     "FAM FAH UNSCR UNSC USC CFR EMAIL MAIL TELCON MEMCON DOC NO NOS PARA PARAS PARAGRAPH SECTION RES "
     "RESOLUTION PL EO HSPD NSPD UN PAGE OF TO AND THE FROM SEE IN ON ALSO PREVIOUS REFTEL REFTELS REF REFS "
-    "NOTAL PASS PLEASE DATED ZULU ON AT BY FOR ITEM ANNEX ARTICLE CHAPTER LAW ACT DECL".split()
+    "NOTAL PASS PLEASE DATED ZULU ON AT BY FOR ITEM ANNEX ARTICLE CHAPTER LAW ACT DECL IIR TD POC DIPNOTE NOTE "
+    "CASE LICENSE NUMBER FAX PHONE ROOM HR SEC STAT DTG".split()
 )
-MISSIONS = frozenset("USNATO USEUBRUSSELS USUNNEWYORK UNVIEVIENNA USOSCE GENEVA USUNROME".split())
+MISSIONS = frozenset("USNATO USEUBRUSSELS USUNNEWYORK UNVIEVIENNA USOSCE GENEVA USUNROME WHITEHOUSE RPODUBAI".split())
 MAX_BLOCK = 3000
+ARCHIVE_ID_RE = re.compile(r"\d{2}([A-Z][A-Z-]{1,30}?)(\d{1,7})")
+MAX_STATE_SERIAL, MAX_POST_SERIAL = 400_000, 30_000
 
 
 @dataclass
@@ -30,18 +41,23 @@ class Refs:
     other: list[str] = field(default_factory=list)
 
 
-def parse_refs(head: str, year: int | None, own: tuple[str, int] | None = None) -> Refs:
-    """Find the REF block in the header text and normalise every cable it cites."""
+def parse_refs(head: str, year: int | None, own: tuple[str, int] | None = None, day: int | None = None) -> Refs:
+    """Find the REF block in the header text and normalise every cable it cites.
+
+    `year` is the citing cable's year, `own` its (station, serial) and `day` its day of the year, for the
+    rollover rule (see `_rolled_over`)."""
     refs = Refs()
     block = ref_block(head)
     if block:
         for letter, item in _items(block):
-            _read_item(letter, item, year, refs, own)
+            _read_item(letter, item, year, refs, own, day)
     return refs
 
 
 def ref_block(head: str) -> str | None:
     start = REF_START_RE.search(head)
+    if not start and "REF" in head:
+        start = GLUED_REF_RE.search(head)
     if not start:
         return None
     lines = head[start.start() : start.start() + MAX_BLOCK].split("\n")
@@ -90,8 +106,11 @@ def _merge_doubled(items: list[tuple[str | None, str]]) -> list[tuple[str | None
     return merged
 
 
-def _read_item(letter: str | None, item: str, year: int | None, refs: Refs, own: tuple[str, int] | None) -> None:
-    found = [ref for ref in (_cable_id(m, year, own) for m in CABLE_RE.finditer(item.upper())) if ref]
+def _read_item(
+    letter: str | None, item: str, year: int | None, refs: Refs, own: tuple[str, int] | None, day: int | None
+) -> None:
+    letter = letter.upper() if letter else None
+    found = [ref for ref in (_cable_id(m, year, own, day) for m in CABLE_RE.finditer(item.upper())) if ref]
     for ref in found:
         if ref not in refs.references:
             refs.references.append(ref)
@@ -102,18 +121,39 @@ def _read_item(letter: str | None, item: str, year: int | None, refs: Refs, own:
         refs.other.append(f"{letter}. {text}" if letter else text)
 
 
-def _cable_id(match: re.Match[str], year: int | None, own: tuple[str, int] | None) -> str | None:
+# Most cables a station can have sent by a given day of the year: (per day, head start). The Department sent up
+# to about 180,000 a year, the busiest embassies about 11,000; the margins are wide so only impossible numbers
+# roll over.
+STATE_PACE = (1000, 5000)
+POST_PACE = (30, 150)
+
+
+def _cable_id(
+    match: re.Match[str], year: int | None, own: tuple[str, int] | None, day: int | None
+) -> str | None:
     station = _station(match["station"].split())
     if not station:
         return None
-    given = match["y1"] or match["y2"]
+    given = match["y1"] or match["y2"] or match["y3"]
     number = int(match["num"])
-    if not given and year and own and own[0] == station and number > own[1]:
-        year -= 1  # a station numbers its cables from 1 each year: a higher number is last year's
+    if not given and year and _rolled_over(station, number, own, day):
+        year -= 1
     yy = given[-2:] if given else (f"{year % 100:02d}" if year else None)
     if yy is None:
         return None
     return f"{yy}{station}{number}"
+
+
+def _rolled_over(station: str, number: int, own: tuple[str, int] | None, day: int | None) -> bool:
+    """Whether a cited serial without a year is last year's: stations number their cables from 1 each year, so
+    a serial higher than the citing cable's own (same station), or higher than the cited station could have
+    reached by the citing day (STATE_PACE, POST_PACE), was sent the year before."""
+    if own and own[0] == station:
+        return number > own[1]
+    if day is None:
+        return False
+    per_day, head_start = STATE_PACE if station == "STATE" else POST_PACE
+    return number > per_day * day + head_start
 
 
 def _station(words: list[str]) -> str | None:
@@ -135,8 +175,14 @@ def _known(words: list[str]) -> bool:
 
 
 def merge_archive_refs(refs: Refs, archive: str | None) -> None:
-    """Add the archive's own '|'-joined reference list (line and CSV formats)."""
+    """Add the archive's own '|'-joined reference list (line and CSV formats). An archive id naming a cable
+    already read with another year is the archive's own slip over the rollover, and is left out."""
+    read = {ref[2:] for ref in refs.references}
     for ref in (archive or "").split("|"):
         ref = ref.strip()
-        if re.fullmatch(r"\d{2}[A-Z][A-Z-]{1,30}\d{1,7}", ref) and ref not in refs.references:
-            refs.references.append(ref)
+        match = ARCHIVE_ID_RE.fullmatch(ref)
+        if match is None or ref in refs.references or ref[2:] in read:
+            continue
+        if int(match[2]) > (MAX_STATE_SERIAL if match[1] == "STATE" else MAX_POST_SERIAL):
+            continue  # the archive also took postcodes and case numbers for cables ("09MEXICO52140")
+        refs.references.append(ref)

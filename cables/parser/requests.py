@@ -19,11 +19,19 @@ SHOULD_BEFORE_RE = re.compile(r"\b" + ACTOR + r"\s+(?:(?i:also)\s+)?$")
 AFTER_TO_RE = re.compile(r"\s+to\s+")
 AFTER_REQUESTS_RE = re.compile(r"s?\s+(?:that\s+)?")
 AFTER_SHOULD_RE = re.compile(r"\s+(?:also\s+)?")
-REQUEST_WORDS = ("request", "asked", "instructed", "directed", "encouraged", "authorized", "should", "please")
+REQUEST_WORDS = ("request", "asked", "instruct", "directed", "encouraged", "authorized", "should", "please", "asks")
+# "Washington instructs Posts to deliver ...", "Department asks Embassy X to ...": the active voice
+ACTIVE_RE = re.compile(
+    r"(?i)\b(?:we|department|the\s+department|washington)\s+(?:hereby\s+|also\s+)?(?:instructs|asks|directs|requests|"
+    r"authori[sz]es|encourages)\s+(?:all\s+|that\s+)?(?:action\s+)?(?:addressees?|posts?|embass(?:y|ies)|missions?|you|"
+    r"post'?s?)(?:\s+[A-Z][A-Za-z'.-]+){0,3}\s+to\s+"
+)
+# A request that is no request: "Please note that ...", "Please see paragraph 4", "please slug replies ..."
+NOT_ASKING_RE = re.compile(r"(?i)^(?:note\s+(?:that|the)\b|see\s+(?:para|paragraph|ref|below|above)|slug\b|begin\s+all\b)")
 LEADING_REQUEST_RE = re.compile(r"(?i)^(?:action\s+request:\s*)?requests?\s+(?:that\s+)?(.+)")
 # "Embassies in Paris, London, and Doha pursue ..." -> "pursue ..."; "action addressees clarify ..." -> "clarify ..."
 ACTOR_LEAD_RE = re.compile(
-    r"^(?i:(?:each|all|the)\s+)?(?i:action\s+)?(?i:addressees?(?:\s+posts)?|posts?|missions?|embass(?:y|ies)|"
+    r"^(?i:(?:each|all|the|these|those)\s+)?(?i:action\s+)?(?i:addressees?(?:\s+(?:posts|embassies|missions))?|posts?|missions?|embass(?:y|ies)|"
     r"consulates?)(?:\s+in)?(?:(?:,\s*|\s+)(?:and\s+)?[A-Z][A-Za-z'.-]+){0,12}\s+(?:to\s+)?(?=[a-z])"
 )
 INSTRUCTION_LEAD_RE = re.compile(
@@ -38,13 +46,18 @@ def clause_of(sentence: str) -> str | None:
     if not any(word in lower for word in REQUEST_WORDS):
         return None
     found = _request_clause(sentence, lower)
+    if found is not None and NOT_ASKING_RE.match(found):
+        later = _request_clause(found, found.lower())  # "Please note that ..., posts should draw ..."
+        found = later if later is not None and not NOT_ASKING_RE.match(later) else None
+        if found is None:
+            return None
     if found is None:
         match = LEADING_REQUEST_RE.match(sentence)
         found = match.group(1) if match else None
     if not found:
         return None
     what = found.split("\n", 1)[0]
-    what = re.split(r"\s--\s?|:\s*--", what, maxsplit=1)[0]  # keep the lead-in, not the bullet list
+    what = re.split(r"\s--\s?|:\s*--|:\s+(?=[A-Z][A-Z.,&' ]{8})", what, maxsplit=1)[0]  # the lead-in, not a list
     what = ACTOR_LEAD_RE.sub("", what.strip(), count=1)
     return what.strip().rstrip(".;:").strip() or None
 
@@ -79,6 +92,10 @@ def _request_clause(sentence: str, lower: str) -> str | None:
         if before and after and after.end() > at + 6:
             consider(before.start(), 3, sentence[after.end() :])
             break
+    if "instructs" in lower or "asks" in lower or "directs" in lower or "requests" in lower or "encourages" in lower:
+        active = ACTIVE_RE.search(sentence)
+        if active:
+            consider(active.start(), 2, sentence[active.end() :])
     for at in _finds(lower, "please"):
         if (at == 0 or not lower[at - 1].isalnum()) and lower[at + 6 : at + 7].isspace():
             consider(at, 4, sentence[at + 6 :].lstrip())

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from .model import Precedence
 
 PRECEDENCE = {"R": "ROUTINE", "P": "PRIORITY", "O": "IMMEDIATE", "Z": "FLASH"}
 MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 DTG_RE = re.compile(
-    r"(?:\b([ROPZ])\s{1,3}(?:([ROPZ])\s{1,3})?)?\b(\d{6})\s?Z\s{1,3}(" + "|".join(MONTHS) + r")\s{1,3}(\d{4}|\d{2})\b"
+    r"(?:\b([ROPZ])\s{1,3}(?:([ROPZ])\s{1,3})?)?\b(\d{6})\s?Z\s{1,3}((?i:" + "|".join(MONTHS) + r"))\s{1,3}(\d{4}|\d{2})\b"
 )
+# The relay garbles spaced banners: a letter doubled or lost ("SS E C R E T", "CSE C R E T", "E C R E T",
+# "O N F I D E N T I A L"); a stray leading letter and a missing first letter are both accepted.
 CLASS_WORD = (
-    r"(?:T\s?O\s?P\s{1,3}S\s?E\s?C\s?R\s?E\s?T|S\s?E\s?C\s?R\s?E\s?T|C\s?O\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L"
-    r"|U\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?)"
+    r"(?:T\s?O\s?P\s{1,3}S\s?E\s?C\s?R\s?E\s?T|[CSU]?(?:S\s?)?E\s?C\s?R\s?E\s?T"
+    r"|[CSU]?(?:C\s?)?O\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L|U\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?)"
 )
 BANNER_RE = re.compile(
     r"(?<![A-Za-z])(?P<cls>" + CLASS_WORD + r")(?:\s?//\s?[A-Z]{2,10})?[ \t]{1,12}"
-    r"(?:SECTION[ \t]{1,4}\d{1,3}[ \t]{1,4}OF[ \t]{1,4}\d{1,3}[ \t]{1,12})?"
+    r"(?:SECTION[ \t]{1,4}(?:\d{1,3}[ \t]{1,4})?OF[ \t]{1,4}(?:\d{1,3}[ \t]{1,12})?)?"
     r"(?P<station>(?!SECTION\b)[A-Z]{2,}(?:[ \t][A-Z]{2,}){0,3})[ \t]{1,12}(?P<num>\d{1,8})\b",
     re.I,
 )
@@ -26,6 +29,11 @@ BANNER_RE = re.compile(
 # banner search one of the slowest steps; for ASCII text both find the same spans.
 BANNER_UPPER_RE = re.compile(BANNER_RE.pattern)
 GARBLE_RE = re.compile(r"\bPAGE \d{2} +[A-Z]{2,}(?: [A-Z]{2,}){0,2} +\d{1,8} +\d{6}Z\b")
+# "DE RUEHRL #0180/01 0431709": the relay's transmission line names the sending station's routing indicator, the
+# last four digits of the serial and the Julian day and time it went out
+TRANSMISSION_RE = re.compile(r"(?m)^DE\s+(R[A-Z]{3,6})\s+#(\d{1,5})(?:/\d{1,2})?\s+(\d{3})(\d{4})\b")
+ZNY_RE = re.compile(r"(?m)^ZN[YR]\s+([SCUT])\1{4}\b")
+FM_LINE_RE = re.compile(r"(?m)^[ \t]*FM[ \t]")
 HEADER_KEY_RE = re.compile(r"(?im)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJECT\b|SUBJ\b|REFS?\b|CLASSIFIED BY\b)")
 
 
@@ -43,6 +51,7 @@ class Routing:
     number: int | None = None
     banner_end: int | None = None  # character offset just after the banner
     garbled: bool = False
+    transmission: re.Match[str] | None = None  # "DE RUEHRL #0180/01 0431709"
 
 
 def parse_routing(header: str) -> Routing:
@@ -50,12 +59,19 @@ def parse_routing(header: str) -> Routing:
     routing = Routing()
     dtg = DTG_RE.search(header)
     cursor = 0
+    if "DE R" in header[:6000]:
+        routing.transmission = TRANSMISSION_RE.search(header, 0, dtg.start() if dtg else 6000)
     if dtg:
         _read_dtg(dtg, routing)
         cursor = dtg.end()
     banner = _find_banner(header, cursor)
     if banner:
         _read_banner(banner, routing)
+    elif "ZN" in header[:3000]:  # no banner: the relay's "ZNY SSSSS ZZH" line still tells the classification
+        zny = ZNY_RE.search(header, 0, 3000)
+        routing.banner_class = {"S": "SECRET", "C": "CONFIDENTIAL", "U": "UNCLASSIFIED", "T": "TOP SECRET"}.get(
+            zny.group(1) if zny else ""
+        )
     end = _segment_end(header, cursor)
     end = min(end, banner.start()) if banner else end
     if dtg and end > cursor:
@@ -65,9 +81,10 @@ def parse_routing(header: str) -> Routing:
 
 def _read_dtg(match: re.Match[str], routing: Routing) -> None:
     first, second, stamp, month, year = match.groups()
+    month = month.upper()  # "291359Z Nov 00" in partial extracts
     yy = year[-2:]
     routing.dtg = f"{stamp}Z {month} {yy}"
-    routing.year = 2000 + int(yy) if int(yy) < 70 else 1900 + int(yy)
+    routing.year = full_year(int(yy))
     day, hour, minute = int(stamp[:2]), stamp[2:4], stamp[4:6]
     if 1 <= day <= 31 and int(hour) < 24 and int(minute) < 60:
         routing.when = f"{routing.year:04d}-{MONTHS.index(month) + 1:02d}-{day:02d}T{hour}:{minute}"
@@ -80,14 +97,18 @@ def _find_banner(header: str, cursor: int) -> re.Match[str] | None:
     ascii_text = header.isascii()  # re.I also folds 'ı', 'ſ' and the Kelvin sign, which upper() maps elsewhere
     pattern, text = (BANNER_UPPER_RE, header.upper()) if ascii_text else (BANNER_RE, header)
     for match in pattern.finditer(text, cursor):
-        if match.group("station").upper() not in {"SECTION", "OF", "PAGE"}:
+        station = match.group("station").upper()
+        if station not in {"SECTION", "OF", "PAGE"} and station.strip("X "):  # "XXXXXXXXXXXX 000004": redacted
             return match
     return None
 
 
 def _read_banner(match: re.Match[str], routing: Routing) -> None:
     word = "".join(match.group("cls").split()).upper()  # split() drops what \s matches, without a regex
-    routing.banner_class = {"UNCLAS": "UNCLASSIFIED", "TOPSECRET": "TOP SECRET"}.get(word, word)
+    routing.banner_class = (
+        "TOP SECRET" if word.startswith("TOP") else "SECRET" if "CRET" in word
+        else "CONFIDENTIAL" if "FIDENT" in word else "UNCLASSIFIED"
+    )
     station = "".join(match.group("station").split()).upper()
     routing.station = "STATE" if station == "SECSTATE" else station
     routing.number = int(match.group("num"))
@@ -96,7 +117,8 @@ def _read_banner(match: re.Match[str], routing: Routing) -> None:
 
 def _segment_end(header: str, cursor: int) -> int:
     key = HEADER_KEY_RE.search(header, cursor)
-    blank = header.find("\n\n", cursor)
+    fm = FM_LINE_RE.search(header, cursor, cursor + 5000)  # blank lines may stand between the DTG and FM
+    blank = header.find("\n\n", fm.start() if fm else cursor)
     ends = [pos for pos in (key.start() if key else -1, blank) if pos != -1]
     return min(ends) if ends else len(header)
 
@@ -118,6 +140,11 @@ def _read_segments(text: str, routing: Routing) -> None:
     routing.to = (rest[: info.start()] if info else rest).strip() or None
     if info:
         routing.info = rest[info.end() :].strip() or None
+
+
+def full_year(yy: int) -> int:
+    """A two-digit year: the 1900s when the 2000s year would lie ahead of today ('72 is 1972, '09 is 2009)."""
+    return 2000 + yy if 2000 + yy <= date.today().year else 1900 + yy
 
 
 def reference_id(routing: Routing) -> str | None:

@@ -4,39 +4,37 @@ from __future__ import annotations
 
 import re
 
-from .addressees import lookup_country, lookup_post
+from .addressees import lookup_country
+from .posts import POST_KINDS, Post, _action_post, _post, named_posts, post_label
 from .blocks import Block
 from .model import Addressee, Paragraph, TalkingPoints
-from .points import BULLET_RE, point_markings, split_points
+from .points import BULLET_RE, point_markings
+from .instructions import segments
+from .sections import build
 from .text import releasable_to, split_marking
 
 LABEL_RE = re.compile(
     r"^(?P<label>[A-Z][A-Za-z.'-]{0,30}(?: [A-Za-z.'-]{1,30}){0,4}?)"
     r"(?:\s{0,3}\((?:for\s+)?(?P<audience>[^()\n]{1,80})\))?\s{0,3}:\s"
 )
-# "For Embassy Kyiv, please ...", "For Embassies Moscow and Riga, please ...", "FOR MOSCOW, PARIS AND BERLIN: ..."
-FOR_POSTS_RE = re.compile(r"(?i)^(?:(?:action|special)\s+requests?\s+)?for\s+(?=[a-z])")
-LOWER_AFTER_COMMA_RE = re.compile(r",\s+(?=[a-z])")
 # "Saudi Arabia talking points", "General talking points for all Embassies", "Points for Oral Presentation: ..."
 HEADING_RE = re.compile(
     r"(?i)^(?P<who>(?:[A-Za-z.'/&-]{1,30}\s){1,5})?(?:additional\s+|tailored\s+|suggested\s+|proposed\s+)?"
     r"(?:talking\s+points|points|key\s+messages)\b(?:\s+(?:for|to)\s+(?P<for>[^:\n]{1,120}?))?\s*(?::.{0,120})?$"
 )
 LEAD_IN_RE = re.compile(
-    r"(?i)\b(?:draw|drawing)\s+(?:up)?on\s+the\s+following\b|\bthe\s+following\s+(?:(?:additional|key|general|"
-    r"talking)\s+){0,2}(?:talking\s+)?(?:points|messages)\b|\bmake\s+the\s+following\b"
+    r"(?i)\b(?:draw|drawing)\s+(?:up)?(?:on|from)\s+the\s+following\b|\bthe\s+following\s+(?:(?:additional|key|general|"
+    r"talking|background)\s+){0,2}(?:talking\s+)?(?:points|messages)\b|\bmake\s+the\s+following\b"
 )
 FOR_WHOM_RE = re.compile(r"(?i)\bPOINTS\s+(?:FOR|TO)\s+(?:USE\s+WITH\s+)?(.{2,400})")
 AUDIENCE_NOISE_RE = re.compile(r"(?i)\b(?:SAR|authorities|authority|officials|government|interlocutors)\b")
-NOT_POINTS_RE = re.compile(r"(?i)\b(?:background|objectives?|reporting|deadline|contacts?|summary)\b")
-POST_KINDS = frozenset({"embassy", "consulate", "mission", "ait", "office"})
-NAME_PREFIX_RE = re.compile(
-    r"(?i)^(?:the\s+)?(?:us\s+|u\.s\.\s+)?(?:embass(?:y|ies)|consulates?(?:\s+general)?|congen|missions?|posts?)"
-    r"(?:\s+in)?\s+"
+EXCEPT_IN_TITLE_RE = re.compile(r"(?i)\bexcept(?:\s+for)?\s+([^;)]{2,120})")
+# "(1) Saudi Arabia ) para 8", "(3) UAE) paragraph 12", "Kuwait - para 10"
+PARA_MAP_RE = re.compile(
+    r"(?:\(\d{1,2}\)\s*|[,;:]\s+)([A-Z][A-Za-z.' -]{1,40}?)\s*(?:\)|-|:|\u2013)\s*para(?:graph)?s?\.?\s*(\d{1,3})\b"
 )
-
-Post = tuple  # (name, code, country)
-
+POINT_LABEL_RE = re.compile(r"\bPOINTS? FOR [A-Z][A-Za-z ,.'&/-]{1,400}?:")
+NOT_POINTS_RE = re.compile(r"(?i)\b(?:background|objectives?|reporting|deadline|contacts?|summary)\b")
 
 def post_sections(paragraphs: list[Paragraph], addressees: list[Addressee]) -> list[TalkingPoints]:
     """'Abu Dhabi: Embassy Abu Dhabi should make ... --' and 'For Embassy Kyiv, please ... --' paragraphs."""
@@ -44,36 +42,31 @@ def post_sections(paragraphs: list[Paragraph], addressees: list[Addressee]) -> l
     for paragraph in paragraphs:
         if "--" not in paragraph.text and "\n-" not in paragraph.text:
             continue
+        if "POINT" in paragraph.text and POINT_LABEL_RE.search(paragraph.text[:50000]):
+            sections.extend(_point_labels(paragraph, addressees))
         match = LABEL_RE.match(paragraph.text)
         post = _post(match.group("label"), addressees) if match else None
         if post is not None:
-            sections.append(_label_section(paragraph, post, match))
+            sections.extend(_label_section(paragraph, post, match, addressees))
             continue
         label = post_label(paragraph.text)
         posts = named_posts(label[0], addressees) if label else []
-        for post in posts:
+        if posts:
             body = paragraph.text[label[1] :]
-            sections.append(_make(paragraph, post, None, releasable_to(paragraph.marking), body))
+            sections.extend(_make(paragraph, list(posts), None, releasable_to(paragraph.marking), body, addressees))
     return sections
 
 
-def post_label(text: str) -> tuple[str, int] | None:
-    """('Embassies Moscow and Riga', end) for a text opening 'For Embassies Moscow and Riga, please ...' or
-    'ACTION REQUEST FOR UNVIE: ...'; the names still need resolving."""
-    match = FOR_POSTS_RE.match(text)
-    if not match:
-        return None
-    head = text[match.end() : match.end() + 200]
-    period = head.find(". ")
-    cuts = [(at, at + 1) for at in [head.find(":")] if at != -1]
-    comma = LOWER_AFTER_COMMA_RE.search(head)  # 'For Embassy Kyiv, please ...'
-    if comma:
-        cuts.append((comma.start(), comma.end()))
-    cuts = [cut for cut in cuts if period == -1 or cut[0] < period]
-    if not cuts:
-        return None
-    start, end = min(cuts)
-    return head[:start], match.end() + end
+def _point_labels(paragraph: Paragraph, addressees: list[Addressee]) -> list[TalkingPoints]:
+    """'POINT FOR UK ONLY: -- ... END POINT FOR UK ONLY', 'POINT FOR EMBASSIES ABU DHABI, ... ONLY (REF B): --':
+    points for the posts named, wherever they stand (a request paragraph, a non-paper)."""
+    found: list[TalkingPoints] = []
+    rel = releasable_to(paragraph.marking)
+    for posts, text, points in segments(paragraph.text, addressees):
+        if not (points and posts):
+            continue
+        found.extend(build(paragraph.number, list(posts), None, rel, text, addressees, paragraph.marking, "post-specific points"))
+    return found
 
 
 def headed_sections(
@@ -98,8 +91,8 @@ def headed_sections(
             title = None
         opening = text[:600]
         lead_in = None
-        if ("ollowing" in opening or "OLLOWING" in opening) and _has_bullets(text):
-            lead_in = LEAD_IN_RE.search(opening)
+        if ("ollowing" in opening or "OLLOWING" in opening) and (_has_bullets(text) or ": --" in text[:3000]):
+            lead_in = LEAD_IN_RE.search(text[:3000])
         announced_here = paragraph.number in announced and _looks_like_points(paragraph)
         heading_here = under_points and _looks_like_points(paragraph) and not NOT_POINTS_RE.match(first)
         if not (title or lead_in or announced_here or heading_here):
@@ -107,34 +100,43 @@ def headed_sections(
         body = (text[cut + 1 :] if cut != -1 else "") if title else text
         targets = _title_posts(split_marking(title)[1], addressees) if title else []
         rel = releasable_to(paragraph.marking) or _line_releasability(body)
-        for post in targets or [None]:
-            sections.append(_make(paragraph, post, None, rel, body))
+        sections.extend(_make(paragraph, list(targets) or [None], None, rel, body, addressees, title))
     return sections
 
 
-def block_sections(blocks: list[Block], addressees: list[Addressee]) -> list[TalkingPoints]:
-    """Shared 'BEGIN TALKING POINTS' blocks: for the post(s) they name, else unattributed for now."""
+def block_sections(
+    blocks: list[Block], addressees: list[Addressee], announced: list[int] | tuple = ()
+) -> list[TalkingPoints]:
+    """Shared 'BEGIN TALKING POINTS' blocks, and other blocks the request names as its points ('drawing on the
+    points in para 9', a non-paper): for the post(s) they name, else unattributed for now."""
     sections = []
     for block in blocks:
-        if not block.is_points:
+        if not block.is_points and not (block.paragraph in announced and _has_bullets("\n" + block.text)):
             continue
         match = FOR_WHOM_RE.search(block.title)
         targets = named_posts(match.group(1), addressees, group=True) if match else []
+        excepted = EXCEPT_IN_TITLE_RE.search(block.title) if targets else None  # "... EXCEPT FOR POLAND AND ..."
+        if excepted:
+            left_out = {post[1] for post in named_posts(excepted.group(1), addressees)}
+            targets = [post for post in targets if post[1] not in left_out]
         audience = None if targets or not match else _group_name(match.group(1))
         rel = block.releasable_to or _line_releasability(block.text)
-        for post in targets or [None]:
-            section = _make_text(block.paragraph, post, audience, rel, block.text)
-            sections.append(section)
+        marking = block.marking or None
+        sections.extend(build(block.paragraph, list(targets) or [None], audience, rel, block.text, addressees, marking, block.title))
     return sections
 
 
-def attribute(sections: list[TalkingPoints], addressees: list[Addressee]) -> None:
-    """Give unattributed sections to the single action post, or to the one action post in the only country
-    (besides the USA) they are releasable to."""
+def attribute(sections: list[TalkingPoints], addressees: list[Addressee], request_text: str = "") -> None:
+    """Give unattributed sections to the post the request maps their paragraph to ('(3) UAE ) para 12'), to the
+    single action post, or to the one action post in the only country (besides the USA) they are releasable to."""
     posts = [a for a in addressees if a.kind in POST_KINDS and a.code]
     collectives = any(a.kind == "collective" for a in addressees)
+    mapped = _paragraph_posts(request_text, addressees)
     for section in sections:
         if section.post is not None or section.audience is not None:
+            continue
+        if section.paragraph in mapped:
+            section.post, section.code = mapped[section.paragraph][:2]
             continue
         if len(posts) == 1 and not collectives:
             section.post, section.code = posts[0].post, posts[0].code
@@ -147,62 +149,17 @@ def attribute(sections: list[TalkingPoints], addressees: list[Addressee]) -> Non
                 section.post, section.code = match.post, match.code
 
 
-def named_posts(text: str, addressees: list[Addressee], group: bool = False) -> list[Post]:
-    """Posts named in 'Embassies Moscow and Riga', 'USNATO AND EMBASSIES IN NATO CAPITALS (...)',
-    'GULF COOPERATION COUNCIL STATES (BAHRAIN, KUWAIT, ...)'; [] when none or 'all posts'."""
-    text = " ".join(text.split())
-    if re.match(r"(?i)^(?:all|other|remaining)\b", text):
-        return []
-    head, _, inside = text.partition("(")
-    found = _names(head, addressees)
-    if not found and group and inside:
-        items = inside.split(")")[0]
-        parts = [p for p in re.split(r",|\band\b", items) if p.strip()]
-        resolved = _names(items, addressees)
-        found = resolved if len(resolved) == len(parts) else []
+def _paragraph_posts(text: str, addressees: list[Addressee]) -> dict[int, Post]:
+    """'(1) Saudi Arabia ) para 8, (2) Kuwait ) para 10', 'Saudi Arabia - para 8': paragraphs the request gives
+    to one post each."""
+    found: dict[int, Post] = {}
+    if "para" not in text.lower():
+        return found
+    for match in PARA_MAP_RE.finditer(text[:20000]):
+        posts = named_posts(match.group(1), addressees)
+        if len(posts) == 1:
+            found.setdefault(int(match.group(2)), posts[0])
     return found
-
-
-def _names(text: str, addressees: list[Addressee]) -> list[Post]:
-    found: list[Post] = []
-    for part in re.split(r"(?i),|\band\b|\bor\b|/|&", text):
-        part = NAME_PREFIX_RE.sub("", part.strip(" .:;")).strip()
-        if not part or len(part) > 60:
-            continue
-        post = _post(part, addressees, country=True)
-        if post is not None and post not in found:
-            found.append(post)
-    return found
-
-
-def _post(label: str, addressees: list[Addressee], country: bool = False) -> Post | None:
-    """Resolve a post name; with country=True also a host-country name, mapped to the action post there."""
-    info = lookup_post(label)
-    if info is not None:
-        return info.name, info.code, info.country
-    wanted = " ".join(label.upper().split())
-    for addressee in addressees:
-        city = addressee.raw.upper().split(" ", 1)[-1]
-        if wanted in {city, addressee.raw.upper(), (addressee.post or "").upper()}:
-            return addressee.post or label, addressee.code, addressee.country
-    if not country:
-        return None
-    info = lookup_country(label)
-    if info is None:
-        return None
-    match = _action_post(info, [a for a in addressees if a.kind in POST_KINDS])
-    if match is not None:
-        return match.post, match.code, match.country
-    return info.name, info.code, info.country
-
-
-def _action_post(info, posts: list[Addressee]) -> Addressee | None:
-    """The action addressee that is this post, else the only one in the same country."""
-    same = [a for a in posts if a.code == info.code]
-    if same:
-        return same[0]
-    country = [a for a in posts if info.country and a.country == info.country]
-    return country[0] if len(country) == 1 else None
 
 
 def _title_posts(title: str, addressees: list[Addressee]) -> list[Post]:
@@ -217,7 +174,9 @@ def _title_posts(title: str, addressees: list[Addressee]) -> list[Post]:
     return []
 
 
-def _label_section(paragraph: Paragraph, post: Post, match: re.Match[str]) -> TalkingPoints:
+def _label_section(
+    paragraph: Paragraph, post: Post, match: re.Match[str], addressees: list[Addressee]
+) -> list[TalkingPoints]:
     name, _, country = post
     body = paragraph.text[match.end() :]
     rel = releasable_to(paragraph.marking)
@@ -225,20 +184,20 @@ def _label_section(paragraph: Paragraph, post: Post, match: re.Match[str]) -> Ta
     marking, remainder = split_marking(rest) if rest.lstrip().startswith("(") else (None, rest)
     if marking:
         rel, body = releasable_to(marking), f"{first_line}\n{remainder}"
-    return _make(paragraph, post, _audience(match.group("audience"), name, country), rel, body)
+    audience = _audience(match.group("audience"), name, country)
+    return build(paragraph.number, [post], audience, rel, body, addressees, marking or paragraph.marking)
 
 
 def _make(
-    paragraph: Paragraph, post: Post | None, audience: str | None, rel: list[str], body: str
-) -> TalkingPoints:
-    return _make_text(paragraph.number, post, audience, rel, body)
-
-
-def _make_text(
-    number: int | None, post: Post | None, audience: str | None, rel: list[str], body: str
-) -> TalkingPoints:
-    name, code = (post[0], post[1]) if post else (None, None)
-    return TalkingPoints(number, name, code, audience, list(rel), split_points(body))
+    paragraph: Paragraph,
+    posts: list[Post | None],
+    audience: str | None,
+    rel: list[str],
+    body: str,
+    addressees: list[Addressee],
+    heading: str | None = None,
+) -> list[TalkingPoints]:
+    return build(paragraph.number, posts, audience, rel, body, addressees, paragraph.marking, heading or paragraph.heading)
 
 
 def _audience(raw: str | None, post: str, country: str | None) -> str | None:

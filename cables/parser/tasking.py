@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .model import Paragraph
+from .model import Deadline, Paragraph
+from .text import number_word
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -32,6 +33,8 @@ REPORT_WORDS = (
     "advise",
     "submit",
     "slug",
+    "complete",
+    "respond",
 )
 ASK_WORDS = ("request", "should", "please", "asked", "instructed", "must", "need")
 # "at the highest appropriate level", "at the most effective level possible", "at an appropriate level"
@@ -54,18 +57,40 @@ LEVEL_NOISE = frozenset(
 )
 
 
-def report_by(scope: list[Paragraph], paragraphs: list[Paragraph], cable_date: str | None) -> str | None:
-    """The ISO date by which posts must report, from the action paragraphs, else from a later paragraph."""
+# "within seven (7) business days", "within 45 days", "within five working days of receipt"
+WITHIN_RE = re.compile(
+    r"(?i)\bwithin\s+(\d{1,3}|[a-z]{3,9})(?:\s*\(\d{1,3}\))?\s+(business\s+|working\s+|calendar\s+)?days?\b"
+)
+
+
+def deadline(
+    scope: list[Paragraph], paragraphs: list[Paragraph], cable_date: str | None, texts: set[int] = frozenset()
+) -> Deadline | None:
+    """When posts must report: the first dated deadline of the action paragraphs, else of a later paragraph,
+    else a relative one ('within seven business days'); with the paragraph and the words that set it. The
+    paragraphs in `texts` (BEGIN ... END texts: a resolution's own dates) are not read."""
     start = paragraphs.index(scope[0]) if scope and scope[0] in paragraphs else 0
-    for paragraph in [*scope, *(p for p in paragraphs[start:] if p not in scope)]:
+    ordered = [*scope, *(p for p in paragraphs[start:] if p not in scope and p.number not in texts)]
+    for paragraph in ordered:
         found = _deadline(paragraph.text[:20000], cable_date)
         if found:
-            return found
+            return Deadline(found[0], None, False, paragraph.number, found[1])
+    for paragraph in ordered:
+        found = _within(paragraph.text[:20000])
+        if found:
+            return Deadline(None, found[0], found[1], paragraph.number, found[2])
     return None
 
 
-def _deadline(text: str, cable_date: str | None) -> str | None:
-    """The first date after 'by'/'before'/'no later than' in a sentence that asks posts to report."""
+def report_by(scope: list[Paragraph], paragraphs: list[Paragraph], cable_date: str | None) -> str | None:
+    """The ISO date by which posts must report, from the action paragraphs, else from a later paragraph."""
+    found = deadline(scope, paragraphs, cable_date)
+    return found.date if found else None
+
+
+def _deadline(text: str, cable_date: str | None) -> tuple[str, str] | None:
+    """(ISO date, the words) of the first date after 'by'/'before'/'no later than' in a sentence that asks posts
+    to report."""
     lower = text.lower()
     for cue in DEADLINE_CUES:
         at = lower.find(cue)
@@ -74,9 +99,29 @@ def _deadline(text: str, cable_date: str | None) -> str | None:
             if match and _asks_report(lower, match.start()):
                 found = _iso(match, cable_date)
                 if found:
-                    return found
+                    return found, _words(text, match)
             at = lower.find(cue, at + len(cue))
     return None
+
+
+def _within(text: str) -> tuple[int, bool, str] | None:
+    if "ithin" not in text and "ITHIN" not in text:
+        return None
+    lower = text.lower()
+    for match in WITHIN_RE.finditer(text):
+        days = number_word(match.group(1))
+        if days and 0 < days <= 366 and _asks_report(lower, match.start()):
+            business = bool(match.group(2)) and not match.group(2).lower().startswith("calendar")
+            return days, business, _words(text, match)
+    return None
+
+
+def _words(text: str, match: re.Match[str]) -> str:
+    """The clause around a deadline, for the page that shows where the date came from."""
+    period = text.rfind(". ", 0, match.start())
+    begin = max(period + 2 if period != -1 else 0, text.rfind("\n", 0, match.start()) + 1, match.start() - 160)
+    end = text.find(". ", match.end(), match.end() + 160)
+    return " ".join(text[begin : end if end != -1 else match.end() + 60].split()).strip(" .")
 
 
 def _asks_report(lower: str, at: int) -> bool:

@@ -12,6 +12,11 @@ MARK_WORDS = frozenset(
 SEPARATOR_RE = re.compile(r"^[\s\-/=*_~+.]{3,}$")
 FRAMED_HEADING_RE = re.compile(r"^\s*[-/=*_]{4,}\s*(?P<title>[^-/=*_].{0,120}?)\s*[-/=*_]{4,}\s*$")
 LIST_MARKER_RE = re.compile(r"^(?:--|-\s|\*\s|o\s|\u2022|[A-Z]\.\s|\(?[a-zA-Z0-9]{1,3}\)\s|\d{1,2}\)\s|[a-z]\.\s)")
+ITEM_FIRST = frozenset("-*(o\u2022")
+USE_HEADING_START_RE = re.compile(
+    r"(?:CONTINGENCY|PRESS GUIDANCE|PRESS POINTS|BACKGROUND|IF ASKED|IF RAISED|IF PRESSED|Q ?(?:&|AND) ?A\b|"
+    r"(?:Contingency|Background|If asked|If raised|If pressed)\b)"
+)
 SIPDIS_RE = re.compile(r"\b(?:SIPDIS|Sipdis|sipdis)\b")  # case-sensitive alternatives scan much faster
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -126,16 +131,25 @@ def join_lines(lines: list[str], wrapped: bool) -> str:
         if not line or (line[0] in "-/=*_~+." and is_separator(line)):
             blank = True
             continue
-        out.append(" " if wrapped and not blank and not _starts_item(line) else "\n")
+        if wrapped and not blank:
+            # most lines are plain prose: the first characters rule out an item before any call
+            first = line[0]
+            maybe = first in ITEM_FIRST or line[1:2] in ".)" or ")" in line[2:4] or line[-1] == ":" or first in "CPBIQ"
+            out.append("\n" if maybe and _starts_item(line, out[-1]) else " ")
+        else:
+            out.append("\n")
         out.append(line)
         blank = False
     return "".join(out[1:])  # one join keeps long paragraphs linear
 
 
-def _starts_item(line: str) -> bool:
+def _starts_item(line: str, previous: str = "") -> bool:
     # Cheap first-character test before the regular expression: most lines are plain prose.
     if line[0] not in "-*(o\u2022" and line[1:2] not in ".)" and ")" not in line[2:4]:
-        return False
+        # a heading line of its own after a finished sentence: "CONTINGENCY POINTS (S/REL NATO):", "FOR PARIS:"
+        if not previous.endswith((".", ":", "!", "?", ")", '"')):
+            return False
+        return (line[-1] == ":" and line.count(" ") < 9) or (len(line) < 60 and USE_HEADING_START_RE.match(line) is not None)
     return bool(LIST_MARKER_RE.match(line))
 
 

@@ -107,12 +107,12 @@ def test_it_refuses_what_is_not_a_cable(text, reason):
     assert ParseError is CableParseError
 
 
-def test_it_warns_when_there_is_no_action_request():
+def test_it_raises_no_anomaly_for_a_cable_that_asks_nothing():
     cable = parse("R 010101Z JAN 09\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC\nC O N F I D E N T I A L PARIS 000001\n"
                   "SUBJECT: NOTHING TO DO\n\n1. (C) We met the minister. He said nothing.\n")  # fmt: skip
     assert cable.reference_id == "09PARIS1"
     assert cable.action_request is None
-    assert [a.kind for a in cable.anomalies] == ["no_action_request"]
+    assert cable.anomalies == []  # a report is not defective: action_request null says it
 
 
 def test_it_takes_the_id_from_the_file_name_only_as_a_last_resort():
@@ -148,10 +148,24 @@ def test_it_decodes_cp1252_and_latin1():
         ACTION + "x\n\n3. (U) Talking points:\n-- (if asked " + "x " * 50000 + ")\n",
         ACTION + "x Share the following S/REL " + "FRANCE, " * 30000 + "text:\n(Begin releasable text.)\nx",
         ACTION + "x\n\n3. (U) For " + "Paris, London and " * 5000 + ": do it\n-- a\n",
+        ACTION + "x FOR PARIS: -- a " * 5000 + "END ACTION " * 5000,
+        ACTION + "x\n" + "POINT FOR UK ONLY: -- a\n" * 5000,
+        "This is an action request. " * 20000 + "\n1. (U) x",
+        ACTION + "x\n" + "BEGIN " + "qualified " * 20000 + "TALKING POINTS:\n-- a\n",
+        ACTION + "x\n" + "CONTINGENCY POINTS (S/REL NATO):\n-- a\n" * 5000,
+        "R 161859Z JAN 09\nFM AMEMBASSY PARIS\nTO " + "RHMFISS/39ABG INCIRLIK AB TU\n" * 5000 + "C O N F PARIS 1\n",
+        "PAGE 02 " * 50000 + "\n1. (U) x",
+        ACTION + "Will it? " * 20000,
+        ACTION + "within seven days " * 10000 + "report",
+        "id: 1\ndate: 1/1/2009 10:00\nheader:\n" + "x\n" * 20000 + "----- header ends -----\n1. (U) x",
+        "ID: 1\n" + "ORIGIN: X\n" * 20000,
+        ACTION + "\n".join(f"{n}.\n---- HEADING ----" for n in range(2, 5000)),
     ],
     ids=[
         "dashes", "refs", "long-line", "addressees", "points", "seed-one-line", "banners", "parens", "paragraphs",
         "deadlines", "should", "requested", "marked-lines", "lettered", "level", "if-asked", "loose-rel", "for-posts",
+        "inline-labels", "point-labels", "declarations", "begin-qualifiers", "use-headings", "military", "page-lines",
+        "questions", "within", "record", "label-block", "number-headings",
     ],
 )  # fmt: skip
 def test_it_finishes_pathological_inputs(text):

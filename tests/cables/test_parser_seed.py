@@ -117,7 +117,7 @@ def test_it_splits_the_one_line_addressees(seed):
     assert seed["action_addressees"][28]["country"] == "Taiwan"
     assert seed["from"] == addressee("SECSTATE WASHDC", "Department of State", "secstate", "United States", "department")
     collective = "MISSILE TECHNOLOGY CONTROL REGIME COLLECTIVE"
-    assert seed["info_addressees"] == [addressee(collective, collective, None, None, "collective")]
+    assert seed["info_addressees"] == [{**addressee(collective, collective, None, None, "collective"), "collective": "mtcr"}]
 
 
 def test_it_reads_the_paragraphs_up_to_the_splice(seed):
@@ -159,6 +159,12 @@ def test_it_reads_the_action_request(seed):
         ],
         "report_by": None,
         "level": None,
+        "kind": "demarche",
+        "department_action": False,
+        "posts": None,
+        "questions": [],
+        "reporting_instructions": None,
+        "deadline": None,
     }
 
 

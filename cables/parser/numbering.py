@@ -1,0 +1,165 @@
+"""Where numbered paragraphs start: tell a paragraph number from a wrapped number or a list item, and note
+splices, restarts and jumps in the numbering."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .text import is_separator, split_marking
+
+if TYPE_CHECKING:
+    from .body import Body
+
+PARA_RE = re.compile(r"^\s{0,8}(\d{1,3})\s?\.(?!\d)\s*(.*)$")
+# "(C) 1. The Embassy obtained ...": the marking printed before the number
+MARK_FIRST_RE = re.compile(r"^\s{0,8}(\([A-Za-z/ ,]{1,20}\))\s?(\d{1,3})\s?\.(?!\d)\s*(.*)$")
+# Words that take a number: a line ending in one continues on the next ('see paragraph' / '6.')
+WRAPPED_BEFORE_RE = re.compile(
+    r"(?i)(?:\bparas?\.?|\bparagraphs?|\band|&|,|\bthrough|\bto|\btier|\bno\.|\bunscr|\bsection|\bjune|\bjuly|"
+    r"\bjanuary|\bfebruary|\bmarch|\bapril|\bmay|\baugust|\bseptember|\boctober|\bnovember|\bdecember)$"
+)
+# a line opening (after up to eight blanks) with a digit, or with "(" for "(C) 1. ..."
+CANDIDATE_RE = re.compile(r"\n(?:[ \t]{0,8}\d|\()")
+
+
+@dataclass
+class Start:
+    line: int
+    number: int
+    rest: str = ""  # the line after its paragraph number, kept so it need not be matched again
+
+
+def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
+    starts: list[Start] = []
+    previous = 0
+    splice: tuple[int, int, list] | None = None
+    last = start - 1
+    candidates = _candidates(lines, start)
+    for index in candidates:
+        number, rest = _numbered(lines[index])
+        if number is None:
+            continue
+        has_mark = _has_marking(rest, lines[index + 1] if index + 1 < len(lines) else "")
+        if (not has_mark and _wrapped_number(lines, index)) or not _accept(number, previous, has_mark, bool(starts)):
+            if not _opens_after_gap(lines, index, number, previous, rest, has_mark, bool(starts)):
+                continue
+        # only a number going back needs the lines above it looked at (is it pasted-in text after a bare rule?)
+        ruled = bool(starts) and number <= previous and not splice and _bare_rule(_recent(lines, index, last))
+        if splice and number == splice[0] + 1:
+            body.splices.append(splice)
+            splice = None
+        elif splice:
+            splice[2].append((index, number))
+        elif starts and number <= previous and ruled:
+            splice = (previous, index, [(index, number)])
+        elif starts and number <= previous:
+            body.restarts.append((previous, number))
+        elif starts and number > previous + 1:
+            body.jumps.append((previous, number))
+        starts.append(Start(index, number, rest))
+        if not splice:
+            previous = number
+        last = index
+    if splice:
+        body.splices.append(splice)
+    return starts
+
+
+def _candidates(lines: list[str], start: int) -> list[int]:
+    """Indexes of the lines opening with a digit (or a marking): one scan of the joined text, the line numbers
+    counted between the hits at C speed, instead of a test on every line."""
+    text = "\n" + "\n".join(lines[start:])
+    found: list[int] = []
+    index, done = start - 1, 0
+    for match in CANDIDATE_RE.finditer(text):
+        index += text.count("\n", done, match.start() + 1)
+        done = match.start() + 1
+        line = lines[index]
+        if line[:1] != "(" or ") " in line[:24]:
+            found.append(index)
+    return found
+
+
+def _numbered(line: str) -> tuple[int | None, str]:
+    """The paragraph number a line opens with and the rest of the line ('(C) 1. X' gives 1, '(C) X')."""
+    if len(line) >= 20000:
+        return None, ""
+    match = PARA_RE.match(line)
+    if match:
+        return int(match.group(1)), match.group(2)
+    match = MARK_FIRST_RE.match(line) if line.lstrip()[:1] == "(" else None
+    if match and split_marking(match.group(1))[0] is not None:
+        return int(match.group(2)), f"{match.group(1)} {match.group(3)}"
+    return None, ""
+
+
+def _recent(lines: list[str], index: int, stop: int) -> list[str]:
+    """Up to three non-blank lines before lines[index], not reaching back past the previous start."""
+    found: list[str] = []
+    at = index - 1
+    while at > stop and len(found) < 3:
+        if lines[at].strip():
+            found.insert(0, lines[at])
+        at -= 1
+    return found
+
+
+def _bare_rule(recent: list[str]) -> bool:
+    """A rule line right before a paragraph with no heading framed above it marks pasted-in text."""
+    if not recent or not is_separator(recent[-1]):
+        return False
+    framed = len(recent) == 3 and is_separator(recent[0]) and len(recent[1].strip()) <= 80
+    # only underlined: a short title line that is no sentence ("DCM: Google a Private Company")
+    underlined = len(recent) >= 2 and len(recent[-2].strip()) <= 100 and not recent[-2].rstrip().endswith((".", ","))
+    return not (framed or underlined)
+
+
+def _previous_line(lines: list[str], index: int) -> str:
+    at = index - 1
+    while at >= 0 and not lines[at].strip():
+        at -= 1
+    return lines[at].rstrip() if at >= 0 else ""
+
+
+def _wrapped_number(lines: list[str], index: int) -> bool:
+    """'please see paragraph' + '6. ---- BACKGROUND ----': the number ends the previous line's sentence."""
+    before = _previous_line(lines, index)
+    return bool(before) and WRAPPED_BEFORE_RE.search(before[-30:]) is not None
+
+
+def _opens_after_gap(
+    lines: list[str], index: int, number: int, previous: int, rest: str, marked: bool, started: bool
+) -> bool:
+    """A paragraph after a gap in the numbering (the missing one glued into the previous paragraph, or lost,
+    or the first ones redacted): it stands after a blank line or a rule, the previous text ends a sentence,
+    and it opens with a capital or a marking; unmarked, the gap is at most two numbers."""
+    if not started and not marked:
+        return False
+    if number < previous + 2 or (not marked and number > previous + 3) or index == 0 or number > 99:
+        return False
+    if lines[index - 1].strip() and not is_separator(lines[index - 1]):
+        return False
+    if not started:
+        return True  # the first paragraphs were redacted ('XXXXXXXXXXXX'): any heading may stand before
+    if _wrapped_number(lines, index) or not rest[:1].isupper() and rest[:1] != "(":
+        return False
+    before = _previous_line(lines, index)
+    return before.endswith((".", '"', ")", ":", "\u201d")) or is_separator(before)
+
+
+def _accept(number: int, previous: int, has_mark: bool, started: bool) -> bool:
+    """Tell a paragraph start from a wrapped number ('¶1737.') or a list item inside a paragraph."""
+    if not started:
+        return number == 1 or (has_mark and number <= 9)
+    if number == previous + 1:
+        return True
+    if not has_mark or number == 0:
+        return False
+    return number <= previous + 12 or number < previous
+
+
+def _has_marking(rest: str, next_line: str) -> bool:
+    marking, _ = split_marking(f"{rest} {next_line}" if "(" in rest and ")" not in rest else rest)
+    return marking is not None
