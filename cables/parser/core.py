@@ -6,10 +6,10 @@ import re
 
 from . import anomalies, header, identity
 from .action import find_action_request
-from .complete import complete
 from .addressees import resolve, split_addressees
 from .blocks import Block, find_blocks, non_papers
 from .body import PAGE_BREAK_RE, PAGE_LINE_RE, parse_body
+from .complete import complete
 from .formats import Source, decode_bytes, normalise
 from .model import Cable, CableParseError, Paragraph, TalkingPoints
 from .references import merge_archive_refs, parse_refs

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from .addressees import lookup_country
-from .posts import POST_KINDS, Post, _action_post, _post, named_posts, post_label
 from .blocks import Block
+from .instructions import segments
 from .model import Addressee, Paragraph, TalkingPoints
 from .points import BULLET_RE, point_markings
-from .instructions import segments
+from .posts import POST_KINDS, Post, _action_post, _post, named_posts, post_label
 from .sections import build
 from .text import releasable_to, split_marking
 
