@@ -8,6 +8,19 @@ os.environ.setdefault("DJANGO_TESTING", "1")
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_collection_modifyitems(config, items):
+    """On SQLite, skip what only PostgreSQL can do, and say why in the run's summary (-ra)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("postgres_only")
+        if marker:
+            why = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "needs PostgreSQL")
+            item.add_marker(pytest.mark.skip(reason=f"PostgreSQL only: {why}"))
+
+
 def read_cable(name: str) -> str:
     return (DATA / name).read_text(encoding="utf-8")
 

@@ -5,7 +5,6 @@ from datetime import timezone as dt_timezone
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from tests.outreach.factories import make_task
 from tests.outreach.seed import task_of
 
 K, S = PostTask.Kind, PostTask.Status
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
+pytestmark = pytest.mark.postgres_only(reason="the DemarcheStats triggers are PostgreSQL's")
 
 
 def issue_dates(demarche) -> set:

@@ -22,7 +22,7 @@ pytestmark = [
     pytest.mark.celery,
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs the test database on PostgreSQL"),
+    pytest.mark.postgres_only(reason="the worker process needs a database it can share"),
 ]
 
 

@@ -11,7 +11,7 @@ from outreach.models import ReminderLog
 from outreach.reminders.sweep import sweep
 from tests.outreach.factories import DUE, DUE_DAY_9AM, make_demarche, make_post, make_task
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+pytestmark = pytest.mark.postgres_only(reason="concurrent claims need row locks")
 
 
 @pytest.mark.django_db(transaction=True)
