@@ -10,9 +10,10 @@ A post with several audiences (Hong Kong and Macau) takes its least advanced row
 posts (an embassy and consulates) takes its least advanced post, the embassy first among equals, and
 lists the others in its tooltip.
 
-The overview's map covers the issued demarches' tasks due in the overview's period (and region): a
-post's steps are grouped over all of them, so a post is "reported" only when every one of its reports
-is in, and "overdue" as soon as one step of one demarche is.
+The overview's map covers the issued (active) demarches with tasks due in the overview's period (and
+region): each post takes its worst state over them, the state it has on each of those demarches' maps. So
+a post is "reported" only when all its reports are in, and "overdue" as soon as one step of one demarche
+is.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 
 from cables.models import Post
 
 from ..models import Demarche
 from .columns import url_for
 from .demarches import step_aggregates, step_state
-from .expressions import DELIVERY, REPORT, TALKING, count_where, live_tasks
+from .expressions import DELIVERY, REPORT, TALKING, live_tasks
 from .overview import window_tasks
 
 # state -> words, worst first
@@ -88,40 +89,38 @@ def demarche_map_posts(matrix: list[dict]) -> list[MapPost]:
     states: dict[int, list[str]] = {}
     for row in matrix:
         states.setdefault(row["post_id"], []).append(row_state(row))
-    posts = Post.objects.filter(pk__in=states).values("pk", "code", "name", "kind", "country", "country_code")
-    return sorted((_map_post(post, worst(states[post["pk"]])) for post in posts), key=lambda p: p.name)
+    return _map_posts({pk: worst(post_states) for pk, post_states in states.items()})
 
 
 def overview_map_posts(user, *, today: date, since: date | None, region: str = "") -> list[MapPost]:
-    """One entry per post with tasks of issued demarches due in the period, its steps over all of them."""
+    """One entry per post with tasks of issued demarches due in the period: its worst state over them."""
     tasks = window_tasks(
         live_tasks(user).filter(demarche__state=Demarche.State.ISSUED), since=since, region=region
     )
     aggregates = {}
     for prefix, kinds in STEPS:
         aggregates.update(step_aggregates(prefix, kinds))
-    rows = (
-        tasks.values("post_id")
-        .annotate(
-            code=Max("post__code"),
-            name=Max("post__name"),
-            kind=Max("post__kind"),
-            country=Max("post__country"),
-            country_code=Max("post__country_code"),
-            demarches=Count("demarche", distinct=True),
-            unacknowledged=count_where(Q(demarche_post__acknowledged_at__isnull=True)),
-            **aggregates,
-        )
-        .order_by("name")
+    # The matrix's rows (post and audience) of every demarche at once: the same states, then the worst.
+    rows = tasks.values("post_id", "demarche_id", "audience").annotate(
+        acknowledged_at=Max("demarche_post__acknowledged_at"), **aggregates
     )
-    result = []
+    states: dict[int, list[str]] = {}
+    demarches: dict[int, set[int]] = {}
     for row in rows:
         for prefix, _ in STEPS:
             row[f"{prefix}_state"] = step_state(row, prefix, today)
-        row["acknowledged_at"] = row["unacknowledged"] == 0
-        note = f"{row['demarches']} demarche{'s' if row['demarches'] != 1 else ''}"
-        result.append(_map_post(row, row_state(row), note=note))
-    return result
+        states.setdefault(row["post_id"], []).append(row_state(row))
+        demarches.setdefault(row["post_id"], set()).add(row["demarche_id"])
+    notes = {pk: f"{len(ids)} demarche{'s' if len(ids) != 1 else ''}" for pk, ids in demarches.items()}
+    return _map_posts({pk: worst(post_states) for pk, post_states in states.items()}, notes)
+
+
+def _map_posts(states: dict[int, str], notes: dict[int, str] | None = None) -> list[MapPost]:
+    posts = Post.objects.filter(pk__in=states).values("pk", "code", "name", "kind", "country", "country_code")
+    notes = notes or {}
+    return [
+        _map_post(post, states[post["pk"]], note=notes.get(post["pk"], "")) for post in posts.order_by("name")
+    ]
 
 
 def _map_post(post: dict, state: str, *, note: str = "") -> MapPost:
