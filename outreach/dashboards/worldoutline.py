@@ -22,6 +22,7 @@ VIEW_BOX = (60, 80, 2650, 1165)  # x, y, width, height in the outline's units
 # Largest gap, in outline units (a map 1,000 px wide shows about 2.6 units a pixel), between the outline
 # drawn and the package's.
 TOLERANCE = 1.0
+SMALL = 30  # outline units: a country narrower than this keeps pygal's dot so that it can be seen and clicked
 _TOKEN = re.compile(r"[A-Za-z]|[-+]?(?:\d*\.\d+|\d+\.?)(?:[eE][-+]?\d+)?")
 _TRANSFORM = re.compile(r"(matrix|translate|scale)\s*\(([^)]*)\)")
 # Arguments per segment of each path command, and which of them are the end point.
@@ -68,8 +69,16 @@ def parse_outline(svg: bytes) -> dict[str, Country]:
             elif element.tag == f"{SVG_NS}circle" and marker is None:
                 x, y = _apply(matrix, float(element.get("cx", 0)), float(element.get("cy", 0)))
                 marker = (round(x), round(y))
+        if marker and rings and _extent(rings) >= SMALL:
+            marker = None  # pygal dots some large countries' far islands (Chile's Easter Island)
         result[code] = Country(code, _path_data(rings), marker)
     return result
+
+
+def _extent(rings: list[list[tuple[int, int]]]) -> int:
+    xs = [x for ring in rings for x, _ in ring]
+    ys = [y for ring in rings for _, y in ring]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
 
 
 def _walk(element, matrix: Matrix):
