@@ -10,10 +10,11 @@ A post with several audiences (Hong Kong and Macau) takes its least advanced row
 posts (an embassy and consulates) takes its least advanced post, the embassy first among equals, and
 lists the others in its tooltip.
 
-The overview's map covers the issued (active) demarches with tasks due in the overview's period (and
-region): each post takes its worst state over them, the state it has on each of those demarches' maps. So
-a post is "reported" only when all its reports are in, and "overdue" as soon as one step of one demarche
-is.
+The overview's map covers the issued (active) demarches' tasks due in the overview's period (and region):
+each step's state is step_state over all the post's tasks of that step in those demarches, then the rule
+above. So a post is "reported" only when all its reports are in, "overdue" as soon as one step of one
+demarche is, and "acknowledged" only when it has acknowledged every one of them: nearly always the worst of
+its states on those demarches' own maps (tests/outreach/test_worldmap.py holds them equal on real cables).
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max
+from django.db.models import Count, Q
 
 from cables.models import Post
 
 from ..models import Demarche
 from .columns import url_for
 from .demarches import step_aggregates, step_state
-from .expressions import DELIVERY, REPORT, TALKING, live_tasks
+from .expressions import DELIVERY, REPORT, TALKING, count_where, live_tasks
 from .overview import window_tasks
 
 # state -> words, worst first
@@ -93,25 +94,30 @@ def demarche_map_posts(matrix: list[dict]) -> list[MapPost]:
 
 
 def overview_map_posts(user, *, today: date, since: date | None, region: str = "") -> list[MapPost]:
-    """One entry per post with tasks of issued demarches due in the period: its worst state over them."""
+    """One entry per post with tasks of issued demarches due in the period: its steps over all of them."""
     tasks = window_tasks(
         live_tasks(user).filter(demarche__state=Demarche.State.ISSUED), since=since, region=region
     )
     aggregates = {}
     for prefix, kinds in STEPS:
-        aggregates.update(step_aggregates(prefix, kinds))
-    # The matrix's rows (post and audience) of every demarche at once: the same states, then the worst.
-    rows = tasks.values("post_id", "demarche_id", "audience").annotate(
-        acknowledged_at=Max("demarche_post__acknowledged_at"), **aggregates
+        # step_state does not read the done date, the dearest of the aggregates (a time zone per row).
+        aggregates.update({k: v for k, v in step_aggregates(prefix, kinds).items() if not k.endswith("_on")})
+    # One row per post and audience, as in the matrix, but over every active demarche: a few hundred rows
+    # however many demarches (a row per demarche too was 26,000 rows for a year of the benchmark's data).
+    rows = tasks.values("post_id", "audience").annotate(
+        unacknowledged=count_where(Q(demarche_post__acknowledged_at__isnull=True)),
+        demarches=Count("demarche", distinct=True),
+        **aggregates,
     )
     states: dict[int, list[str]] = {}
-    demarches: dict[int, set[int]] = {}
+    notes: dict[int, str] = {}
     for row in rows:
         for prefix, _ in STEPS:
             row[f"{prefix}_state"] = step_state(row, prefix, today)
+        row["acknowledged_at"] = row["unacknowledged"] == 0  # every one of those demarches acknowledged
         states.setdefault(row["post_id"], []).append(row_state(row))
-        demarches.setdefault(row["post_id"], set()).add(row["demarche_id"])
-    notes = {pk: f"{len(ids)} demarche{'s' if len(ids) != 1 else ''}" for pk, ids in demarches.items()}
+        if row["audience"] == "":
+            notes[row["post_id"]] = f"{row['demarches']} demarche{'s' if row['demarches'] != 1 else ''}"
     return _map_posts({pk: worst(post_states) for pk, post_states in states.items()}, notes)
 
 
