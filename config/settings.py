@@ -225,6 +225,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON with a depth limit; every error of Django's and of the services answered in JSON with its 4xx.
+    "DEFAULT_PARSER_CLASSES": [
+        "outreach.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "outreach.api.errors.handle",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Outreach tracker API",
@@ -282,6 +289,10 @@ AXES_VERBOSE = False
 # Behind N load balancers the client address is the Nth address from the right of X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+# A lockout can be caused by someone else behind the same address (see docs/hardening.md): the page
+# says whom to ask, and an administrator unlocks from the admin (Users > "Unlock login").
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+LOCKOUT_CONTACT = os.environ.get("LOCKOUT_CONTACT", "your site administrator")
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -289,7 +300,9 @@ if TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Calendar links carry their secret in the URL: no log line keeps it (config/logredact.py).
+    "filters": {"redact_secrets": {"()": "config.logredact.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
