@@ -144,6 +144,9 @@ class TaskDetail(APIView):
         change = s.TaskStatusSerializer(data=request.data)
         change.is_valid(raise_exception=True)
         data = change.validated_data
+        action = services.action_for_status(task, data["status"])
+        if not services.can_attempt(request.user, task, action):
+            raise PermissionDenied("You cannot change this task.")
         if data.get("version") is None:
             # Without the version the client read, two updates would silently overwrite each other.
             return Response(
@@ -155,7 +158,6 @@ class TaskDetail(APIView):
                 status=status.HTTP_428_PRECONDITION_REQUIRED,
             )
         try:
-            action = services.action_for_status(task, data["status"])
             task = services.act_on_task(task, action, data, by=request.user, version=data.get("version"))
         except services.ConflictError as exc:
             current = services.task_for(request.user, pk)
