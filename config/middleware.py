@@ -1,21 +1,32 @@
 """Request guards that belong to no app: NUL bytes, oversize bodies, and the client address behind proxies."""
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
 
 class RejectNulMiddleware:
-    """Refuse a NUL in the path or query string: no page means it, and PostgreSQL cannot store or compare it."""
+    """Refuse a query string no page means: a NUL (PostgreSQL cannot store or compare it), or more
+    parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS. The API is answered in JSON."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in str(request.GET):
-            return HttpResponseBadRequest("Bad request: a NUL character is not allowed in a URL.")
+        try:
+            nul = "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in str(request.GET)
+        except TooManyFieldsSent:
+            return bad_request(request, "Too many query parameters.")
+        if nul:
+            return bad_request(request, "A NUL character is not allowed in a URL.")
         return self.get_response(request)
+
+
+def bad_request(request, reason: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": reason}, status=400)
+    return HttpResponseBadRequest(f"Bad request: {reason}")
 
 
 class RequestTooLargeMiddleware:
