@@ -200,7 +200,7 @@ class PostTask(models.Model):
     # The text to hand over (a non-paper, a letter, a note), its kind in words and its marking.
     text = models.TextField(blank=True)
     text_kind = models.CharField(max_length=20, blank=True)
-    marking = models.CharField(max_length=255, blank=True)
+    marking = models.TextField(blank=True)
     tp_paragraph = models.PositiveSmallIntegerField(null=True, blank=True)
     releasable_to = models.JSONField(default=list, blank=True)
     # Set when the cable gives this action post no talking points, for the desk officer to resolve.

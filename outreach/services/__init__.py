@@ -29,8 +29,8 @@ from .demarches import (
     update_demarche,
 )
 from .demo import DEMO_USERS, DemoLogin, DemoResult, demo_password, seed_demo
-from .errors import ConflictError, TransitionError
 from .drafting import action_posts, cable_report_date, draft_flags, expand_collectives
+from .errors import ConflictError, TransitionError
 from .generation import NO_POINTS_FLAG, TaskPlan, handed_texts, plan_tasks
 from .posts import acknowledge, add_post, bulk_acknowledge, bulk_extend, bulk_reassign, remove_post
 from .preferences import PolicyLine, digest_choices, reminder_policy, set_daily_digest

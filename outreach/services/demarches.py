@@ -15,8 +15,8 @@ from accounts.roles import require_desk_officer
 from cables.models import Cable, Post
 
 from ..models import Demarche, DemarchePost, PostTask
-from .errors import ConflictError, TransitionError
 from .drafting import cable_report_date, expand_collectives, tasked_posts
+from .errors import ConflictError, TransitionError
 from .generation import TaskPlan, plan_tasks
 from .history import apply_changes, record_event
 from .notify import due_change_notes, inbox_url, notify_posts, tasking_text

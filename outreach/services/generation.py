@@ -102,25 +102,21 @@ def handed_texts(parsed: dict) -> list[dict]:
     """Return the texts the request hands over (non-papers, letters, notes), in paragraph order."""
     request = parsed.get("action_request") or {}
     wanted = request.get("non_paper_paragraphs") or []
-    texts = [n for n in parsed.get("non_papers") or []
+    markings = {p.get("number"): p.get("marking") for p in parsed.get("paragraphs") or []}
+    texts = [dict(n, marking=n.get("marking") or markings.get(n.get("paragraph")) or "")
+             for n in parsed.get("non_papers") or []
              if n.get("paragraph") in wanted and (n.get("kind") or "non-paper") in HANDED_KINDS]
-    found = {n.get("paragraph") for n in texts}
-    by_number = {p.get("number"): p for p in parsed.get("paragraphs") or []}
-    for number in wanted:  # handed over without BEGIN/END markers: the paragraph itself is the text
-        if number not in found and number in by_number:
-            texts.append({"paragraph": number, "kind": "non-paper", "title": "",
-                          "text": by_number[number].get("text") or "", "marking": by_number[number].get("marking")})
     return sorted(texts, key=lambda n: n.get("paragraph") or 0)
 
 
 def _deliver(post: Post, audience: str, text: dict) -> TaskPlan:
-    kind = text.get("kind") if text.get("kind") in {"letter", "note"} else "non-paper"
+    kind = text.get("kind") if text.get("kind") in {"letter", "note", "text"} else "non-paper"
     where = f" in paragraph {text['paragraph']}" if text.get("paragraph") else ""
     title = (text.get("title") or "").strip()
     about = f" ({title})" if kind == "letter" and title and "letter" not in title.lower()[:6] else ""
     return TaskPlan(post, audience, Kind.DELIVER_NON_PAPER,
                     f"Deliver the {kind}{where}{about} to appropriate officials of {_label(audience)}.",
-                    text=(text.get("text") or "").strip(), text_kind=kind, marking=(text.get("marking") or "")[:255],
+                    text=(text.get("text") or "").strip(), text_kind=kind, marking=text.get("marking") or "",
                     releasable_to=list(text.get("releasable_to") or []))
 
 
@@ -159,15 +155,26 @@ def _points_plan(post: Post, audience: str, deliverable: list[dict], own: list[d
     where = _paragraphs(s["paragraph"] for s in deliverable)
     return TaskPlan(post, audience, Kind.TALKING_POINTS, f"Make the talking points of {where} to {_label(audience)}.",
                     talking_points=points, tp_paragraph=paragraph, releasable_to=releasable, sections=deliverable,
-                    marking=" · ".join(dict.fromkeys(s["marking"] for s in deliverable if s["marking"]))[:255])
+                    marking=" · ".join(dict.fromkeys(s["marking"] for s in deliverable if s["marking"])))
 
 
 def _plans_for(post: Post, parsed: dict, request: dict, texts: list[dict]) -> list[TaskPlan]:
-    sections = [s for s in parsed.get("talking_points") or [] if not s.get("code") or s.get("code") == post.code]
-    cable_has_points = any(not s.get("background") for s in parsed.get("talking_points") or [])
     exception = next((e for e in request.get("exceptions") or [] if e.get("code") == post.code), None)
     own_instruction = ((exception or {}).get("instruction") or "").strip()
+    # An excluded post does its own instruction instead of the request ("except Canberra", "FOR MOSCOW, PARIS
+    # ...: posts may share the general tenor ... but do not need to deploy the points"): no text, no points.
     excluded = bool(exception and exception.get("excluded"))
+    all_sections = parsed.get("talking_points") or []
+    sections = [] if excluded else [s for s in all_sections if not s.get("code") or s.get("code") == post.code]
+    cable_has_points = any(not s.get("background") for s in all_sections)
+    # Like the parser's no_talking_points: a post named in the header is owed points when other posts have
+    # their own and none are for all; a collective's members and excluded posts are not.
+    # Only when the request points at talking-point paragraphs of its own: "POINT FOR SINGAPORE ONLY" extras
+    # inside the request paragraph owe nothing to the other posts.
+    pointed = set(request.get("talking_point_paragraphs") or []) - {request.get("paragraph")}
+    owed_points = (bool(pointed) and not excluded
+                   and not any(not s.get("code") and not s.get("background") for s in all_sections)
+                   and post.code in {a.get("code") for a in parsed.get("action_addressees") or []})
     reference_id = parsed.get("reference_id") or "the tasking cable"
     is_report = request.get("kind") == "report"
     audiences = [""] + [_section_audience(s, post) for s in sections if s.get("code")]
@@ -185,15 +192,15 @@ def _plans_for(post: Post, parsed: dict, request: dict, texts: list[dict]) -> li
         audience_plans: list[TaskPlan] = []
         if not excluded:
             audience_plans += [_deliver(post, audience, text) for text in texts]
+        if not is_report and not audience and (request.get("kind") == "instruction" or not (texts or cable_has_points)):
+            # Without this the post's only task would be to report on an action nobody named (or a vote).
+            audience_plans.append(TaskPlan(post, audience, Kind.SPECIAL, _action_instruction(request)))
         if own_instruction and not audience and not is_report:
             audience_plans.append(TaskPlan(post, audience, Kind.SPECIAL, own_instruction[:1].upper() + own_instruction[1:]))
-        if not is_report and not texts and not cable_has_points and not audience and not own_instruction:
-            # Without this the post's only task would be to report on an action nobody named.
-            audience_plans.append(TaskPlan(post, audience, Kind.SPECIAL, _action_instruction(request)))
         points_plan = None
         if deliverable:
             points_plan = _points_plan(post, audience, deliverable, [s for s in own if not s["background"]])
-        elif cable_has_points and not is_report:
+        elif cable_has_points and owed_points and not is_report:
             points_plan = TaskPlan(
                 post, audience, Kind.TALKING_POINTS,
                 f"The cable gives no post-specific talking points for {post.name}"
