@@ -29,7 +29,7 @@ from .demarches import (
     update_demarche,
 )
 from .demo import DEMO_USERS, DemoLogin, DemoResult, demo_password, seed_demo
-from .drafting import action_posts, cable_report_date, draft_flags, expand_collectives
+from .drafting import action_posts, cable_report_date, collective_rows, draft_flags, expand_collectives
 from .errors import ConflictError, TransitionError
 from .generation import NO_POINTS_FLAG, TaskPlan, handed_texts, plan_tasks
 from .posts import acknowledge, add_post, bulk_acknowledge, bulk_extend, bulk_reassign, remove_post
@@ -62,6 +62,7 @@ __all__ = [
     "can_work_on",
     "cable_report_date",
     "close_demarche",
+    "collective_rows",
     "confirm_posts",
     "confirm_reply",
     "create_demarche",

@@ -41,6 +41,14 @@ def expand_collectives(parsed: dict) -> list[dict]:
     return out
 
 
+def collective_rows(demarche: Demarche) -> list[dict]:
+    """Return the draft's collectives for its page: the names of the posts each was expanded to."""
+    codes = {code for c in demarche.collectives for code in c.get("members") or []}
+    names = dict(Post.objects.filter(code__in=codes).values_list("code", "name"))
+    return [{"raw": c.get("raw"), "name": c.get("name"), "as_of": c.get("as_of"), "known": bool(c.get("key")),
+             "posts": [names.get(code, code) for code in c.get("members") or []]} for c in demarche.collectives]
+
+
 def tasked_posts(cable: Cable, collectives: list[dict]) -> list[Post]:
     """Return the posts a cable tasks: its action posts and its collectives' members, narrowed to the posts
     the request names when it names some; none when the action lies with the Department or it is guidance."""
