@@ -9,7 +9,6 @@ tasks also match on their demarche's subject, which the task page shows.
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.postgres.search import SearchVector
 from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Left
@@ -175,8 +174,7 @@ class TaskKind:
         if not can_read_all(user):  # staff cannot open the demarche: its subject finds its tasks
             demarches = Demarche.objects.visible_to(user)
             if text.full_text():
-                demarches = demarches.annotate(subject_vector=SearchVector("reference_id", "subject", config=text.CONFIG)
-                                               ).filter(subject_vector=text.web_query(req.q))
+                demarches = demarches.filter(text.heading_matches("search_vector", req.q))
             else:
                 demarches = demarches.filter(text.contains_all(req.words, ["reference_id", "subject"]))
             found |= Q(demarche__in=demarches.values("pk"))

@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Expression, Q
+from django.db.models import Expression, Func, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -54,6 +54,13 @@ class Vector(Expression):
         return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(self.column)}", []
 
 
+class HeadingPart(Func):
+    """The A-weighted part of a stored vector: a demarche's reference and subject."""
+
+    template = "ts_filter(%(expressions)s, '{a}')"
+    output_field = SearchVectorField()
+
+
 def web_query(q: str) -> SearchQuery:
     """The words as a web search: all of them, "a phrase" in quotes, -word to leave one out."""
     return SearchQuery(q, search_type="websearch", config=CONFIG)
@@ -61,6 +68,11 @@ def web_query(q: str) -> SearchQuery:
 
 def matches(column: str, q: str) -> Q:
     return Q(SearchVectorExact(Vector(column), web_query(q)))
+
+
+def heading_matches(column: str, q: str) -> Q:
+    """Match the A-weighted words only; the GIN index finds the rows, ts_filter checks the weight."""
+    return matches(column, q) & Q(SearchVectorExact(HeadingPart(Vector(column)), web_query(q)))
 
 
 def rank(column: str, q: str) -> SearchRank:
