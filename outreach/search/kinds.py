@@ -9,7 +9,7 @@ tasks also match on their demarche's subject, which the task page shows.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Left
 from django.utils.safestring import SafeString
@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from accounts.roles import can_read_all
 from cables.models import Cable, CableAddressee
 
-from ..models import Demarche, DemarchePost, PostTask
+from ..models import Demarche, DemarchePost, PostTask, ReplyMatch
 from ..services.visibility import points_releasable, redact_for
 from . import text
 from .query import Kind, SearchRequest
@@ -82,7 +82,9 @@ class CableKind:
         return text.rank("search_vector", req.q)
 
     def hits(self, ids: list[int], req: SearchRequest, user) -> list[Hit]:
-        rows = Cable.objects.filter(pk__in=ids).defer("raw_text", "raw_bytes")
+        rows = Cable.objects.filter(pk__in=ids).defer("raw_text", "raw_bytes").prefetch_related(
+            Prefetch("reply_matches", ReplyMatch.objects.exclude(state=ReplyMatch.State.REJECTED)
+                     .select_related("demarche", "post")))
         if text.full_text():
             rows = rows.annotate(headline=text.headline(Concat("subject", Value(" "), RawSQL(PARAGRAPHS_SQL, [])), req.q))
         by_id = {c.pk: c for c in rows}
@@ -95,6 +97,8 @@ class CableKind:
             paragraphs = " ".join(p.get("text", "") for p in (cable.parsed or {}).get("paragraphs") or [])
             snippet = text.snippet(f"{cable.subject} {paragraphs}", req.words)
         facts = [f"from {cable.origin}" if cable.origin else "", cable.tags_text and f"TAGS {cable.tags_text}"]
+        facts += [f"reply to {m.demarche.reference_id}" + (f" from {m.post.name}" if m.post else "")
+                  for m in cable.reply_matches.all()]
         return Hit(self.kind, f"{cable.reference_id}: {cable.subject}", cable.get_absolute_url(),
                    cable.sent_at and cable.sent_at.date(), [f for f in facts if f], snippet)
 

@@ -111,6 +111,13 @@ def test_a_reply_cable_is_found_by_readers_of_cables_only(users, issued, role, s
     assert bool(result.get("cables")) is sees and not result.get("tasks")
 
 
+def test_a_reply_cable_says_which_demarche_and_post_it_answers(client, users, issued):
+    ingest_reply()
+    client.force_login(users["desk"])
+    page = client.get(reverse("search"), {"q": "unstoppable", "post": "abu-dhabi"}).content.decode()
+    assert "reply to 09STATE4690 from Abu Dhabi" in page
+
+
 @pytest.mark.parametrize("role,sees", [("desk", True), ("manager", True), ("abu_dhabi", False)])
 def test_drafts_stay_hidden_from_posts(users, demarche, role, sees):
     result = found(users[role], "MTCR plenary")
@@ -220,3 +227,15 @@ def test_a_word_in_the_subject_ranks_above_one_in_the_text(users, seed_cable):
     assert "MTCR" not in later.subject and later.sent_at > seed_cable.sent_at
     assert found(users["desk"], "MTCR")["cables"] == [f"09STATE4690: {seed_cable.subject}",
                                                      f"09STATE28302: {later.subject}"]
+
+
+def test_it_pages_through_one_kind_and_links_to_the_rest(client, users, issued):
+    desk = users["desk"]
+    first = found(desk, "host government", kind="tasks", page_size=10)["tasks"]
+    second = found(desk, "host government", kind="tasks", page_size=10, page=2)["tasks"]
+    assert len(first) == len(second) == 10 and not set(first) & set(second)
+    client.force_login(desk)
+    page = client.get(reverse("search"), {"q": "host government"}).content.decode()
+    assert "q=host+government&amp;kind=tasks" in page and "Show all tasks and reported responses" in page
+    page = client.get(reverse("search"), {"q": "host government", "kind": "tasks", "page_size": 10}).content.decode()
+    assert "Page 1 of" in page and "page=2" in page
