@@ -62,6 +62,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outreach", "0007_overview_snapshot"), ("cables", "0005_search_vector")]
+    dependencies = [("outreach", "0008_generation_sections"), ("cables", "0005_search_vector")]
 
     operations = [migrations.RunPython(forward, backward)]
