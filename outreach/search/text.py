@@ -1,6 +1,6 @@
 """The database side of matching: PostgreSQL's stored vectors, or SQLite's case-insensitive match.
 
-The vectors are generated columns (cables 0005_search_vector, outreach 0011_search_vectors) and not
+The vectors are generated columns (cables 0005_search_vector, outreach 0009_search_vectors) and not
 model fields, so the expressions here name them. Snippets are marked with private-use characters and
 escaped in Python: the text is a cable's or a user's, never HTML.
 """
