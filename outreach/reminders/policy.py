@@ -75,7 +75,20 @@ class DueReminder:
     window: str
 
 
-def reminders_due(
+# Why a reminder a task calls for was not sent in a sweep (the sweep's and the command's tally).
+SKIP_HOURS = "outside working hours"
+SKIP_CAP = "capped"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What a task calls for at a moment: the reminders to send, and those held back with the reason."""
+
+    due: list[DueReminder]
+    skipped: list[tuple[DueReminder, str]]
+
+
+def assess(
     *,
     due: date,
     now: datetime,
@@ -84,41 +97,58 @@ def reminders_due(
     nags_sent: int = 0,
     task_status: str = PostTask.Status.OPEN,
     demarche_state: str = Demarche.State.ISSUED,
-) -> list[DueReminder]:
+) -> Assessment:
     """Return the reminders one task calls for at `now`, in the post's local time and working week.
 
     Windows: "before" and "due" are keyed by the due date (a new due date opens new windows);
     overdue reminders by the first day of each `overdue_every`-day period after the due date; the
     escalation once per due date. Nothing outside the post's working hours or on its weekend: a
-    window still open at the next working moment is sent then. A zero setting turns that kind off.
+    window still open at the next working moment is sent then. A zero setting turns that kind off;
+    a task past `max_reminders` is skipped as capped.
     """
     if task_status != PostTask.Status.OPEN or demarche_state != Demarche.State.ISSUED:
-        return []
-    if not calendar.is_working_time(now):
-        return []
+        return Assessment([], [])
     today = calendar.local(now).date()
     days_left = (due - today).days
-    out = []
-    if nags_sent < policy.max_reminders:
-        if days_left == 0:
-            out.append(DueReminder(Kind.DUE, due.isoformat()))
-        elif 0 < days_left <= policy.days_before:
-            out.append(DueReminder(Kind.BEFORE, due.isoformat()))
-        elif days_left < 0 and policy.overdue_every > 0:
-            period = (-days_left - 1) // policy.overdue_every
-            start = due + timedelta(days=1 + period * policy.overdue_every)
-            out.append(DueReminder(Kind.OVERDUE, start.isoformat()))
+    nag = None
+    if days_left == 0:
+        nag = DueReminder(Kind.DUE, due.isoformat())
+    elif 0 < days_left <= policy.days_before:
+        nag = DueReminder(Kind.BEFORE, due.isoformat())
+    elif days_left < 0 and policy.overdue_every > 0:
+        period = (-days_left - 1) // policy.overdue_every
+        start = due + timedelta(days=1 + period * policy.overdue_every)
+        nag = DueReminder(Kind.OVERDUE, start.isoformat())
+    wanted, skipped = [], []
+    if nag and policy.max_reminders > 0:
+        if nags_sent < policy.max_reminders:
+            wanted.append(nag)
+        else:
+            skipped.append((nag, SKIP_CAP))
     if days_left < 0 and policy.escalate_after > 0 and -days_left >= policy.escalate_after:
-        out.append(DueReminder(Kind.ESCALATION, due.isoformat()))
-    return out
+        wanted.append(DueReminder(Kind.ESCALATION, due.isoformat()))
+    if wanted and not calendar.is_working_time(now):
+        return Assessment([], [(r, SKIP_HOURS) for r in wanted])
+    return Assessment(wanted, skipped)
+
+
+def reminders_due(**kwargs) -> list[DueReminder]:
+    """Return the reminders one task calls for at `now` (see assess)."""
+    return assess(**kwargs).due
+
+
+def days_between(due: date, today: date) -> int:
+    """Days from today to the due date: negative when overdue."""
+    return (due - today).days
 
 
 def describe(kind: str, *, due: date, today: date) -> str:
-    """Say in a few words why the reminder is sent."""
+    """Say in a few words why the reminder is sent, from the figures: never a negative "overdue"."""
     days = (due - today).days
-    if kind == Kind.BEFORE:
-        return f"Due in {days} day{'s' if days != 1 else ''}"
-    if kind == Kind.DUE:
-        return "Due today"
-    late = f"overdue by {-days} day{'s' if days != -1 else ''}"
-    return f"Escalation: {late}" if kind == Kind.ESCALATION else late.capitalize()
+    if days > 0:
+        text = f"Due in {days} day{'s' if days != 1 else ''}"
+    elif days == 0:
+        text = "Due today"
+    else:
+        text = f"Overdue by {-days} day{'s' if days != -1 else ''}"
+    return f"Escalation: {text[0].lower()}{text[1:]}" if kind == Kind.ESCALATION else text
