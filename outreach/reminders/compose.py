@@ -35,7 +35,8 @@ class Item:
     """One reminder as a person reads it."""
 
     kind: str
-    reason: str
+    reason: str  # "Escalation: overdue by 8 days"
+    figure: str  # "overdue by 8 days"
     days_overdue: int
     reference_id: str
     subject: str  # empty when the demarche is marked above what email may carry
@@ -56,7 +57,8 @@ def _item(entry: ReminderLog, *, as_at, unreachable: set[int], reminded: set[int
     due = entry.due_on or task.due
     open_text = may_email(demarche.cable.classification if demarche.cable_id else "")
     item = Item(
-        kind=entry.kind, reason=describe(entry.kind, due=due, today=today), days_overdue=max(0, (today - due).days),
+        kind=entry.kind, reason=describe(entry.kind, due=due, today=today),
+        figure=describe(Kind.DUE, due=due, today=today).lower(), days_overdue=max(0, (today - due).days),
         reference_id=demarche.reference_id, subject=demarche.subject if open_text else "", post=post.name,
         task_kind=task.get_kind_display(), audience=task.audience if open_text else "", due=day(due),
         url=absolute(reverse("outreach:task_detail", args=[task.id])),
@@ -112,6 +114,8 @@ def context_of(email: ReminderEmail) -> tuple[str, dict]:
             group = escalations.setdefault(item.reference_id, {"reference_id": item.reference_id,
                                                                "subject": item.subject, "items": []})
             group["items"].append(item)
+    for group in escalations.values():
+        group["items"].sort(key=lambda i: (i.post, i.task_kind))
     others = [i for i in items if i.kind != Kind.ESCALATION]
     overdue = sorted((i for i in others if i.days_overdue), key=lambda i: -i.days_overdue)
     upcoming = [i for i in others if not i.days_overdue]

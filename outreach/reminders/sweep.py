@@ -180,7 +180,7 @@ def _sweep_chunk(batch: list[TaskRow], state: SweepState) -> None:
         for w in wanted:
             if (w.row.id, w.due.kind, w.due.window) not in existing:
                 to = directory.addresses(w.user_ids)
-                _tally(result, w, ReminderLog.Status.CLAIMED if to or w.via_digest else NO_RECIPIENT)
+                _tally(result, w, ReminderLog.Status.CLAIMED if to or w.via_digest else ReminderLog.Status.NO_RECIPIENT)
                 if w.via_digest:
                     state.digest_wanted.add(w.row.post_id)
                 elif to:
@@ -201,7 +201,8 @@ def _sweep_chunk(batch: list[TaskRow], state: SweepState) -> None:
 
 def _tally(result: SweepResult, w: Wanted, status: str) -> None:
     result.counts[w.due.kind] += 1
-    outcome = POST_DIGEST if w.via_digest else NO_RECIPIENT if status == NO_RECIPIENT else EMAILED
+    outcome = (POST_DIGEST if w.via_digest else NO_RECIPIENT if status == ReminderLog.Status.NO_RECIPIENT
+               else EMAILED)
     result.outcomes[(outcome, w.due.kind)] += 1
 
 
