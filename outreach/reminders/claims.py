@@ -7,6 +7,7 @@ redelivered sweep, claim each reminder once. A digest is claimed the same way (u
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,31 @@ SENDING_LEASE = timedelta(minutes=15)
 FAILED_RETRY_AFTER = timedelta(minutes=30)
 # A digest still collecting this long after its sweep last added to it: the sweep died; send what it holds.
 COLLECTING_LEASE = timedelta(minutes=30)
+
+
+# Any fixed number: the key of the PostgreSQL advisory lock that one sweep at a time holds.
+SWEEP_LOCK = 0x72656D31
+
+
+@contextmanager
+def one_sweep_at_a_time():
+    """Yield whether this sweep may run: beat firing twice must not give a person two digests.
+
+    The claims alone would still send each reminder once; the lock keeps a person's reminders in one
+    sweep's email. It is held by the connection, so a dead worker's lock goes with it.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK])
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
 
 
 def insert_returning(table: str, columns: list[str], rows: list[tuple], *, conflict: list[str],

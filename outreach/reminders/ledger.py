@@ -19,8 +19,11 @@ class SweepResult:
     emails: Counter = field(default_factory=Counter)  # "digest" / "single": emails to people; "failed"
     requeued: int = 0
     dry_run: bool = False
+    busy: bool = False  # another sweep was running: this one did nothing
 
     def __str__(self) -> str:
+        if self.busy:
+            return "another sweep is running; nothing done"
         verb = "would send" if self.dry_run else "sent"
         kinds = [*Kind.values, DIGEST]
         parts = ", ".join(f"{k}={self.counts.get(k, 0)}" for k in kinds)
@@ -46,6 +49,8 @@ class SweepResult:
         """The command's report: one line per kind, then the skips and the emails."""
         skip_reasons = sorted({reason for reason, _ in self.skipped})
         head = ["kind", EMAILED, POST_DIGEST, NO_RECIPIENT, *(f"skipped: {r}" for r in skip_reasons)]
+        if self.busy:
+            return ["Another sweep is running; this one did nothing."]
         lines = ["  ".join(f"{h:>{max(len(h), 7)}}" if i else f"{h:<11}" for i, h in enumerate(head))]
         for kind in Kind.values:
             cells = [self.outcomes[(EMAILED, kind)], self.outcomes[(POST_DIGEST, kind)],

@@ -118,9 +118,20 @@ class SweepState:
 def sweep(*, now: datetime, dry_run: bool = False, inline: bool = False, chunk_size: int | None = None) -> SweepResult:
     """Claim and send every reminder due at `now`; with dry_run, only count them. Safe to run twice at once.
 
-    Each person gets at most one email per sweep (a digest) unless they chose some kinds at once.
+    Each person gets at most one email per sweep (a digest) unless they chose some kinds at once; one
+    sweep runs at a time (a second one at once does nothing).
     inline sends in this process (the management command); otherwise each email is a Celery task.
     """
+    if dry_run:
+        return _sweep(now=now, dry_run=True, inline=inline, chunk_size=chunk_size)
+    with claims.one_sweep_at_a_time() as free:
+        if not free:
+            log.info("Reminder sweep at %s: another sweep is running", now.isoformat())
+            return SweepResult(busy=True)
+        return _sweep(now=now, dry_run=False, inline=inline, chunk_size=chunk_size)
+
+
+def _sweep(*, now: datetime, dry_run: bool, inline: bool, chunk_size: int | None) -> SweepResult:
     state = SweepState(now=now, dry_run=dry_run, inline=inline, result=SweepResult(dry_run=dry_run))
     chunk_size = chunk_size or settings.REMINDER_SWEEP_CHUNK
     if not dry_run:

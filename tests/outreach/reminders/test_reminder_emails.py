@@ -16,7 +16,6 @@ from outreach.models import Notification, PersonReminderPreference, ReminderEmai
 from outreach.reminders import compose, deliver_email
 from outreach.reminders.markings import level, may_email
 from outreach.reminders.sweep import sweep
-from tests.conftest import read_cable
 from tests.outreach.factories import DUE, make_demarche, make_post, make_task
 
 pytestmark = pytest.mark.django_db
