@@ -23,7 +23,7 @@ from ..models import Demarche, DigestLog, Notification, PostTask, ReminderLog, R
 from . import claims
 from .delivery import deliver_digest, deliver_email, task_url
 from .ledger import DIGEST, EMAILED, NO_RECIPIENT, POST_DIGEST, SweepResult
-from .policy import SKIP_HOURS, Calendar, DueReminder, Policy, assess, describe
+from .policy import SKIP_CAP, Calendar, DueReminder, Policy, assess, describe
 from .recipients import Directory
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def candidate_tasks(*, now: datetime):
             "id", "due", "kind", "post_id", "post__name", "post__timezone", "post__weekend",
             "assigned_to_id", "demarche_post__assigned_officer_id", "demarche_id", "demarche__reference_id",
             "demarche__owner_id", "demarche__remind_days_before", "demarche__overdue_every_days",
-            "demarche__escalate_after_days", "demarche__max_reminders",
+            "demarche__escalate_after_days", "demarche__max_reminders", "post__country_code",
         )
     )
 
@@ -74,6 +74,7 @@ class TaskRow:
     overdue_every_days: int | None
     escalate_after_days: int | None
     max_reminders: int | None
+    post_country: str
 
 
 @dataclass
@@ -101,9 +102,10 @@ class SweepState:
     policies: dict[int, Policy] = field(default_factory=dict)  # by demarche
     digest_wanted: set[int] = field(default_factory=set)  # posts a dry run would send a digest
 
-    def calendar(self, post_id: int, timezone_name: str, weekend) -> Calendar:
+    def calendar(self, post_id: int, timezone_name: str, weekend, country_code: str = "") -> Calendar:
         if post_id not in self.calendars:
-            self.calendars[post_id] = Calendar.for_post(timezone_name=timezone_name, weekend=weekend)
+            self.calendars[post_id] = Calendar.for_post(timezone_name=timezone_name, weekend=weekend,
+                                                        country_code=country_code)
         return self.calendars[post_id]
 
     def policy(self, row: TaskRow) -> Policy:
@@ -171,7 +173,7 @@ def _sweep_chunk(batch: list[TaskRow], state: SweepState) -> None:
     wanted: list[Wanted] = []
     skipped: list[tuple[TaskRow, DueReminder, str]] = []
     for row in batch:
-        calendar = state.calendar(row.post_id, row.post_tz, row.post_weekend)
+        calendar = state.calendar(row.post_id, row.post_tz, row.post_weekend, row.post_country)
         found = assess(due=row.due, now=state.now, calendar=calendar, policy=state.policy(row),
                        nags_sent=nags.get(row.id, 0))
         for due in found.due:
@@ -179,7 +181,7 @@ def _sweep_chunk(batch: list[TaskRow], state: SweepState) -> None:
             wanted.append(Wanted(row, due, directory.recipients(row, due.kind), via_digest))
         skipped.extend((row, due, reason) for due, reason in found.skipped)
     existing = set()
-    if state.dry_run or any(reason == SKIP_HOURS for *_, reason in skipped):
+    if state.dry_run or any(reason != SKIP_CAP for *_, reason in skipped):
         existing = set(ReminderLog.objects.filter(task_id__in=ids).values_list("task_id", "kind", "window_key"))
     for row, due, reason in skipped:  # a window already claimed was not skipped: it went out earlier
         if (row.id, due.kind, due.window) not in existing:
@@ -281,9 +283,9 @@ def _sweep_digests(state: SweepState) -> None:
         .values_list("task__post_id", flat=True).distinct()
     ) & directory.digest_posts
     post_ids = waiting | state.digest_wanted if state.dry_run else waiting
-    for post in Post.objects.filter(id__in=post_ids).only("id", "timezone", "weekend"):
+    for post in Post.objects.filter(id__in=post_ids).only("id", "timezone", "weekend", "country_code"):
         calendar = state.calendars.get(post.id) or Calendar.for_post(
-            timezone_name=post.timezone, weekend=post.weekend
+            timezone_name=post.timezone, weekend=post.weekend, country_code=post.country_code
         )
         if not calendar.is_working_time(state.now):
             continue
