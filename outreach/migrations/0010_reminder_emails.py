@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0007_overview_snapshot'),
+        ('outreach', '0009_search_vectors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
