@@ -15,6 +15,7 @@ from accounts.roles import require_desk_officer
 from cables.models import Cable, Post
 
 from ..models import Demarche, DemarchePost, PostTask
+from . import bounds
 from .drafting import cable_report_date, expand_collectives, tasked_posts
 from .errors import ConflictError, TransitionError
 from .generation import TaskPlan, plan_tasks
@@ -48,6 +49,7 @@ def create_demarche(cable: Cable, *, by, deliver_by: date | None = None,
     parsed = cable.parsed or {}
     if not parsed.get("action_request"):
         raise ValidationError(f"{cable.reference_id} is not an action request.")
+    bounds.check_due(cable, deliver_by=deliver_by, report_by=report_by)
     default_deliver, default_report = default_dates()
     source = ""
     if report_by is None and deliver_by is None:
@@ -57,6 +59,8 @@ def create_demarche(cable: Cable, *, by, deliver_by: date | None = None,
             deliver_by = min(default_deliver, report_by)
     deliver_by = deliver_by or default_deliver
     report_by = report_by or (deliver_by + report_offset() if deliver_by != default_deliver else default_report)
+    bounds.check_due(cable, report_by=report_by)
+    _check_order(deliver_by, report_by)
     collectives = expand_collectives(parsed)
     try:
         with transaction.atomic():
@@ -107,14 +111,16 @@ def create_tasks(demarche: Demarche, plans: list[TaskPlan], posts: list[Post],
     ], ignore_conflicts=True)
 
 
+def _check_order(deliver_by: date, report_by: date) -> None:
+    if report_by < deliver_by:
+        raise ValidationError({"report_by": "The report-back date cannot be before the delivery date."})
+
+
 def locked_demarche(demarche: Demarche, version: int | None) -> Demarche:
     current = Demarche.objects.select_for_update().get(pk=demarche.pk)
     if version is not None and current.version != version:
         raise ConflictError(current)
     return current
-
-
-
 
 
 def ensure_editable(demarche: Demarche) -> None:
@@ -132,6 +138,10 @@ def update_demarche(demarche: Demarche, *, by, version: int | None = None, **val
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"Cannot update {', '.join(sorted(unknown))}")
+    bounds.check_texts(**{k: v for k, v in values.items() if k in ("subject", "instructions")})
+    bounds.check_due(current.cable, **{k: v for k, v in values.items() if k in ("deliver_by", "report_by")})
+    if values.get("deliver_by") and values.get("report_by"):
+        _check_order(values["deliver_by"], values["report_by"])
     old_deliver, old_report = current.deliver_by, current.report_by
     changes = apply_changes(current, values)
     if not changes:

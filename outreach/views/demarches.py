@@ -16,6 +16,7 @@ from cables.models import Cable
 
 from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask, ReplyMatch
+from ..services.history import recent_events
 
 
 def error_text(exc: ValidationError) -> str:
@@ -53,7 +54,7 @@ def _detail_context(request, demarche: Demarche, **extra) -> dict:
         "collectives": services.collective_rows(demarche),
         "rows": [(d, by_post.get(d.pk, [])) for d in dposts],
         "replies": demarche.replies.select_related("cable", "post", "task"),
-        "events": demarche.events.select_related("actor", "task__post")[:200],
+        **recent_events(demarche.events.select_related("actor", "task__post")),
         "can_edit": desk,
         "form": forms.DemarcheForm.for_demarche(demarche) if desk else None,
         "add_post_form": forms.AddPostForm(demarche=demarche) if desk else None,
