@@ -22,7 +22,7 @@ def run(*args) -> str:
 def test_create_demarche_creates_then_shows(seed_cable, desk_officer):
     first = run("create_demarche", "09STATE4690")
     assert "09STATE4690: created, draft" in first and "30 posts, 92 tasks" in first
-    assert "Canberra: 3 tasks (special, talking_points, report_back)" in first
+    assert "Canberra: 2 tasks (special, report_back)" in first
     assert "Hong Kong (for Macau): 3 tasks" in first
     second = run("create_demarche", "09STATE4690")
     assert "09STATE4690: exists, draft" in second
@@ -64,7 +64,7 @@ def test_demarche_status_json_contract(seed_cable):
             assert task["kind"] in {"deliver_non_paper", "talking_points", "report_back", "special"}
             date.fromisoformat(task["due"])
     by_key = {(e["post"], e["audience"]): e for e in data["posts"]}
-    assert [t["kind"] for t in by_key[("Canberra", None)]["tasks"]] == ["special", "talking_points", "report_back"]
+    assert [t["kind"] for t in by_key[("Canberra", None)]["tasks"]] == ["special", "report_back"]
     assert [t["kind"] for t in by_key[("Hong Kong", "Macau")]["tasks"]] == [
         "deliver_non_paper", "talking_points", "report_back"]
     assert ("Hong Kong", None) in by_key
