@@ -106,3 +106,14 @@ def test_seed_demo_logins_work_for_each_role(client, db):
         user = get_user_model().objects.get(username=username)
         assert user.email
     assert get_user_model().objects.get(username="hongkong").posts.filter(code="hong-kong").exists()
+
+
+def test_create_demarche_issues_a_collective_tasking_only_once_its_posts_are_confirmed(db, desk_officer):
+    from cables.services import ingest_cable
+    from tests.conftest import read_cable
+
+    ingest_cable(read_cable("10STATE4108.txt"))
+    with pytest.raises(CommandError, match="Confirm the post list"):
+        call_command("create_demarche", "10STATE4108", "--issue", stdout=StringIO())
+    call_command("create_demarche", "10STATE4108", "--confirm-posts", "--issue", stdout=StringIO())
+    assert Demarche.objects.get(reference_id="10STATE4108").state == Demarche.State.ISSUED
