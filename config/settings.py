@@ -184,7 +184,11 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "outreach-tracker@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Outreach tracker <outreach-tracker@localhost>")
+# Where replies to reminders go (comma-separated; empty: no Reply-To).
+EMAIL_REPLY_TO = env.list("EMAIL_REPLY_TO", default=["Outreach desk <outreach-desk@localhost>"])
+# The highest classification an ordinary email may carry; above it, reminders give only ids, posts and dates.
+EMAIL_MAX_CLASSIFICATION = os.environ.get("EMAIL_MAX_CLASSIFICATION", "UNCLASSIFIED")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")
 CELERY_RESULT_BACKEND = None
@@ -228,6 +232,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON with a depth limit; every error of Django's and of the services answered in JSON with its 4xx.
+    "DEFAULT_PARSER_CLASSES": [
+        "outreach.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "outreach.api.errors.handle",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Outreach tracker API",
@@ -285,6 +296,10 @@ AXES_VERBOSE = False
 # Behind N load balancers the client address is the Nth address from the right of X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+# A lockout can be caused by someone else behind the same address (see docs/hardening.md): the page
+# says whom to ask, and an administrator unlocks from the admin (Users > "Unlock login").
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+LOCKOUT_CONTACT = os.environ.get("LOCKOUT_CONTACT", "your site administrator")
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -293,7 +308,9 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Calendar links carry their secret in the URL: no log line keeps it (config/logredact.py).
+    "filters": {"redact_secrets": {"()": "config.logredact.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Django's default config gives its own loggers a console handler too (under DEBUG) and lets them
     # propagate to the root: every 500 and 403 would print twice. One handler, the root's.

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.views import favicon, healthz
+from outreach.search.views import search
 from outreach.views.home import home
 
 urlpatterns = [
@@ -14,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cables/", include("cables.urls")),
     path("api/", include("outreach.api.urls")),
+    path("search/", search, name="search"),
     path("", include("outreach.urls")),
 ]
