@@ -86,6 +86,7 @@ class Crawl:
         self.page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.console.append(str(e)))
         self.seen: set[str] = set()
+        self.paths: set[str] = set()
         self.rendered_paths: set[str] = set()
         self.routes = Counter()  # URL pattern -> pages rendered
         self.problems: list[str] = []
@@ -109,7 +110,9 @@ class Crawl:
             path = urlsplit(url).path
             route = route_of(path)
             if path in self.rendered_paths or self.routes[route] >= RENDER_PER_ROUTE:
-                links = self.fetch(url)
+                # A fetched page adds only paths not seen yet: its sort links keep the other tables'
+                # sorts, so following every combination would never end.
+                links = [link for link in self.fetch(url) if urlsplit(link).path not in self.paths]
             else:
                 self.rendered_paths.add(path)
                 self.routes[route] += 1
@@ -117,10 +120,11 @@ class Crawl:
             for link in filter(None, map(self.wanted, links)):
                 if link not in self.seen:
                     self.seen.add(link)
+                    self.paths.add(urlsplit(link).path)
                     queue.append(link)
 
     def wanted(self, href: str) -> str | None:
-        url, _ = urldefrag(urljoin(self.base + "/", href))
+        url, _ = urldefrag(href)
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}" != self.base or NOT_CRAWLED.match(parts.path):
             return None
@@ -176,7 +180,8 @@ class Crawl:
             return []
         if "html" not in response.headers.get("content-type", ""):
             return []
-        return [html.unescape(h) for h in re.findall(r'<a\b[^>]*\bhref="([^"]*)"', response.text())]
+        hrefs = re.findall(r'<a\b[^>]*\bhref="([^"]*)"', response.text())
+        return [urljoin(response.url, html.unescape(h)) for h in hrefs]
 
     def make_calendar_link(self) -> None:
         """Make the first calendar link this user may make and read it, as a calendar client would."""
