@@ -1,18 +1,17 @@
 """Dashboard pages and their CSV/XLSX exports. Read-only."""
 
 from django.conf import settings
-from django.http import Http404
+from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from accounts.roles import can_read_all, is_embassy_staff, role_required
 from cables.models import Post
 
 from .. import dashboards
-from . import charts
+from . import charts, mapdata, params, worldmap
 from .filters import DemarcheFilter, OverviewFilter, PostTaskFilter
 from .tables import (
     DemarcheTable,
@@ -29,21 +28,19 @@ any_role = role_required(can_read_all, is_embassy_staff)
 
 def _configure(request, *tables, per_page: int = 50):
     """Sort and paginate each table from the query string; exports get every row."""
-    exporting = bool(request.GET.get("_export"))
+    exporting = bool(params.export_format(request))
     for table in tables:
-        RequestConfig(request, paginate=False if exporting else {"per_page": per_page}).configure(table)
+        params.configure(request, table, per_page=per_page, paginate=not exporting)
 
 
 def _export(request, tables: dict, filename: str):
     """Answer ?_export=csv|xlsx (&_table=name when a page has several tables), else None."""
-    fmt = request.GET.get("_export")
+    fmt = params.export_format(request)
     if not fmt:
         return None
-    if not TableExport.is_valid_format(fmt) or fmt not in ("csv", "xlsx", "json", "ods"):
-        raise Http404("Unknown export format")
     name = request.GET.get("_table") or next(iter(tables))
     if name not in tables:
-        raise Http404("Unknown table")
+        raise BadRequest(f"Unknown table; use one of: {', '.join(tables)}.")
     stem = filename if len(tables) == 1 else f"{filename}-{name}"
     return TableExport(fmt, tables[name]).response(f"{stem}.{fmt}")
 
@@ -79,7 +76,8 @@ def dash_demarche(request, reference_id: str):
     demarche = get_object_or_404(
         dashboards.visible_demarches(request.user).select_related("owner", "cable"), reference_id=reference_id
     )
-    table = MatrixTable(dashboards.demarche_matrix(demarche, request.user, today=today), today=today)
+    matrix = dashboards.demarche_matrix(demarche, request.user, today=today)
+    table = MatrixTable(matrix, today=today)
     _configure(request, table, per_page=500)
     response = _export(request, {"posts": table}, f"{demarche.reference_id}-posts")
     if response:
@@ -100,6 +98,7 @@ def dash_demarche(request, reference_id: str):
             "table": table,
             "regions": regions,
             "summary": dashboards.demarche_summary(demarche, request.user, today=today),
+            "world_map": worldmap.render(mapdata.demarche_map_posts(matrix), subject=demarche.reference_id),
             "region_chart": _region_chart(regions, f"{demarche.reference_id}: completion by region"),
             "timeline_chart": charts.line_chart(
                 f"{demarche.reference_id}: deliveries and reports over time",
@@ -164,6 +163,9 @@ def dash_overview(request):
             "since": since,
             "snapshot_minutes": settings.OVERVIEW_SNAPSHOT_MINUTES,
             "region_chart": _region_chart(data["regions"], "Completion by region"),
+            "world_map": worldmap.render(
+                mapdata.overview_map_posts(request.user, today=today, since=since, region=region)
+            ),
             "trend_chart": charts.line_chart(
                 "On-time delivery and reporting by month of due date",
                 trend,

@@ -21,27 +21,27 @@ def run(*args) -> str:
 
 def test_create_demarche_creates_then_shows(seed_cable, desk_officer):
     first = run("create_demarche", "09STATE4690")
-    assert "09STATE4690: created, draft" in first and "30 posts, 93 tasks" in first
-    assert "Canberra: 3 tasks (special, talking_points, report_back)" in first
+    assert "09STATE4690: created, draft" in first and "30 posts, 92 tasks" in first
+    assert "Canberra: 2 tasks (special, report_back)" in first
     assert "Hong Kong (for Macau): 3 tasks" in first
     second = run("create_demarche", "09STATE4690")
     assert "09STATE4690: exists, draft" in second
-    assert Demarche.objects.count() == 1 and PostTask.objects.count() == 93
+    assert Demarche.objects.count() == 1 and PostTask.objects.count() == 92
     assert Demarche.objects.get().owner == desk_officer
 
 
 def test_create_demarche_issue_and_due_keep_the_report_offset(seed_cable, settings):
-    run("create_demarche", "09STATE4690", "--issue", "--due", "2030-03-01")
+    run("create_demarche", "09STATE4690", "--issue", "--due", "2027-03-01")
     demarche = Demarche.objects.get()
     offset = settings.DEMARCHE_REPORT_WITHIN_DAYS - settings.DEMARCHE_DELIVER_WITHIN_DAYS
     assert demarche.state == Demarche.State.ISSUED
-    assert demarche.deliver_by == date(2030, 3, 1)
-    assert demarche.report_by == date(2030, 3, 1) + timedelta(days=offset)
+    assert demarche.deliver_by == date(2027, 3, 1)
+    assert demarche.report_by == date(2027, 3, 1) + timedelta(days=offset)
     # --due on an existing demarche moves it, tasks included.
-    run("create_demarche", "09STATE4690", "--due", "2030-04-01")
+    run("create_demarche", "09STATE4690", "--due", "2027-04-01")
     demarche.refresh_from_db()
-    assert demarche.deliver_by == date(2030, 4, 1)
-    assert demarche.tasks.filter(kind="deliver_non_paper").first().due == date(2030, 4, 1)
+    assert demarche.deliver_by == date(2027, 4, 1)
+    assert demarche.tasks.filter(kind="deliver_non_paper").first().due == date(2027, 4, 1)
 
 
 def test_create_demarche_refuses_unknown_cables_and_bad_dates(db):
@@ -64,7 +64,7 @@ def test_demarche_status_json_contract(seed_cable):
             assert task["kind"] in {"deliver_non_paper", "talking_points", "report_back", "special"}
             date.fromisoformat(task["due"])
     by_key = {(e["post"], e["audience"]): e for e in data["posts"]}
-    assert [t["kind"] for t in by_key[("Canberra", None)]["tasks"]] == ["special", "talking_points", "report_back"]
+    assert [t["kind"] for t in by_key[("Canberra", None)]["tasks"]] == ["special", "report_back"]
     assert [t["kind"] for t in by_key[("Hong Kong", "Macau")]["tasks"]] == [
         "deliver_non_paper", "talking_points", "report_back"]
     assert ("Hong Kong", None) in by_key
@@ -106,3 +106,14 @@ def test_seed_demo_logins_work_for_each_role(client, db):
         user = get_user_model().objects.get(username=username)
         assert user.email
     assert get_user_model().objects.get(username="hongkong").posts.filter(code="hong-kong").exists()
+
+
+def test_create_demarche_issues_a_collective_tasking_only_once_its_posts_are_confirmed(db, desk_officer):
+    from cables.services import ingest_cable
+    from tests.conftest import read_cable
+
+    ingest_cable(read_cable("10STATE4108.txt"))
+    with pytest.raises(CommandError, match="Confirm the post list"):
+        call_command("create_demarche", "10STATE4108", "--issue", stdout=StringIO())
+    call_command("create_demarche", "10STATE4108", "--confirm-posts", "--issue", stdout=StringIO())
+    assert Demarche.objects.get(reference_id="10STATE4108").state == Demarche.State.ISSUED

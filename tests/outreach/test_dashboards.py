@@ -334,7 +334,7 @@ def test_the_fast_export_path_gives_django_tables2s_own_cells(world, manager, to
 def test_it_refuses_an_unknown_export_format(client, world, manager):
     client.force_login(manager)
 
-    assert client.get(reverse("outreach:dash_demarches"), {"_export": "exe"}).status_code == 404
+    assert client.get(reverse("outreach:dash_demarches"), {"_export": "exe"}).status_code == 400
 
 
 def test_embassy_staff_export_only_their_posts_tasks(client, world, abu_dhabi_staff):

@@ -7,6 +7,7 @@ from accounts.roles import command_user
 from cables.models import Cable
 from outreach import services
 from outreach.models import Demarche
+from outreach.services import bounds
 
 
 def parse_date(value: str) -> date:
@@ -22,22 +23,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("reference_id", help="e.g. 09STATE4690")
         parser.add_argument("--issue", action="store_true", help="issue it to the posts")
+        parser.add_argument("--confirm-posts", action="store_true",
+                            help="confirm the post list a collective was expanded to (needed before --issue)")
         parser.add_argument("--due", type=parse_date, help="delivery due date YYYY-MM-DD; the report-back "
                             "date keeps its offset")
         parser.add_argument("--owner", help="username of the owning desk officer (default: the first one)")
 
-    def handle(self, *args, reference_id, issue=False, due=None, owner=None, **options):
+    def handle(self, *args, reference_id, issue=False, due=None, owner=None, confirm_posts=False, **options):
         reference_id = reference_id.replace(" ", "").upper()
         cable = Cable.objects.current().filter(reference_id=reference_id).first()
         if cable is None:
             raise CommandError(f"No ingested cable {reference_id}; run ingest_cable first.")
         by = command_user(owner)
         existed = Demarche.objects.filter(reference_id=reference_id).exists()
-        report_by = due + services.report_offset() if due else None
         try:
+            # Checked before the report date is counted from it: 9999-12-30 + 7 days does not exist.
+            bounds.check_due(cable, deliver_by=due)
+            report_by = due + services.report_offset() if due else None
             demarche = services.create_demarche(cable, by=by, deliver_by=due, report_by=report_by)
             if existed and due and (demarche.deliver_by, demarche.report_by) != (due, report_by):
                 demarche = services.update_demarche(demarche, by=by, deliver_by=due, report_by=report_by)
+            if confirm_posts:
+                demarche = services.confirm_posts(demarche, by=by)
             if issue:
                 demarche = services.issue_demarche(demarche, by=by)
         except ValidationError as exc:
