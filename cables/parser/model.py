@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-PARSER_VERSION = "1.2"
+PARSER_VERSION = "1.3"
 
 
 class CableParseError(ValueError):
