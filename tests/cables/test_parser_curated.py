@@ -51,12 +51,14 @@ SECTIONS = {
     "09STATE120288": [(11, None, False, False)],
     "09STATE122950": [(4, "berlin", False, False)],
     "09STATE131801": [
-        (5, None, False, False), (6, None, False, False), (8, "riyadh", False, False), (10, "kuwait", False, False),
-        (12, "abu-dhabi", False, False), (14, "islamabad", False, False),
+        (5, None, False, False), (6, None, False, False), (7, "riyadh", False, True), (8, "riyadh", False, False),
+        (9, "kuwait", False, True), (10, "kuwait", False, False), (11, "abu-dhabi", False, True),
+        (12, "abu-dhabi", False, False), (13, "islamabad", False, True), (14, "islamabad", False, False),
+        (15, "doha", False, True),  # "(U) <Country> background" over (S/NF) lines: that post's background
     ],
     "09STATE14070": [(8, "moscow", False, False)],
     "09STATE28302": [(5, "ankara", False, False)],
-    "09STATE72112": [(9, "sanaa", False, False)],
+    "09STATE72112": [(8, "sanaa", False, True), (9, "sanaa", False, False)],  # para 8 (S//NF) frames the points
     "10STATE4108": [(6, None, False, False)],
 }  # fmt: skip
 

@@ -202,8 +202,7 @@ CASES = [
          due="2010-03-03", source="paragraph 5"),
     Case("10STATE17894.txt", "the releasable text is marked S/REL ... in para 4",
          tasks={"paris": [deliver(4, "S/REL FRANCE, BRITAIN, TURKEY, SAUDI ARABIA, JORDAN, QATAR", "text"), report()]},
-         xfail="parser 1.2 gives the releasable text the marking 'REL FRANCE, ...' without its classification "
-               "'S/' ('Share the following S/REL FRANCE, ... text verbatim')"),
+         due="2010-03-03", source="paragraph 5"),
     Case("10STATE284.txt", "pol-mil dialogue: the action itself, feedback by January 8",
          posts=S("tripoli"), tasks={"tripoli": [special("agenda items"), report()]},
          due="2010-01-08", source="paragraph 6"),
@@ -275,7 +274,7 @@ CASES = [
          due=("business", 7), source="paragraph 6", flags=("paragraph numbers jump",)),
     Case("state/08STATE83144.txt", "the non-paper's marking is S//REL CHINA ('BEGIN NON-PAPER S//REL CHINA')",
          tasks={"beijing": [deliver(5, "S//REL CHINA"), report()]},
-         xfail="parser 1.2 reads 'S//REL CHINA' after BEGIN NON-PAPER as the title, leaving the marking empty"),
+         due=("business", 7), source="paragraph 6"),
     Case("state/08STATE93558.txt", "non-paper in para 6 for Beijing, report by September 15",
          posts=S("beijing"), tasks={"beijing": [deliver(6, "S/REL CHINA"), report()]},
          due="2008-09-15", source="paragraph 7"),
