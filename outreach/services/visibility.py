@@ -8,19 +8,26 @@ from ..models import Demarche, DemarchePost, PostTask
 from .generation import _norm
 
 
-def points_releasable(task: PostTask, post: Post | None = None) -> bool:
-    """Tell whether a task's talking points are releasable to its post's host (or its other audience)."""
-    if not task.releasable_to:
+def _releasable(releasable_to, task: PostTask, post: Post) -> bool:
+    if not releasable_to:
         return True
-    post = post or task.post
     names = {_norm(n) for n in (post.releasability_names or [])} | {_norm(post.country)}
     if task.audience:
         names.add(_norm(task.audience))
-    return any(_norm(r) in names for r in task.releasable_to)
+    return any(_norm(r) in names for r in releasable_to)
+
+
+def points_releasable(task: PostTask, post: Post | None = None) -> bool:
+    """Tell whether a task's talking points are releasable to its post's host (or its other audience)."""
+    return _releasable(task.releasable_to, task, post or task.post)
 
 
 def redact_for(user, tasks):
-    """Blank the talking points embassy staff may not read; desk officers and managers see all."""
+    """Blank the talking points embassy staff may not hand over; desk officers and managers see all.
+
+    Section by section: a section whose REL does not name the post's host is withheld. A background
+    section (NOFORN, not for delivery) stays: the task is its own post's alone (PostTask.visible_to), and
+    pages show it as background, never as points to make."""
     from accounts.roles import can_read_all
 
     if can_read_all(user):
@@ -28,9 +35,18 @@ def redact_for(user, tasks):
             task.points_withheld = False
         return tasks
     for task in tasks:
-        task.points_withheld = not points_releasable(task)
-        if task.points_withheld:
-            task.talking_points = []
+        if not task.sections:
+            task.points_withheld = not points_releasable(task)
+            if task.points_withheld:
+                task.talking_points = []
+            continue
+        deliverable = [s for s in task.sections if not s.get("background")]
+        for section in deliverable:
+            section["withheld"] = not _releasable(section.get("releasable_to"), task, task.post)
+            if section["withheld"]:
+                section["points"] = []
+        task.talking_points = [p for s in deliverable if not s["withheld"] for p in s.get("points") or []]
+        task.points_withheld = bool(deliverable) and all(s["withheld"] for s in deliverable)
     return tasks
 
 

@@ -51,6 +51,7 @@ def _detail_context(request, demarche: Demarche, **extra) -> dict:
     desk = is_desk_officer(request.user) and demarche.is_editable
     context = {
         "demarche": demarche, "flags": services.draft_flags(demarche),
+        "collectives": services.collective_rows(demarche),
         "rows": [(d, by_post.get(d.pk, [])) for d in dposts],
         "replies": demarche.replies.select_related("cable", "post", "task"),
         **recent_events(demarche.events.select_related("actor", "task__post")),
@@ -141,6 +142,13 @@ def _demarche_action(request, reference_id: str, action, success: str):
 def demarche_issue(request, reference_id: str):
     return _demarche_action(request, reference_id, lambda d: services.issue_demarche(d, by=request.user),
                             "Demarche issued to its posts.")
+
+
+@require_POST
+@role_required(is_desk_officer)
+def demarche_confirm_posts(request, reference_id: str):
+    return _demarche_action(request, reference_id, lambda d: services.confirm_posts(d, by=request.user),
+                            "Post list confirmed: the demarche can be issued.")
 
 
 @require_POST

@@ -21,12 +21,12 @@ def run(*args) -> str:
 
 def test_create_demarche_creates_then_shows(seed_cable, desk_officer):
     first = run("create_demarche", "09STATE4690")
-    assert "09STATE4690: created, draft" in first and "30 posts, 93 tasks" in first
+    assert "09STATE4690: created, draft" in first and "30 posts, 92 tasks" in first
     assert "Canberra: 3 tasks (special, talking_points, report_back)" in first
     assert "Hong Kong (for Macau): 3 tasks" in first
     second = run("create_demarche", "09STATE4690")
     assert "09STATE4690: exists, draft" in second
-    assert Demarche.objects.count() == 1 and PostTask.objects.count() == 93
+    assert Demarche.objects.count() == 1 and PostTask.objects.count() == 92
     assert Demarche.objects.get().owner == desk_officer
 
 

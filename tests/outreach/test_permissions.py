@@ -154,7 +154,7 @@ def test_desk_officer_creates_issues_and_closes_through_the_pages(client, users,
     demarche = Demarche.objects.get()
     assert response["Location"] == demarche.get_absolute_url()
     client.post(reverse("outreach:demarche_create", args=[seed_cable.pk]))
-    assert Demarche.objects.count() == 1 and demarche.tasks.count() == 93
+    assert Demarche.objects.count() == 1 and demarche.tasks.count() == 92
     client.post(reverse("outreach:demarche_issue", args=[demarche.reference_id]))
     client.post(reverse("outreach:demarche_close", args=[demarche.reference_id]))
     demarche.refresh_from_db()
@@ -179,7 +179,9 @@ def test_get_on_an_action_is_refused(client, users, issued):
 
 def test_points_not_releasable_to_the_host_are_withheld_from_staff(client, users, issued):
     task = task_of(issued, "abu-dhabi", K.TALKING_POINTS)
-    PostTask.objects.filter(pk=task.pk).update(releasable_to=["JORDAN"])
+    # The releasability lives on each section of the cable the task carries.
+    PostTask.objects.filter(pk=task.pk).update(
+        releasable_to=["JORDAN"], sections=[dict(s, releasable_to=["JORDAN"]) for s in task.sections])
     secret = task.talking_points[0]["text"][:60]
     client.force_login(users["own_staff"])
     page = client.get(reverse("outreach:task_detail", args=[task.pk])).content.decode()
@@ -200,7 +202,8 @@ def test_the_service_redacts_without_the_template(issued, users):
     from outreach.services import inbox_tasks, task_for
 
     task = task_of(issued, "abu-dhabi", K.TALKING_POINTS)
-    PostTask.objects.filter(pk=task.pk).update(releasable_to=["JORDAN"])
+    PostTask.objects.filter(pk=task.pk).update(
+        releasable_to=["JORDAN"], sections=[dict(s, releasable_to=["JORDAN"]) for s in task.sections])
     assert task_for(users["own_staff"], task.pk).talking_points == []
     assert task_for(users["desk"], task.pk).talking_points
     inbox = {t.pk: t for t in inbox_tasks(users["own_staff"])}
