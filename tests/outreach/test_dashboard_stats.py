@@ -64,7 +64,11 @@ def test_every_demarche_gets_a_stats_row_counting_its_posts_and_tasks(demarche, 
     stats = DemarcheStats.objects.get(demarche=issued)
     live = issued.tasks.exclude(status=S.CANCELLED)
     assert stats.posts == issued.posts.filter(removed=False).count() > 10
-    assert stats.delivery_total == live.filter(kind__in=[K.DELIVER_NON_PAPER, K.SPECIAL]).count() > 10
+    assert stats.delivery_total == live.filter(expressions.DELIVERY).count() > 10
+    # The talking points of a post with no non-paper are its delivery.
+    talking_only = live.filter(expressions.DELIVERY, kind=K.TALKING_POINTS)
+    assert talking_only.exists()
+    assert not live.filter(kind=K.DELIVER_NON_PAPER, post__in=talking_only.values("post")).exists()
     assert stats.report_total == live.filter(kind=K.REPORT_BACK).count() > 10
     assert (stats.delivery_done, stats.report_done) == (0, 0)
 
