@@ -149,10 +149,12 @@ def dash_overview(request):
         "unacknowledged": UnacknowledgedTable(data["unacknowledged"]["rows"], today=today, prefix="u-"),
     }
     _configure(request, *tables.values(), per_page=20)
+    past = [row for row in data["trend"] if row["month"] <= today]
     trend = [
-        (row["month"].strftime("%b %y"), [row["delivered_on_time_pct"], row["reported_on_time_pct"]])
-        for row in data["trend"]
+        (row["month"].strftime("%b %Y"), [row["delivered_on_time_pct"], row["reported_on_time_pct"]])
+        for row in past
     ]
+    open_by_month = [(row["month"].strftime("%b %Y"), [row["open"]]) for row in data["trend"] if row["open"]]
     return _export(request, tables, "overview") or render(
         request,
         "outreach/dashboards/overview.html",
@@ -170,6 +172,9 @@ def dash_overview(request):
                 ["Delivered on time", "Reported on time"],
                 unit="%",
                 max_value=100,
+            ),
+            "open_chart": charts.bar_chart(
+                "Open tasks by month of due date", open_by_month, ["Open tasks"], unit="", max_value=None
             ),
         },
     )
