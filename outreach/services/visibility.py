@@ -10,13 +10,17 @@ from .generation import _norm
 
 def points_releasable(task: PostTask, post: Post | None = None) -> bool:
     """Tell whether a task's talking points are releasable to its post's host (or its other audience)."""
-    if not task.releasable_to:
+    return releasable_to_post(task.releasable_to, post or task.post, task.audience)
+
+
+def releasable_to_post(releasable_to: list, post: Post, audience: str = "") -> bool:
+    """Tell whether a text marked REL `releasable_to` (none: no REL marking) may go to the post's host."""
+    if not releasable_to:
         return True
-    post = post or task.post
     names = {_norm(n) for n in (post.releasability_names or [])} | {_norm(post.country)}
-    if task.audience:
-        names.add(_norm(task.audience))
-    return any(_norm(r) in names for r in task.releasable_to)
+    if audience:
+        names.add(_norm(audience))
+    return any(_norm(r) in names for r in releasable_to)
 
 
 def redact_for(user, tasks):

@@ -15,6 +15,7 @@ from cables.models import Post, can_act_on
 
 from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask
+from ..services.briefing import instruction_for
 from .demarches import error_text
 
 
@@ -90,7 +91,8 @@ def _task_forms(request, task: PostTask) -> dict:
 
 
 def _render_task(request, task: PostTask, status: int = 200, **bound):
-    context = {"task": task, "events": task.events.select_related("actor"), **_task_forms(request, task), **bound}
+    context = {"task": task, "events": task.events.select_related("actor"),
+               "brief": instruction_for(task, request.user), **_task_forms(request, task), **bound}
     return render(request, "outreach/task_detail.html", context, status=status)
 
 
