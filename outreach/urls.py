@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import cables, demarches, tasks
+from .views import cables, confirm, demarches, tasks
 
 app_name = "outreach"
 urlpatterns = [
@@ -11,10 +11,13 @@ urlpatterns = [
     path("demarches/<str:reference_id>/", demarches.demarche_detail, name="demarche_detail"),
     path("demarches/<str:reference_id>/edit/", demarches.demarche_update, name="demarche_update"),
     path("demarches/<str:reference_id>/issue/", demarches.demarche_issue, name="demarche_issue"),
-    path("demarches/<str:reference_id>/close/", demarches.demarche_close, name="demarche_close"),
+    path("demarches/<str:reference_id>/close/", confirm.demarche_close, name="demarche_close"),
+    path("demarches/<str:reference_id>/reopen/", confirm.demarche_reopen, name="demarche_reopen"),
     path("demarches/<str:reference_id>/posts/add/", demarches.demarche_add_post, name="demarche_add_post"),
-    path("demarches/<str:reference_id>/posts/<int:dpost_pk>/remove/", demarches.demarche_remove_post,
+    path("demarches/<str:reference_id>/posts/<int:dpost_pk>/remove/", confirm.demarche_remove_post,
          name="demarche_remove_post"),
+    path("demarches/<str:reference_id>/posts/<int:dpost_pk>/restore/", confirm.demarche_restore_post,
+         name="demarche_restore_post"),
     path("demarches/<str:reference_id>/bulk/", demarches.demarche_bulk, name="demarche_bulk"),
     path("demarches/<str:reference_id>/reminders/", demarches.demarche_reminders, name="demarche_reminders"),
     path("replies/<int:pk>/decide/", demarches.reply_decide, name="reply_decide"),

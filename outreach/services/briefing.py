@@ -1,7 +1,8 @@
 """What a task's page shows of its instruction cable: the parts addressed to the task's post, by paragraph.
 
 A post acts from its task alone: the action request, the non-paper or letter to hand over, every talking
-point that applies (general and the post's own, with markings, "if raised" and background points marked),
+point that applies (the task's own, as tasked, then the cable's other sections for the post: general,
+contingency and background, with markings, "if raised" and background points marked),
 its special instruction and the dates, each with the paragraph it comes from. Releasability holds as on
 the task itself: embassy staff see a marked text only when it is releasable to the task's audience.
 """
@@ -36,9 +37,13 @@ def instruction_for(task: PostTask, user) -> dict:
                           "label": (paper.get("kind") or "non-paper").replace("-", " ").capitalize()})
             if texts[-1]["withheld"]:
                 texts[-1]["text"] = ""
-    sections = []
+    sections, own_marking = [], ""
     if task.kind == Kind.TALKING_POINTS:
         for section in _sections_for(parsed, task):
+            if section.get("paragraph") == task.tp_paragraph and not section.get("background"):
+                # The task holds these points (as the desk officer may have edited them): shown from the task.
+                own_marking = section.get("marking") or ""
+                continue
             rel = list(section.get("releasable_to") or [])
             withheld = not shown(rel)
             sections.append({**section, "releasable_to": rel, "withheld": withheld,
@@ -54,6 +59,7 @@ def instruction_for(task: PostTask, user) -> dict:
         "deadline": {"paragraph": deadline.get("paragraph"), "text": deadline.get("text") or ""},
         "texts": texts,
         "sections": sections,
+        "own_marking": own_marking,
     }
 
 

@@ -144,13 +144,6 @@ def demarche_issue(request, reference_id: str):
 
 @require_POST
 @role_required(is_desk_officer)
-def demarche_close(request, reference_id: str):
-    return _demarche_action(request, reference_id, lambda d: services.close_demarche(d, by=request.user),
-                            "Demarche closed; it is now read-only.")
-
-
-@require_POST
-@role_required(is_desk_officer)
 def demarche_add_post(request, reference_id: str):
     demarche = get_object_or_404(Demarche, reference_id=reference_id)
     form = forms.AddPostForm(request.POST, demarche=demarche)
@@ -160,16 +153,6 @@ def demarche_add_post(request, reference_id: str):
     post = form.cleaned_data["post"]
     return _demarche_action(request, reference_id, lambda d: services.add_post(d, post, by=request.user),
                             f"{post.name} added.")
-
-
-@require_POST
-@role_required(is_desk_officer)
-def demarche_remove_post(request, reference_id: str, dpost_pk: int):
-    dpost = get_object_or_404(DemarchePost, pk=dpost_pk, demarche__reference_id=reference_id)
-    reason = request.POST.get("reason", "")
-    return _demarche_action(request, reference_id, lambda d: services.remove_post(dpost, by=request.user,
-                                                                                  reason=reason),
-                            f"{dpost.post.name} removed; its open tasks are cancelled.")
 
 
 @require_POST

@@ -32,7 +32,7 @@ def test_the_talking_points_task_shows_the_posts_points_with_marking(client, iss
     macau = task_of(issued, "hong-kong", Kind.TALKING_POINTS, "Macau")
     html = page(client, hong_kong_staff, macau)
 
-    assert "C/RELEASABLE MACAU" in html and "(paragraph 14)" in html
+    assert "C/RELEASABLE MACAU" in html and "(paragraph 14)" in html and "Talking points to make" in html
     assert "C/RELEASABLE HONG KONG" not in html  # the host's section belongs to the other task
     assert all(p["text"][:60] in html for p in macau.talking_points)
 
