@@ -288,7 +288,7 @@ def test_it_exports_the_demarche_list_as_csv(client, world, manager):
 
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:6] == ["Reference", "Subject", "Posts", "Delivered", "Reported", "Overdue"]
+    assert rows[0][:6] == ["Reference", "Subject", "Posts", "Delivered (%)", "Reported (%)", "Overdue"]
     seed = next(r for r in rows if r[0] == "09STATE4690")
     assert seed[2:6] == ["5", "66.7", "33.3", "10"]
 
@@ -336,7 +336,8 @@ def test_the_fast_export_path_gives_django_tables2s_own_cells(world, manager, to
 def test_it_refuses_an_unknown_export_format(client, world, manager):
     client.force_login(manager)
 
-    assert client.get(reverse("outreach:dash_demarches"), {"_export": "exe"}).status_code == 404
+    assert client.get(reverse("outreach:dash_demarches"), {"_export": "exe"}).status_code == 400
+    assert client.get(reverse("outreach:dash_demarches"), {"_export": "ods"}).status_code == 400
 
 
 def test_embassy_staff_export_only_their_posts_tasks(client, world, abu_dhabi_staff):
