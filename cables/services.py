@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from . import postdata
 from .models import Cable, CableAddressee, CableReference, Post
@@ -94,14 +94,30 @@ def ingest_cable(data: str | bytes, *, filename: str | None = None, by=None) -> 
     reference_id = (parsed or {}).get("reference_id") or _fallback_reference_id(filename, sha)
     try:
         with transaction.atomic():
-            cable, revised = _store(
-                reference_id, text, raw_bytes, sha, filename, parsed, error, by
-            )
+            # One writer per reference id at a time: two different texts arriving together both become
+            # revisions, numbered in turn (before, both took revision 1 and one request failed).
+            _lock_reference(reference_id)
+            existing = Cable.objects.filter(raw_sha256=sha).first()
+            if existing:  # the same text, stored by another request while this one waited
+                return IngestResult(existing, "unchanged", existing.parse_error)
+            cable, revised = _store(reference_id, text, raw_bytes, sha, filename, parsed, error, by)
     except IntegrityError:
-        # Another request stored the same text a moment ago.
-        return IngestResult(Cable.objects.get(raw_sha256=sha), "unchanged")
+        # The same text under another file name (so another fallback reference id), stored a moment ago.
+        existing = Cable.objects.filter(raw_sha256=sha).first()
+        if existing is None:
+            raise
+        return IngestResult(existing, "unchanged", existing.parse_error)
     outcome = "failed" if error else ("revised" if revised else "created")
     return IngestResult(cable, outcome, error)
+
+
+def _lock_reference(reference_id: str) -> None:
+    """Hold a transaction-scoped lock on one reference id (PostgreSQL; SQLite serialises writers itself)."""
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(reference_id.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _store(reference_id, text, raw_bytes, sha, filename, parsed, error, by) -> tuple[Cable, bool]:

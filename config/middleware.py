@@ -1,30 +1,48 @@
 """Request guards that belong to no app: NUL bytes, oversize bodies, and the client address behind proxies."""
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponseBadRequest
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
 
 class RejectNulMiddleware:
-    """Refuse a NUL in the path or query string: no page means it, and PostgreSQL cannot store or compare it."""
+    """Refuse a query string no page means: a NUL (PostgreSQL cannot store or compare it), or more
+    parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS. The API is answered in JSON."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in str(request.GET):
-            return HttpResponseBadRequest("Bad request: a NUL character is not allowed in a URL.")
+        try:
+            nul = "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in str(request.GET)
+        except TooManyFieldsSent:
+            return bad_request(request, "Too many query parameters.")
+        if nul:
+            return bad_request(request, "A NUL character is not allowed in a URL.")
         return self.get_response(request)
 
 
+def bad_request(request, reason: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": reason}, status=400)
+    return HttpResponseBadRequest(f"Bad request: {reason}")
+
+
 class RequestTooLargeMiddleware:
-    """Answer a form post over DATA_UPLOAD_MAX_MEMORY_SIZE with a page that says why, not a bare 400."""
+    """Answer a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 413 and why: a page, or JSON for the API.
+
+    Django alone answers a bare 400, and DRF reads a JSON body whole without any limit.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        is_api = request.path.startswith("/api/")
+        # API bodies are JSON or form data, never file uploads: their declared length is the limit.
+        if is_api and _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return self.refuse(request)
         if request.method == "POST":
             try:
                 request.POST  # parsed once here; the CSRF check and the view reuse it
@@ -33,13 +51,25 @@ class RequestTooLargeMiddleware:
         return self.get_response(request)
 
     def refuse(self, request):
-        size = int(request.META.get("CONTENT_LENGTH") or 0)
-        context = {
-            "size_mb": f"{size / 1_048_576:.1f}",
-            "limit_mb": f"{settings.CABLE_MAX_BYTES / 1_048_576:.0f}",
-            "back": request.path,
-        }
+        size, limit = _declared_length(request), settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": f"The request body is {size / 1_048_576:.1f} MB; the limit is "
+                           f"{limit / 1_048_576:.0f} MB (a cable may be at most "
+                           f"{settings.CABLE_MAX_BYTES / 1_048_576:.0f} MB)."},
+                status=413,
+            )
+        # The "go back" link is a fixed page: the request path is the sender's to choose
+        # (POST //evil.example/.. once became <a href="//evil.example/..">).
+        context = {"size_mb": f"{size / 1_048_576:.1f}", "limit_mb": f"{settings.CABLE_MAX_BYTES / 1_048_576:.0f}"}
         return render(request, "413.html", context, status=413)
+
+
+def _declared_length(request) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
 
 
 def client_ip(request) -> str:

@@ -13,6 +13,9 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Where the running app keeps its files (the SQLite database, collected static files, mail):
+# the checkout by default; the newcomer test points it at a fresh temporary folder.
+STATE_DIR = Path(os.environ.get("STATE_DIR") or BASE_DIR).resolve()
 
 env = environ.Env()
 
@@ -120,7 +123,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {
     "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+        "DATABASE_URL", default=f"sqlite:///{STATE_DIR / 'db.sqlite3'}"
     )
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
@@ -158,7 +161,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", STATE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -175,7 +178,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = CABLE_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = CABLE_MAX_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(STATE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -225,6 +228,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON with a depth limit; every error of Django's and of the services answered in JSON with its 4xx.
+    "DEFAULT_PARSER_CLASSES": [
+        "outreach.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "outreach.api.errors.handle",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Outreach tracker API",
@@ -282,15 +292,25 @@ AXES_VERBOSE = False
 # Behind N load balancers the client address is the Nth address from the right of X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+# A lockout can be caused by someone else behind the same address (see docs/hardening.md): the page
+# says whom to ask, and an administrator unlocks from the admin (Users > "Unlock login").
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+LOCKOUT_CONTACT = os.environ.get("LOCKOUT_CONTACT", "your site administrator")
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Calendar links carry their secret in the URL: no log line keeps it (config/logredact.py).
+    "filters": {"redact_secrets": {"()": "config.logredact.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's default config gives its own loggers a console handler too (under DEBUG) and lets them
+    # propagate to the root: every 500 and 403 would print twice. One handler, the root's.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
 
 # Reminders (docs/reminders.md): defaults, each overridable per demarche.

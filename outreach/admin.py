@@ -6,6 +6,7 @@ keep the dashboards' counts; here they are read-only. Any other edit still bumps
 leaves a TaskEvent (services.history.save_admin_edit).
 """
 
+from django import forms
 from django.contrib import admin
 
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     ReplyMatch,
     TaskEvent,
 )
+from .services import bounds
 from .services.history import save_admin_edit
 
 
@@ -30,8 +32,24 @@ class NoDelete:
         return False
 
 
+class BoundedAdminForm(forms.ModelForm):
+    """The admin keeps the bounds the pages and the API keep (services.bounds)."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, str):
+                try:
+                    bounds.check_texts(**{name: value})
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc.message_dict[name])
+        return data
+
+
 class VersionedAdmin(NoDelete, admin.ModelAdmin):
     """Saves an edit like a service: version bumped, history written."""
+
+    form = BoundedAdminForm
 
     def save_model(self, request, obj, form, change):
         if not (change and form.changed_data):

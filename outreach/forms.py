@@ -6,11 +6,26 @@ from django.contrib.auth import get_user_model
 from cables.models import Post
 
 from .models import Demarche, PostTask
+from .services import bounds
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class VersionedForm(forms.Form):
+class BoundedForm(forms.Form):
+    """Refuse text over its length limit (services.bounds) as a field error, keeping what was typed."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, str):
+                try:
+                    bounds.check_texts(**{name: value})
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc.message_dict[name])
+        return data
+
+
+class VersionedForm(BoundedForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def values(self) -> dict:
@@ -78,6 +93,8 @@ class OfficialsField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
+        if len((value or "").splitlines()) > bounds.MAX_OFFICIALS:
+            raise forms.ValidationError(f"At most {bounds.MAX_OFFICIALS} officials, one a line.")
         officials = []
         for line in (value or "").splitlines():
             if not line.strip():
@@ -87,6 +104,10 @@ class OfficialsField(forms.CharField):
                 raise forms.ValidationError("Each line needs at least the official's name.")
             parts += [""] * (3 - len(parts))
             officials.append({"name": parts[0], "title": parts[1], "ministry": "; ".join(parts[2:]).strip("; ")})
+        try:
+            bounds.check_officials(officials)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["officials"]) from None
         return officials
 
 
@@ -153,7 +174,7 @@ class AddPostForm(forms.Form):
         self.fields["post"].queryset = Post.objects.filter(active=True).exclude(pk__in=present)
 
 
-class BulkForm(forms.Form):
+class BulkForm(BoundedForm):
     ACTIONS = [("extend", "Extend deadlines"), ("reassign", "Reassign officer"),
                ("acknowledge", "Mark acknowledged on the post's behalf")]
     action = forms.ChoiceField(choices=ACTIONS)
@@ -179,7 +200,7 @@ class BulkForm(forms.Form):
         return data
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(BoundedForm):
     note = forms.CharField(required=False, label="Reason (when acknowledging on the post's behalf)")
 
 

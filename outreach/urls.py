@@ -11,6 +11,8 @@ urlpatterns = [
     path("demarches/<str:reference_id>/", demarches.demarche_detail, name="demarche_detail"),
     path("demarches/<str:reference_id>/edit/", demarches.demarche_update, name="demarche_update"),
     path("demarches/<str:reference_id>/issue/", demarches.demarche_issue, name="demarche_issue"),
+    path("demarches/<str:reference_id>/confirm-posts/", demarches.demarche_confirm_posts,
+         name="demarche_confirm_posts"),
     path("demarches/<str:reference_id>/close/", confirm.demarche_close, name="demarche_close"),
     path("demarches/<str:reference_id>/reopen/", confirm.demarche_reopen, name="demarche_reopen"),
     path("demarches/<str:reference_id>/posts/add/", demarches.demarche_add_post, name="demarche_add_post"),

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import io
@@ -40,8 +41,21 @@ class Source:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (anomaly kind, detail)
 
 
+# Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode_bytes(data: bytes) -> str:
-    """Decode cable bytes: UTF-8 first, then cp1252, then latin-1 (which never fails)."""
+    """Decode cable bytes: as their byte-order mark says, else UTF-8, then cp1252, then latin-1 (which never fails)."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break  # not text in that encoding after all: try the byte-wise ones
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from outreach.models import Demarche, PostTask
+from outreach.services import bounds
 
 # What every representation of a demarche starts with, in this order.
 DEMARCHE_FIELDS = ["reference_id", "subject", "state", "owner", "deliver_by", "report_by", "issued_at"]
@@ -181,6 +182,10 @@ class TaskSerializer(serializers.ModelSerializer):
             "kind",
             "instruction",
             "talking_points",
+            "sections",
+            "text",
+            "text_kind",
+            "marking",
             "points_withheld",
             "due",
             "status",
@@ -210,9 +215,9 @@ class TaskConflictSerializer(serializers.Serializer):
 
 
 class OfficialSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    ministry = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=bounds.OFFICIAL_FIELD)
+    title = serializers.CharField(max_length=bounds.OFFICIAL_FIELD, required=False, allow_blank=True, default="")
+    ministry = serializers.CharField(max_length=bounds.OFFICIAL_FIELD, required=False, allow_blank=True, default="")
 
 
 class TaskStatusSerializer(serializers.Serializer):
@@ -222,18 +227,21 @@ class TaskStatusSerializer(serializers.Serializer):
     """
 
     status = serializers.ChoiceField(choices=["done", "not_delivered", "open"])
-    version = serializers.IntegerField(required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1,
+        help_text="The task's version as read; required (428 without it, 409 when stale).",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.TEXT_LIMITS["reason"])
     delivered_on = serializers.DateField(required=False, allow_null=True)
     method = serializers.ChoiceField(
         choices=PostTask.Method.choices, required=False, allow_blank=True, default=""
     )
-    officials = OfficialSerializer(many=True, required=False, default=list)
+    officials = OfficialSerializer(many=True, required=False, default=list, max_length=bounds.MAX_OFFICIALS)
     requested_level = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
     response = serializers.ChoiceField(
         choices=PostTask.Response.choices, required=False, allow_blank=True, default=""
     )
-    response_text = serializers.CharField(required=False, allow_blank=True, default="")
+    response_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.MAX_TEXT)
     reply_reference_id = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
 
     def validate(self, data):

@@ -134,7 +134,8 @@ class TaskDetail(APIView):
         return self._render(request, self._task(request, pk))
 
     @extend_schema(
-        request=s.TaskStatusSerializer, responses={200: s.TaskSerializer, 409: s.TaskConflictSerializer}
+        request=s.TaskStatusSerializer,
+        responses={200: s.TaskSerializer, 409: s.TaskConflictSerializer, 428: s.TaskConflictSerializer},
     )
     def patch(self, request, pk: int):
         task = self._task(request, pk)
@@ -143,8 +144,20 @@ class TaskDetail(APIView):
         change = s.TaskStatusSerializer(data=request.data)
         change.is_valid(raise_exception=True)
         data = change.validated_data
+        action = services.action_for_status(task, data["status"])
+        if not services.can_attempt(request.user, task, action):
+            raise PermissionDenied("You cannot change this task.")
+        if data.get("version") is None:
+            # Without the version the client read, two updates would silently overwrite each other.
+            return Response(
+                {
+                    "detail": "Send the task's version as you read it (the \"version\" field), so that "
+                    "a change someone else made since is not overwritten.",
+                    "current": s.TaskSerializer(task, context={"today": timezone.localdate()}).data,
+                },
+                status=status.HTTP_428_PRECONDITION_REQUIRED,
+            )
         try:
-            action = services.action_for_status(task, data["status"])
             task = services.act_on_task(task, action, data, by=request.user, version=data.get("version"))
         except services.ConflictError as exc:
             current = services.task_for(request.user, pk)
@@ -164,7 +177,8 @@ class TaskDetail(APIView):
         return self._render(request, services.task_for(request.user, task.pk))
 
     @extend_schema(
-        request=s.TaskStatusSerializer, responses={200: s.TaskSerializer, 409: s.TaskConflictSerializer}
+        request=s.TaskStatusSerializer,
+        responses={200: s.TaskSerializer, 409: s.TaskConflictSerializer, 428: s.TaskConflictSerializer},
     )
     def post(self, request, pk: int):
         return self.patch(request, pk)

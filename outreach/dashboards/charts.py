@@ -166,10 +166,19 @@ def line_chart(
     return mark_safe("".join(parts))
 
 
+# A timeline shows at most this many days one by one; a longer span shows only the days with data.
+DAILY_SPAN = 400
+
+
 def cumulative(
     rows: list[dict], keys: list[str], date_key: str, *, start=None, end=None
 ) -> list[tuple[str, list]]:
-    """Turn per-day counts into running totals for every day from start to end, for a timeline."""
+    """Turn per-day counts into running totals for a timeline from start to end.
+
+    Every day is a point when the span is short; otherwise only the days with data (and the ends)
+    are, so the work is bounded by the data and not by the calendar: a stored 0001-01-01 or
+    9999-12-31 costs one point, not three million.
+    """
     from datetime import timedelta
 
     days = {row[date_key]: row for row in rows if row[date_key]}
@@ -177,11 +186,21 @@ def cumulative(
         return []
     first = min([d for d in (start, *days) if d])
     last = max([d for d in (end, *days) if d])
-    totals, out, day = [0] * len(keys), [], first
-    while day <= last:
+    if (last - first).days <= DAILY_SPAN:
+        axis = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        label = "%d %b"
+    else:
+        axis = sorted({first, last, *days})
+        label = "%d %b %Y"
+    totals, out = [0] * len(keys), []
+    for day in axis:
         row = days.get(day)
         if row:
             totals = [t + (row[k] or 0) for t, k in zip(totals, keys)]
-        out.append((day.strftime("%d %b"), list(totals)))
-        day += timedelta(days=1)
+        out.append((_day_label(day, label), list(totals)))
     return out
+
+
+def _day_label(day, fmt: str) -> str:
+    # strftime pads years below 1000 differently across C libraries; write the year out.
+    return day.strftime(fmt.replace("%Y", "")).strip() + (f" {day.year}" if "%Y" in fmt else "")

@@ -1,4 +1,4 @@
-"""Every table's CSV and XLSX export: cells that can never become formulas, dates as dates.
+"""Every table's CSV and XLSX (and JSON) export: cells that can never become formulas, dates as dates.
 
 OWASP's CSV-injection guidance: a text cell that begins with =, +, -, @, a tab or a carriage return is
 prefixed with a single quote, in CSV and in XLSX, and XLSX text cells are written as strings, never as
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, datetime
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils.timezone import is_aware, localtime
 from openpyxl import Workbook
@@ -20,6 +22,7 @@ from openpyxl.styles import Font
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -92,10 +95,17 @@ def to_xlsx(rows: list[list], title: str) -> bytes:
     return out.getvalue()
 
 
+def to_json(rows: list[list]) -> bytes:
+    """Rows as objects keyed by the headers; JSON holds no formulas, so values stay as they are."""
+    header, *body = rows
+    return json.dumps([dict(zip(header, row)) for row in body], cls=DjangoJSONEncoder).encode("utf-8")
+
+
 def export_response(table, fmt: str, filename: str) -> HttpResponse:
-    """The table as a CSV or XLSX download (fmt already checked to be one of FORMATS)."""
+    """The table as a CSV, XLSX or JSON download (fmt already checked to be one of FORMATS)."""
     rows = rows_of(table)
-    body = to_csv(rows) if fmt == "csv" else to_xlsx(rows, filename)
+    writers = {"csv": to_csv, "json": to_json, "xlsx": lambda r: to_xlsx(r, filename)}
+    body = writers[fmt](rows)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

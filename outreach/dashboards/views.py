@@ -1,17 +1,16 @@
 """Dashboard pages and their CSV/XLSX exports. Read-only."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponseBadRequest
+from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from accounts.roles import can_read_all, is_embassy_staff, role_required
 from cables.models import Post
 
 from .. import dashboards
-from . import charts, exports
+from . import charts, exports, params
 from .filters import DemarcheFilter, OverviewFilter, PostTaskFilter
 from .tables import (
     DemarcheTable,
@@ -28,21 +27,21 @@ any_role = role_required(can_read_all, is_embassy_staff)
 
 def _configure(request, *tables, per_page: int = 50):
     """Sort and paginate each table from the query string; exports get every row."""
-    exporting = bool(request.GET.get("_export"))
+    exporting = bool(params.export_format(request))
     for table in tables:
-        RequestConfig(request, paginate=False if exporting else {"per_page": per_page}).configure(table)
+        params.configure(request, table, per_page=per_page, paginate=not exporting)
 
 
 def _export(request, tables: dict, filename: str):
     """Answer ?_export=csv|xlsx (&_table=name when a page has several tables), else None."""
-    fmt = request.GET.get("_export")
+    fmt = params.export_format(request)
     if not fmt:
         return None
     if fmt not in exports.FORMATS:
-        return HttpResponseBadRequest("Exports are csv or xlsx.", content_type="text/plain")
+        raise BadRequest(f"Unknown export format; use one of: {', '.join(exports.FORMATS)}.")
     name = request.GET.get("_table") or next(iter(tables))
     if name not in tables:
-        raise Http404("Unknown table")
+        raise BadRequest(f"Unknown table; use one of: {', '.join(tables)}.")
     stem = filename if len(tables) == 1 else f"{filename}-{name}"
     return exports.export_response(tables[name], fmt, stem)
 

@@ -42,6 +42,10 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _day(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"  # strftime pads years below 1000 unevenly
+
+
 def calendar_text(name: str, events: list[dict], *, now: datetime) -> str:
     """Return a VCALENDAR of all-day events: {uid, day, summary, description, url}."""
     lines = [
@@ -60,8 +64,9 @@ def calendar_text(name: str, events: list[dict], *, now: datetime) -> str:
             "BEGIN:VEVENT",
             f"UID:{event['uid']}",
             f"DTSTAMP:{_stamp(now)}",
-            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+            f"DTSTART;VALUE=DATE:{_day(day)}",
+            # The day after 9999-12-31 does not exist: that one day ends by a duration (RFC 5545 3.6.1).
+            f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}" if day < date.max else "DURATION:P1D",
             f"SUMMARY:{escape_text(event['summary'])}",
             f"DESCRIPTION:{escape_text(event.get('description', ''))}",
             *([f"URL:{event['url']}"] if event.get("url") else []),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +45,7 @@ def create_feed(*, user, kind: str, post: Post | None = None) -> tuple[CalendarF
         if post is None or not feed_posts(user).filter(pk=post.pk).exists():
             raise PermissionDenied("You cannot subscribe to this post's deadlines.")
     else:
-        raise ValueError(f"Unknown feed kind {kind!r}")
+        raise ValidationError("Choose which deadlines the link is for: your demarches or a post's.")
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(user=user, kind=kind, post=post, token_hash=_hash(token))
     return feed, token

@@ -23,7 +23,8 @@ def calendar_links(request):
     return _calendar_page(request)
 
 
-def _calendar_page(request, *, new_link: str | None = None, new_feed: CalendarFeed | None = None):
+def _calendar_page(request, *, new_link: str | None = None, new_feed: CalendarFeed | None = None,
+                   status: int = 200):
     return render(
         request,
         "outreach/dashboards/calendar.html",
@@ -35,6 +36,7 @@ def _calendar_page(request, *, new_link: str | None = None, new_feed: CalendarFe
             "new_link": new_link,
             "new_feed": new_feed,
         },
+        status=status,
     )
 
 
@@ -42,6 +44,9 @@ def _calendar_page(request, *, new_link: str | None = None, new_feed: CalendarFe
 @any_role
 def calendar_create(request):
     kind = request.POST.get("kind", "")
+    if kind not in CalendarFeed.Kind.values:
+        messages.error(request, "Choose which deadlines the link is for: your demarches or a post's.")
+        return _calendar_page(request, status=400)
     post = (
         Post.objects.filter(code=request.POST.get("post", "")).first()
         if kind == CalendarFeed.Kind.POST

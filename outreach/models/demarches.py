@@ -38,6 +38,16 @@ class Demarche(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     deliver_by = models.DateField()
     report_by = models.DateField()
+    # Where the report date came from ("from paragraph 5 of the cable: ..."); blank when a person set it.
+    report_by_source = models.CharField(max_length=300, blank=True)
+    # The collective action addressees and the posts each was expanded to when the draft was made
+    # ([{raw, key, name, as_of, members: [post codes]}], key null when the Collective table does not know it).
+    collectives = models.JSONField(default=list, blank=True)
+    # A draft tasking a collective's members is issued only after a desk officer confirms its post list.
+    posts_confirmed_at = models.DateTimeField(null=True, blank=True)
+    posts_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
@@ -73,6 +83,10 @@ class Demarche(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state != self.State.CLOSED
+
+    @property
+    def needs_post_confirmation(self) -> bool:
+        return bool(self.collectives) and self.posts_confirmed_at is None and self.state == self.State.DRAFT
 
 
 class DemarchePostQuerySet(models.QuerySet):
@@ -177,7 +191,16 @@ class PostTask(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(default=0)
     instruction = models.TextField(blank=True)
+    # The points to make, flattened from the deliverable sections: [{text, conditional}].
     talking_points = models.JSONField(default=list, blank=True)
+    # The cable's sections behind this task, each with its own marking and flags:
+    # [{paragraph, heading, marking, conditional, background, releasable_to, points: [{text, conditional}]}].
+    # A background section (NOFORN, "not for delivery") is for the post's own use, never to hand over.
+    sections = models.JSONField(default=list, blank=True)
+    # The text to hand over (a non-paper, a letter, a note), its kind in words and its marking.
+    text = models.TextField(blank=True)
+    text_kind = models.CharField(max_length=20, blank=True)
+    marking = models.TextField(blank=True)
     tp_paragraph = models.PositiveSmallIntegerField(null=True, blank=True)
     releasable_to = models.JSONField(default=list, blank=True)
     # Set when the cable gives this action post no talking points, for the desk officer to resolve.
@@ -253,6 +276,13 @@ class PostTask(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:task_detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        """The task's name on pages: "Deliver the letter" for a letter, else the kind's label."""
+        if self.kind == self.Kind.DELIVER_NON_PAPER and self.text_kind and self.text_kind != "non-paper":
+            return f"Deliver the {self.text_kind}"
+        return self.get_kind_display()
 
     def is_overdue(self, today) -> bool:
         return self.status == self.Status.OPEN and self.due < today

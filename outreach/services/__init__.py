@@ -3,6 +3,7 @@
     demarches.py   create, edit, issue, close a demarche; its reminder policy
     posts.py       a demarche's posts: add, remove, acknowledge, bulk actions
     generation.py  the tasks a cable's parse gives each action post
+    drafting.py    the posts a cable tasks (collectives expanded), its report date, the draft's flags
     workflow.py    a task's transitions (deliver, not delivered, reopen, report) and their rules
     actions.py     the one dispatcher from a task action (page) or status (API) to its service
     replies.py     reply cables: receive a cable, match replies to report-back tasks
@@ -19,6 +20,7 @@ the user read: a stale one raises ConflictError.
 from .actions import TASK_ACTIONS, act_on_task, action_for_status, can_attempt
 from .demarches import (
     close_demarche,
+    confirm_posts,
     create_demarche,
     default_dates,
     issue_demarche,
@@ -28,8 +30,9 @@ from .demarches import (
     update_demarche,
 )
 from .demo import DEMO_USERS, DemoLogin, DemoResult, demo_password, seed_demo
+from .drafting import action_posts, cable_report_date, collective_rows, draft_flags, expand_collectives
 from .errors import ConflictError, TransitionError
-from .generation import NO_POINTS_FLAG, TaskPlan, action_posts, draft_flags, plan_tasks
+from .generation import NO_POINTS_FLAG, TaskPlan, handed_texts, plan_tasks
 from .posts import acknowledge, add_post, bulk_acknowledge, bulk_extend, bulk_reassign, remove_post
 from .preferences import PolicyLine, digest_choices, reminder_policy, set_daily_digest
 from .replies import confirm_reply, match_replies, receive_cable, reject_reply
@@ -58,7 +61,10 @@ __all__ = [
     "bulk_extend",
     "bulk_reassign",
     "can_work_on",
+    "cable_report_date",
     "close_demarche",
+    "collective_rows",
+    "confirm_posts",
     "confirm_reply",
     "create_demarche",
     "default_dates",
@@ -67,6 +73,8 @@ __all__ = [
     "describe",
     "digest_choices",
     "draft_flags",
+    "expand_collectives",
+    "handed_texts",
     "inbox_tasks",
     "inbox_unacknowledged",
     "issue_demarche",

@@ -15,8 +15,10 @@ from accounts.roles import require_desk_officer
 from cables.models import Cable, Post
 
 from ..models import Demarche, DemarchePost, PostTask
+from . import bounds
+from .drafting import cable_report_date, expand_collectives, tasked_posts
 from .errors import ConflictError, TransitionError
-from .generation import TaskPlan, action_posts, plan_tasks
+from .generation import TaskPlan, plan_tasks
 from .history import apply_changes, record_event
 from .notify import due_change_notes, inbox_url, notify_posts, tasking_text
 from .replies import match_replies
@@ -47,17 +49,28 @@ def create_demarche(cable: Cable, *, by, deliver_by: date | None = None,
     parsed = cable.parsed or {}
     if not parsed.get("action_request"):
         raise ValidationError(f"{cable.reference_id} is not an action request.")
+    bounds.check_due(cable, deliver_by=deliver_by, report_by=report_by)
     default_deliver, default_report = default_dates()
+    source = ""
+    if report_by is None and deliver_by is None:
+        report_by, source = cable_report_date(parsed, timezone.localdate())
+        if report_by:
+            # The cable's date wins; delivery cannot come after the report on it.
+            deliver_by = min(default_deliver, report_by)
     deliver_by = deliver_by or default_deliver
     report_by = report_by or (deliver_by + report_offset() if deliver_by != default_deliver else default_report)
+    bounds.check_due(cable, report_by=report_by)
+    _check_order(deliver_by, report_by)
+    collectives = expand_collectives(parsed)
     try:
         with transaction.atomic():
             demarche = Demarche.objects.create(
                 cable=cable, reference_id=cable.reference_id, subject=parsed.get("subject") or cable.subject,
                 instructions=(parsed.get("action_request") or {}).get("text") or "",
-                owner=by, deliver_by=deliver_by, report_by=report_by,
+                owner=by, deliver_by=deliver_by, report_by=report_by, report_by_source=source[:300],
+                collectives=collectives,
             )
-            posts = action_posts(cable)
+            posts = tasked_posts(cable, collectives)
             create_tasks(demarche, plan_tasks(parsed, posts), posts)
             record_event(demarche, "created", by=by, note=f"{len(posts)} action posts")
     except IntegrityError:
@@ -87,6 +100,7 @@ def create_tasks(demarche: Demarche, plans: list[TaskPlan], posts: list[Post],
             demarche=demarche, demarche_post=dposts[plan.post.pk], post=plan.post, audience=plan.audience,
             kind=plan.kind, position=plan.position, instruction=plan.instruction, talking_points=plan.talking_points,
             tp_paragraph=plan.tp_paragraph, releasable_to=plan.releasable_to,
+            sections=plan.sections, text=plan.text, text_kind=plan.text_kind, marking=plan.marking,
             requested_level=plan.requested_level,
             needs_attention=plan.needs_attention,
             due=demarche.report_by if plan.kind == Kind.REPORT_BACK else demarche.deliver_by,
@@ -97,14 +111,16 @@ def create_tasks(demarche: Demarche, plans: list[TaskPlan], posts: list[Post],
     ], ignore_conflicts=True)
 
 
+def _check_order(deliver_by: date, report_by: date) -> None:
+    if report_by < deliver_by:
+        raise ValidationError({"report_by": "The report-back date cannot be before the delivery date."})
+
+
 def locked_demarche(demarche: Demarche, version: int | None) -> Demarche:
     current = Demarche.objects.select_for_update().get(pk=demarche.pk)
     if version is not None and current.version != version:
         raise ConflictError(current)
     return current
-
-
-
 
 
 def ensure_editable(demarche: Demarche) -> None:
@@ -122,10 +138,16 @@ def update_demarche(demarche: Demarche, *, by, version: int | None = None, **val
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"Cannot update {', '.join(sorted(unknown))}")
+    bounds.check_texts(**{k: v for k, v in values.items() if k in ("subject", "instructions")})
+    bounds.check_due(current.cable, **{k: v for k, v in values.items() if k in ("deliver_by", "report_by")})
+    if values.get("deliver_by") and values.get("report_by"):
+        _check_order(values["deliver_by"], values["report_by"])
     old_deliver, old_report = current.deliver_by, current.report_by
     changes = apply_changes(current, values)
     if not changes:
         return current
+    if current.report_by != old_report:
+        current.report_by_source = ""  # a person set it: it no longer comes from the cable
     current.version += 1
     current.save()
     moved = _shift_dues(current, old_deliver, current.deliver_by, report=False, by=by)
@@ -180,6 +202,8 @@ def set_reminder_policy(demarche: Demarche, *, by, version: int | None = None, *
 def issue_demarche(demarche: Demarche, *, by) -> Demarche:
     """Issue a draft demarche to its posts. Safe to call twice."""
     require_desk_officer(by)
+    if Demarche.objects.get(pk=demarche.pk).needs_post_confirmation:
+        raise ValidationError("Confirm the post list first: this demarche tasks the member posts of a collective.")
     updated = Demarche.objects.filter(pk=demarche.pk, state=Demarche.State.DRAFT).update(
         state=Demarche.State.ISSUED, issued_at=timezone.now(), issued_by=by, version=F("version") + 1
     )
@@ -190,6 +214,20 @@ def issue_demarche(demarche: Demarche, *, by) -> Demarche:
         dposts = demarche.posts.filter(removed=False).select_related("post")
         notify_posts(demarche, {d.post_id: (tasking_text(demarche, d.post, "new tasking"), inbox_url())
                                  for d in dposts}, by=by)
+    return demarche
+
+
+@transaction.atomic
+def confirm_posts(demarche: Demarche, *, by) -> Demarche:
+    """Record that a desk officer checked the post list a collective expanded to. Safe to call twice."""
+    require_desk_officer(by)
+    updated = Demarche.objects.filter(pk=demarche.pk, posts_confirmed_at__isnull=True).update(
+        posts_confirmed_at=timezone.now(), posts_confirmed_by=by, version=F("version") + 1
+    )
+    demarche.refresh_from_db()
+    if updated:
+        count = demarche.posts.filter(removed=False).count()
+        record_event(demarche, "posts_confirmed", by=by, note=f"{count} posts")
     return demarche
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import partial
 
@@ -22,8 +23,17 @@ def record_event(demarche: Demarche, action: str, *, by, task: PostTask | None =
     transaction.on_commit(partial(forget, region=region))
     return TaskEvent.objects.create(
         demarche=demarche, task=task, actor=by if getattr(by, "pk", None) else None,
-        action=action, changes=changes or {}, note=note,
+        action=action, changes=changes or {}, note=excerpt(note or "", 2_000),
     )
+
+
+# History keeps an excerpt of a long value, not the value: 58 alternating 5 MiB answers once made a
+# demarche page of 435 MB. The task itself holds the full current text.
+EXCERPT = 300
+
+
+def excerpt(value: str, limit: int = EXCERPT) -> str:
+    return value if len(value) <= limit else f"{value[:limit]}… ({len(value):,} characters)"
 
 
 def _jsonable(value):
@@ -31,6 +41,10 @@ def _jsonable(value):
         return value.isoformat()
     if hasattr(value, "pk"):
         return str(value)
+    if isinstance(value, str):
+        return excerpt(value)
+    if isinstance(value, (list, dict)) and len(json.dumps(value, default=str)) > 4 * EXCERPT:
+        return excerpt(json.dumps(value, default=str, ensure_ascii=False), 4 * EXCERPT)
     return value
 
 
@@ -43,6 +57,17 @@ def apply_changes(obj, values: dict) -> dict:
             changes[name] = [_jsonable(old), _jsonable(new)]
             setattr(obj, name, new)
     return changes
+
+
+# A page shows the latest changes only: a task's history grows with every save, its page must not.
+EVENTS_ON_PAGE = 100
+
+
+def recent_events(events, limit: int = EVENTS_ON_PAGE) -> dict:
+    """Return {"events": the latest `limit` events oldest first, "events_hidden": how many older ones}."""
+    latest = list(events.order_by("-at", "-id")[:limit])[::-1]
+    hidden = events.count() - limit if len(latest) == limit else 0
+    return {"events": latest, "events_hidden": max(hidden, 0)}
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from accounts.roles import require_desk_officer
 from cables.models import Post
 
 from ..models import Demarche, DemarchePost, PostTask
+from . import bounds
 from .demarches import create_tasks, ensure_editable, locked_demarche
 from .errors import TransitionError
 from .generation import plan_tasks
@@ -54,6 +55,7 @@ def add_post(demarche: Demarche, post: Post, *, by) -> DemarchePost:
 def remove_post(demarche_post: DemarchePost, *, by, reason: str = "") -> DemarchePost:
     """Take a post off a demarche: flag it removed and cancel its open tasks (nothing is deleted)."""
     require_desk_officer(by)
+    bounds.check_texts(reason=reason)
     current = locked_demarche(demarche_post.demarche, None)
     ensure_editable(current)
     dpost = DemarchePost.objects.select_for_update().get(pk=demarche_post.pk)
@@ -72,6 +74,7 @@ def remove_post(demarche_post: DemarchePost, *, by, reason: str = "") -> Demarch
 @transaction.atomic
 def acknowledge(demarche_post: DemarchePost, *, by, note: str = "") -> DemarchePost:
     """Record that a post received its tasking; desk officers may do it on the post's behalf with a reason."""
+    bounds.check_texts(note=note)
     dpost = DemarchePost.objects.select_for_update().select_related("demarche", "post").get(pk=demarche_post.pk)
     on_behalf = not Post.objects.worked_by(by).filter(pk=dpost.post_id).exists()
     if on_behalf:
@@ -98,8 +101,10 @@ def bulk_extend(demarche: Demarche, *, post_ids, by, deliver_by: date | None = N
                 report_by: date | None = None) -> int:
     """Move the open tasks of several posts to new due dates; return how many tasks moved."""
     require_desk_officer(by)
+    bounds.check_list("posts", post_ids)
     current = locked_demarche(demarche, None)
     ensure_editable(current)
+    bounds.check_due(current.cable, deliver_by=deliver_by, report_by=report_by)
     posts = [d.post for d in _dposts(current, post_ids)]
     moved = []
     tasks = current.tasks.filter(post__in=posts, status=Status.OPEN).select_related("post")
@@ -119,6 +124,7 @@ def bulk_extend(demarche: Demarche, *, post_ids, by, deliver_by: date | None = N
 def bulk_reassign(demarche: Demarche, *, post_ids, officer, by) -> int:
     """Assign a named officer at several posts; return how many posts changed."""
     require_desk_officer(by)
+    bounds.check_list("posts", post_ids)
     current = locked_demarche(demarche, None)
     ensure_editable(current)
     changed = 0
@@ -140,6 +146,8 @@ def bulk_reassign(demarche: Demarche, *, post_ids, officer, by) -> int:
 def bulk_acknowledge(demarche: Demarche, *, post_ids, by, reason: str) -> int:
     """Acknowledge on behalf of several posts, with a reason; return how many were new."""
     require_desk_officer(by)
+    bounds.check_list("posts", post_ids)
+    bounds.check_texts(reason=reason)
     count = 0
     for dpost in _dposts(demarche, post_ids):
         if not dpost.acknowledged_at:

@@ -24,7 +24,11 @@ def releasable_to_post(releasable_to: list, post: Post, audience: str = "") -> b
 
 
 def redact_for(user, tasks):
-    """Blank the talking points embassy staff may not read; desk officers and managers see all."""
+    """Blank the talking points embassy staff may not hand over; desk officers and managers see all.
+
+    Section by section: a section whose REL does not name the post's host is withheld. A background
+    section (NOFORN, not for delivery) stays: the task is its own post's alone (PostTask.visible_to), and
+    pages show it as background, never as points to make."""
     from accounts.roles import can_read_all
 
     if can_read_all(user):
@@ -32,9 +36,18 @@ def redact_for(user, tasks):
             task.points_withheld = False
         return tasks
     for task in tasks:
-        task.points_withheld = not points_releasable(task)
-        if task.points_withheld:
-            task.talking_points = []
+        if not task.sections:
+            task.points_withheld = not points_releasable(task)
+            if task.points_withheld:
+                task.talking_points = []
+            continue
+        deliverable = [s for s in task.sections if not s.get("background")]
+        for section in deliverable:
+            section["withheld"] = not releasable_to_post(section.get("releasable_to"), task.post, task.audience)
+            if section["withheld"]:
+                section["points"] = []
+        task.talking_points = [p for s in deliverable if not s["withheld"] for p in s.get("points") or []]
+        task.points_withheld = bool(deliverable) and all(s["withheld"] for s in deliverable)
     return tasks
 
 

@@ -12,6 +12,7 @@ from accounts.roles import is_desk_officer, require_desk_officer
 from cables.models import can_act_on
 
 from ..models import Demarche, PostTask
+from . import bounds
 from .errors import ConflictError, TransitionError
 from .history import apply_changes, record_event
 
@@ -53,6 +54,10 @@ def update_task(task: PostTask, *, by, version: int | None = None, **values) -> 
     allowed = {"instruction", "due", "assigned_to", "needs_attention", "talking_points"}
     if set(values) - allowed:
         raise ValueError(f"Cannot update {', '.join(sorted(set(values) - allowed))}")
+    bounds.check_texts(**{k: v for k, v in values.items() if k in ("instruction", "needs_attention")})
+    bounds.check_list("talking_points", values.get("talking_points"), bounds.MAX_TALKING_POINTS)
+    if "due" in values:
+        bounds.check_due(current.demarche.cable, due=values["due"])
     return save_task(current, apply_changes(current, values), "task_updated", by=by)
 
 
@@ -84,8 +89,11 @@ def record_delivery(task: PostTask, *, by, version: int | None = None, delivered
     if not delivered_on or not method:
         raise ValidationError({"delivered_on": "Give the date delivered and how (method)."})
     _check_choices(method=method, response=response)
+    bounds.check_texts(requested_level=requested_level, response_text=response_text)
+    bounds.check_officials(officials)
     current = _locked_task(task, version, by)
     _ensure_open(current)
+    bounds.check_delivered_on(current, delivered_on)
     if current.kind == Kind.REPORT_BACK:
         raise TransitionError("A report-back task is completed by submitting the report.")
     changes = apply_changes(current, {
@@ -102,6 +110,7 @@ def mark_not_delivered(task: PostTask, *, by, reason: str, version: int | None =
     """Close an open task as not delivered; a reason is required."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "Give the reason the task was not delivered."})
+    bounds.check_texts(reason=reason)
     current = _locked_task(task, version, by)
     _ensure_open(current)
     changes = apply_changes(current, {"status": Status.NOT_DELIVERED, "status_reason": reason.strip()})
@@ -113,6 +122,7 @@ def mark_not_delivered(task: PostTask, *, by, reason: str, version: int | None =
 def reopen(task: PostTask, *, by, reason: str = "", version: int | None = None) -> PostTask:
     """Reopen a done or not-delivered task (desk officers only)."""
     require_desk_officer(by)
+    bounds.check_texts(reason=reason)
     current = _locked_task(task, version, by)
     if current.status not in (Status.DONE, Status.NOT_DELIVERED):
         raise TransitionError(f"Only a done or not-delivered task can be reopened; this one is {current.status}.")
@@ -132,7 +142,10 @@ def submit_report(task: PostTask, *, by, response: str = "", version: int | None
     if not response:
         raise ValidationError({"response": "A report needs the host government's response."})
     _check_choices(method=method, response=response)
+    bounds.check_texts(response_text=response_text, reply_reference_id=reply_reference_id)
+    bounds.check_officials(officials)
     current = _locked_task(task, version, by)
+    bounds.check_delivered_on(current, delivered_on)
     if current.kind != Kind.REPORT_BACK:
         raise TransitionError("Only a report-back task takes a report.")
     if current.status not in (Status.OPEN, Status.DONE):

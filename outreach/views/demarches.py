@@ -16,6 +16,7 @@ from cables.models import Cable
 
 from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask, ReplyMatch
+from ..services.history import recent_events
 
 
 def error_text(exc: ValidationError) -> str:
@@ -50,9 +51,10 @@ def _detail_context(request, demarche: Demarche, **extra) -> dict:
     desk = is_desk_officer(request.user) and demarche.is_editable
     context = {
         "demarche": demarche, "flags": services.draft_flags(demarche),
+        "collectives": services.collective_rows(demarche),
         "rows": [(d, by_post.get(d.pk, [])) for d in dposts],
         "replies": demarche.replies.select_related("cable", "post", "task"),
-        "events": demarche.events.select_related("actor", "task__post")[:200],
+        **recent_events(demarche.events.select_related("actor", "task__post")),
         "can_edit": desk,
         "form": forms.DemarcheForm.for_demarche(demarche) if desk else None,
         "add_post_form": forms.AddPostForm(demarche=demarche) if desk else None,
@@ -140,6 +142,13 @@ def _demarche_action(request, reference_id: str, action, success: str):
 def demarche_issue(request, reference_id: str):
     return _demarche_action(request, reference_id, lambda d: services.issue_demarche(d, by=request.user),
                             "Demarche issued to its posts.")
+
+
+@require_POST
+@role_required(is_desk_officer)
+def demarche_confirm_posts(request, reference_id: str):
+    return _demarche_action(request, reference_id, lambda d: services.confirm_posts(d, by=request.user),
+                            "Post list confirmed: the demarche can be issued.")
 
 
 @require_POST

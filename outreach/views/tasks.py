@@ -16,6 +16,7 @@ from cables.models import Post, can_act_on
 from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask
 from ..services.briefing import instruction_for
+from ..services.history import recent_events
 from .demarches import error_text
 
 
@@ -91,7 +92,7 @@ def _task_forms(request, task: PostTask) -> dict:
 
 
 def _render_task(request, task: PostTask, status: int = 200, **bound):
-    context = {"task": task, "events": task.events.select_related("actor"),
+    context = {"task": task, **recent_events(task.events.select_related("actor")),
                "brief": instruction_for(task, request.user), **_task_forms(request, task), **bound}
     return render(request, "outreach/task_detail.html", context, status=status)
 

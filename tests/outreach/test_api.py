@@ -133,11 +133,12 @@ def test_a_report_needs_the_response_and_is_recorded(api, world, hk_staff):
     api.force_authenticate(hk_staff)
     task = _task("t-hong-kong", PostTask.Kind.REPORT_BACK)
 
-    refused = api.post(f"/api/tasks/{task.pk}/status/", {"status": "done"}, format="json")
+    refused = api.post(f"/api/tasks/{task.pk}/status/", {"status": "done", "version": task.version}, format="json")
     accepted = api.post(
         f"/api/tasks/{task.pk}/status/",
         {
             "status": "done",
+            "version": task.version,
             "response": "non_committal",
             "response_text": "Will study it.",
             "reply_reference_id": "09 HONGKONG 123",
@@ -172,7 +173,9 @@ def test_an_invalid_transition_is_refused(api, world, hk_staff):
     api.force_authenticate(hk_staff)
     done = _task("t-hong-kong", PostTask.Kind.DELIVER_NON_PAPER)
 
-    response = api.patch(f"/api/tasks/{done.pk}/", {"status": "not_delivered", "reason": "x"}, format="json")
+    response = api.patch(
+        f"/api/tasks/{done.pk}/", {"status": "not_delivered", "reason": "x", "version": done.version}, format="json"
+    )
 
     assert response.status_code == 400 and "not open" in response.json()["detail"]
 
@@ -194,7 +197,9 @@ def test_desk_officers_can_reopen(api, world, desk_officer):
     done = _task("t-hong-kong", PostTask.Kind.DELIVER_NON_PAPER)
 
     assert (
-        api.patch(f"/api/tasks/{done.pk}/", {"status": "open", "reason": "wrong"}, format="json").status_code
+        api.patch(
+            f"/api/tasks/{done.pk}/", {"status": "open", "reason": "wrong", "version": done.version}, format="json"
+        ).status_code
         == 200
     )
     done.refresh_from_db()
@@ -300,7 +305,7 @@ def test_the_list_runs_a_fixed_number_of_queries(api, desk_officer, django_asser
 def test_a_delivery_without_its_facts_is_refused_by_the_service_as_a_field_error(api, world, hk_staff):
     task = _task("t-hong-kong", PostTask.Kind.DELIVER_NON_PAPER, "Macau")
     api.force_authenticate(hk_staff)
-    response = api.patch(f"/api/tasks/{task.pk}/", {"status": "done"}, format="json")
+    response = api.patch(f"/api/tasks/{task.pk}/", {"status": "done", "version": task.version}, format="json")
     assert response.status_code == 400
     assert "delivered_on" in response.json()
     task.refresh_from_db()

@@ -21,27 +21,27 @@ def run(*args) -> str:
 
 def test_create_demarche_creates_then_shows(seed_cable, desk_officer):
     first = run("create_demarche", "09STATE4690")
-    assert "09STATE4690: created, draft" in first and "30 posts, 93 tasks" in first
+    assert "09STATE4690: created, draft" in first and "30 posts, 92 tasks" in first
     assert "Canberra: 3 tasks (special, talking_points, report_back)" in first
     assert "Hong Kong (for Macau): 3 tasks" in first
     second = run("create_demarche", "09STATE4690")
     assert "09STATE4690: exists, draft" in second
-    assert Demarche.objects.count() == 1 and PostTask.objects.count() == 93
+    assert Demarche.objects.count() == 1 and PostTask.objects.count() == 92
     assert Demarche.objects.get().owner == desk_officer
 
 
 def test_create_demarche_issue_and_due_keep_the_report_offset(seed_cable, settings):
-    run("create_demarche", "09STATE4690", "--issue", "--due", "2030-03-01")
+    run("create_demarche", "09STATE4690", "--issue", "--due", "2027-03-01")
     demarche = Demarche.objects.get()
     offset = settings.DEMARCHE_REPORT_WITHIN_DAYS - settings.DEMARCHE_DELIVER_WITHIN_DAYS
     assert demarche.state == Demarche.State.ISSUED
-    assert demarche.deliver_by == date(2030, 3, 1)
-    assert demarche.report_by == date(2030, 3, 1) + timedelta(days=offset)
+    assert demarche.deliver_by == date(2027, 3, 1)
+    assert demarche.report_by == date(2027, 3, 1) + timedelta(days=offset)
     # --due on an existing demarche moves it, tasks included.
-    run("create_demarche", "09STATE4690", "--due", "2030-04-01")
+    run("create_demarche", "09STATE4690", "--due", "2027-04-01")
     demarche.refresh_from_db()
-    assert demarche.deliver_by == date(2030, 4, 1)
-    assert demarche.tasks.filter(kind="deliver_non_paper").first().due == date(2030, 4, 1)
+    assert demarche.deliver_by == date(2027, 4, 1)
+    assert demarche.tasks.filter(kind="deliver_non_paper").first().due == date(2027, 4, 1)
 
 
 def test_create_demarche_refuses_unknown_cables_and_bad_dates(db):

@@ -5,6 +5,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from outreach.models import Demarche, DemarchePost, PostTask, TaskEvent
@@ -28,7 +29,8 @@ def test_it_tasks_every_action_post_and_no_info_addressee(demarche):
     assert codes == set(WITH_POINTS) | set(WITHOUT_POINTS) | {"canberra", "hong-kong"}
     assert len(codes) == 30
     assert demarche.state == Demarche.State.DRAFT
-    assert demarche.tasks.count() == 93
+    # Canberra shares the non-paper with the MTCR Chair instead: no delivery and no points of its own.
+    assert demarche.tasks.count() == 92
 
 
 @pytest.mark.parametrize("code", WITH_POINTS)
@@ -48,11 +50,10 @@ def test_it_flags_action_posts_the_cable_gives_no_points(demarche, code):
 
 
 def test_it_gives_canberra_the_special_instruction_and_no_delivery(demarche):
-    assert kinds(demarche, "canberra") == {K.SPECIAL: 1, K.TALKING_POINTS: 1, K.REPORT_BACK: 1}
+    assert kinds(demarche, "canberra") == {K.SPECIAL: 1, K.REPORT_BACK: 1}
     special = task_of(demarche, "canberra", K.SPECIAL)
     assert "Australian MTCR Chair" in special.instruction
     assert special.due == demarche.deliver_by
-    assert task_of(demarche, "canberra", K.TALKING_POINTS).needs_attention
 
 
 def test_it_gives_hong_kong_separate_tasks_for_hong_kong_and_macau(demarche):
@@ -112,8 +113,6 @@ def test_draft_flags_show_the_splice_to_the_desk_officer(demarche):
 
 
 def test_a_cable_without_an_action_request_makes_no_demarche(db, desk_officer):
-    from django.core.exceptions import ValidationError
-
     from cables.services import ingest_cable
     from tests.conftest import read_cable
 
@@ -130,24 +129,65 @@ def _demarche_of(name, desk_officer):
     return create_demarche(ingest_cable(read_cable(name)).cable, by=desk_officer)
 
 
-def test_collectives_are_flagged_not_tasked_and_general_points_go_to_every_post(db, desk_officer):
+def test_a_known_collective_is_tasked_through_its_members_and_an_unknown_one_is_flagged(db, desk_officer):
+    from cables.models import Collective
+
     demarche = _demarche_of("10STATE9124.txt", desk_officer)
-    assert demarche.posts.count() == 15
+    eu = set(Collective.objects.get(key="eu-member-states").members.values_list("code", flat=True))
+    assert eu <= set(demarche.posts.values_list("post__code", flat=True))
+    assert demarche.posts.count() == len(eu | {"useu-brussels"}) + 14
     flags = " ".join(draft_flags(demarche))
-    assert "IAEA MEMBER STATES COLLECTIVE is a collective" in flags
-    assert "EU MEMBER STATES COLLECTIVE is a collective" in flags
-    # No non-paper: posts make the cable's general points and report back.
-    assert set(demarche.tasks.values_list("kind", flat=True)) == {K.TALKING_POINTS, K.REPORT_BACK}
+    assert "IAEA MEMBER STATES COLLECTIVE is a collective the collectives table does not know" in flags
+    assert f"EU MEMBER STATES COLLECTIVE is tasked through its {len(eu)} member posts" in flags
+    assert [c["key"] for c in demarche.collectives] == [None, "eu-member-states"]
     points = task_of(demarche, "kuwait", K.TALKING_POINTS)
     # 41 general points: the 42nd is "FOR EU MEMBER STATES, USEU, AND TOKYO ONLY", not for Kuwait (parser 1.2)
     assert len(points.talking_points) == 41 and not points.needs_attention
 
 
-def test_a_cable_without_talking_points_gets_delivery_and_report_only(db, desk_officer):
+def test_a_collective_draft_is_issued_only_after_the_desk_officer_confirms_its_posts(db, desk_officer):
+    from outreach.services import confirm_posts, issue_demarche
+
+    demarche = _demarche_of("10STATE4108.txt", desk_officer)
+    assert demarche.needs_post_confirmation
+    with pytest.raises(ValidationError, match="Confirm the post list"):
+        issue_demarche(demarche, by=desk_officer)
+    confirm_posts(demarche, by=desk_officer)
+    confirm_posts(demarche, by=desk_officer)
+    assert demarche.events.filter(action="posts_confirmed").count() == 1
+    assert issue_demarche(demarche, by=desk_officer).state == Demarche.State.ISSUED
+
+
+def test_a_cable_without_talking_points_gets_report_tasks_for_an_information_request(db, desk_officer):
     demarche = _demarche_of("09STATE15113.txt", desk_officer)
-    assert list(demarche.posts.values_list("post__code", flat=True)) == ["tripoli"]
-    assert Counter(demarche.tasks.values_list("kind", flat=True)) == {K.DELIVER_NON_PAPER: 1, K.REPORT_BACK: 1}
+    assert demarche.posts.filter(post__code="tripoli").exists()
+    assert set(demarche.tasks.values_list("kind", flat=True)) == {K.REPORT_BACK}
     assert "ALL DIPLOMATIC POSTS COLLECTIVE" in " ".join(draft_flags(demarche)).upper()
+
+
+def test_the_report_date_a_cable_gives_is_the_due_date_and_says_where_it_came_from(db, desk_officer):
+    from datetime import date
+
+    demarche = _demarche_of("09STATE131801.txt", desk_officer)
+    assert demarche.report_by == date(2010, 1, 19)
+    assert demarche.report_by_source.startswith("from paragraph 16 of the cable")
+    assert set(demarche.tasks.filter(kind=K.REPORT_BACK).values_list("due", flat=True)) == {date(2010, 1, 19)}
+
+
+def test_general_and_country_points_both_apply(db, desk_officer):
+    demarche = _demarche_of("09STATE131801.txt", desk_officer)
+    riyadh = task_of(demarche, "riyadh", K.TALKING_POINTS)
+    assert [s["paragraph"] for s in riyadh.sections] == [5, 6, 8]
+    assert riyadh.tp_paragraph == 8
+    assert "paragraphs 5, 6 and 8" in riyadh.instruction
+    assert any("Saudi" in p["text"] for p in riyadh.talking_points)
+    assert not any("Kuwaiti" in p["text"] for p in riyadh.talking_points)
+
+
+def test_every_parser_warning_shows_in_the_draft(db, desk_officer):
+    demarche = _demarche_of("09STATE122950.txt", desk_officer)
+    flags = draft_flags(demarche)
+    assert any("paragraph 4" in f and "does not hold what it announces" in f for f in flags)
 
 
 def test_a_cable_without_non_paper_or_points_tasks_the_action_itself(db):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from outreach import services
 from outreach.models import Demarche, PostTask
+from outreach.services.bounds import post_today
 from tests.outreach.seed import task_of
 
 K, S = PostTask.Kind, PostTask.Status
@@ -24,7 +25,7 @@ def report(issued):
 
 
 def test_staff_mark_their_delivery_done_with_the_facts(deliver, abu_dhabi_staff):
-    services.record_delivery(deliver, by=abu_dhabi_staff, version=deliver.version, delivered_on=date(2009, 1, 20),
+    services.record_delivery(deliver, by=abu_dhabi_staff, version=deliver.version, delivered_on=post_today(deliver.post),
                              method="meeting", officials=OFFICIALS, requested_level="Director")
     deliver.refresh_from_db()
     assert deliver.status == S.DONE
@@ -34,13 +35,13 @@ def test_staff_mark_their_delivery_done_with_the_facts(deliver, abu_dhabi_staff)
     event = deliver.events.get(action="delivered")
     assert event.actor == abu_dhabi_staff
     assert event.changes["status"] == ["open", "done"]
-    assert event.changes["delivered_on"] == [None, "2009-01-20"]
+    assert event.changes["delivered_on"] == [None, post_today(deliver.post).isoformat()]
 
 
 def test_a_done_task_cannot_be_delivered_again(deliver, abu_dhabi_staff):
-    services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=date(2009, 1, 20), method="note")
+    services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=post_today(deliver.post), method="note")
     with pytest.raises(services.TransitionError):
-        services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=date(2009, 1, 21), method="note")
+        services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=post_today(deliver.post), method="note")
     with pytest.raises(services.TransitionError):
         services.mark_not_delivered(deliver, by=abu_dhabi_staff, reason="No appointment granted")
 
@@ -72,7 +73,7 @@ def test_an_open_task_cannot_be_reopened(deliver, desk_officer):
 
 def test_report_back_takes_a_report_not_a_delivery(report, abu_dhabi_staff):
     with pytest.raises(services.TransitionError):
-        services.record_delivery(report, by=abu_dhabi_staff, delivered_on=date(2009, 1, 20), method="meeting")
+        services.record_delivery(report, by=abu_dhabi_staff, delivered_on=post_today(report.post), method="meeting")
     services.submit_report(report, by=abu_dhabi_staff, response="noted", response_text="Will study it.",
                            reply_reference_id="09 ABUDHABI 123")
     report.refresh_from_db()
@@ -89,7 +90,7 @@ def test_the_second_of_two_concurrent_saves_gets_a_conflict(deliver, abu_dhabi_s
     services.update_task(deliver, by=desk_officer, version=read_version, instruction="Deliver to the MFA.")
     with pytest.raises(services.ConflictError) as caught:
         services.record_delivery(deliver, by=abu_dhabi_staff, version=read_version,
-                                 delivered_on=date(2009, 1, 20), method="meeting")
+                                 delivered_on=post_today(deliver.post), method="meeting")
     assert "someone else changed this task" in str(caught.value).lower()
     assert caught.value.current.instruction == "Deliver to the MFA."
     deliver.refresh_from_db()
@@ -99,12 +100,12 @@ def test_the_second_of_two_concurrent_saves_gets_a_conflict(deliver, abu_dhabi_s
 def test_staff_cannot_touch_another_posts_task(issued, abu_dhabi_staff):
     other = task_of(issued, "cairo", K.DELIVER_NON_PAPER)
     with pytest.raises(PermissionDenied):
-        services.record_delivery(other, by=abu_dhabi_staff, delivered_on=date(2009, 1, 20), method="meeting")
+        services.record_delivery(other, by=abu_dhabi_staff, delivered_on=post_today(other.post), method="meeting")
 
 
 def test_managers_change_nothing(deliver, manager):
     with pytest.raises(PermissionDenied):
-        services.record_delivery(deliver, by=manager, delivered_on=date(2009, 1, 20), method="meeting")
+        services.record_delivery(deliver, by=manager, delivered_on=post_today(deliver.post), method="meeting")
     with pytest.raises(PermissionDenied):
         services.close_demarche(deliver.demarche, by=manager)
 
@@ -112,7 +113,7 @@ def test_managers_change_nothing(deliver, manager):
 def test_staff_cannot_work_a_draft(demarche, abu_dhabi_staff):
     task = task_of(demarche, "abu-dhabi", K.DELIVER_NON_PAPER)
     with pytest.raises(PermissionDenied):
-        services.record_delivery(task, by=abu_dhabi_staff, delivered_on=date(2009, 1, 20), method="meeting")
+        services.record_delivery(task, by=abu_dhabi_staff, delivered_on=post_today(task.post), method="meeting")
 
 
 def test_issue_is_safe_twice_and_recorded_once(issued, desk_officer):
@@ -125,7 +126,7 @@ def test_a_closed_demarche_is_read_only(issued, desk_officer, abu_dhabi_staff):
     services.close_demarche(issued, by=desk_officer)
     task = task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER)
     with pytest.raises(PermissionDenied):
-        services.record_delivery(task, by=abu_dhabi_staff, delivered_on=date(2009, 1, 20), method="meeting")
+        services.record_delivery(task, by=abu_dhabi_staff, delivered_on=post_today(task.post), method="meeting")
     with pytest.raises(services.TransitionError):
         services.update_task(task, by=desk_officer, instruction="x")
     with pytest.raises(services.TransitionError):

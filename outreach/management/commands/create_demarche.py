@@ -7,6 +7,7 @@ from accounts.roles import command_user
 from cables.models import Cable
 from outreach import services
 from outreach.models import Demarche
+from outreach.services import bounds
 
 
 def parse_date(value: str) -> date:
@@ -33,8 +34,10 @@ class Command(BaseCommand):
             raise CommandError(f"No ingested cable {reference_id}; run ingest_cable first.")
         by = command_user(owner)
         existed = Demarche.objects.filter(reference_id=reference_id).exists()
-        report_by = due + services.report_offset() if due else None
         try:
+            # Checked before the report date is counted from it: 9999-12-30 + 7 days does not exist.
+            bounds.check_due(cable, deliver_by=due)
+            report_by = due + services.report_offset() if due else None
             demarche = services.create_demarche(cable, by=by, deliver_by=due, report_by=report_by)
             if existed and due and (demarche.deliver_by, demarche.report_by) != (due, report_by):
                 demarche = services.update_demarche(demarche, by=by, deliver_by=due, report_by=report_by)

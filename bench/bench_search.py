@@ -1,0 +1,161 @@
+"""Time /search/ on the data of bench/gen_dashboard_data.py plus the bulk cable corpus.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/outreach_search_bench DJANGO_TESTING=1
+    .venv/bin/python bench/gen_dashboard_data.py --scale 1.0
+    .venv/bin/python bench/bench_search.py --ingest ../shared/cables/bulk --fill-text [--runs 20]
+
+--ingest receives every cable of a folder (as `ingest_cable` does; already stored ones are unchanged).
+--fill-text gives the generated tasks the words real ones have, since the generator leaves them blank:
+the instruction of each kind (as outreach.services.generation writes them), talking points naming the
+post's country, and a recorded response on each answered report-back. Without it every task search
+is trivially empty. Each search runs through Django's test Client as a desk officer, a manager or an
+embassy user (whole request: queries and template); the table gives the median and 95th percentile
+over --runs after one warm-up, and the p95 over every request.
+"""
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_TESTING", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from cables.models import Cable  # noqa: E402
+from outreach.models import PostTask  # noqa: E402
+from outreach.services import receive_cable  # noqa: E402
+
+STAFF = "bench-staff-bench-000"
+SEARCHES = [
+    # (who, what a user would type, filters)
+    ("bench-desk-00", "MTCR", {}),
+    ("bench-desk-00", "Iran nuclear", {}),
+    ("bench-desk-00", "export controls", {}),
+    ("bench-desk-00", '"arms trade treaty"', {}),
+    ("bench-desk-00", "welcomed the briefing", {}),
+    ("bench-desk-00", "non-paper", {"kind": "tasks"}),
+    ("bench-desk-00", "promised to study", {"kind": "tasks", "page": 3}),
+    ("bench-desk-00", "rejected", {"kind": "tasks", "post": "bench-000", "start": "2024-01-01", "end": "2024-12-31"}),
+    ("bench-desk-00", "outreach", {"region": "EUR", "tag": "PARM"}),
+    ("bench-desk-00", "Kolomna", {}),
+    ("bench-desk-00", "Venezuela", {"kind": "cables", "start": "2009-01-01", "end": "2009-12-31"}),
+    ("bench-manager", "MTCR guidelines", {}),
+    ("bench-manager", "Deputy Minister noted", {"kind": "tasks"}),
+    (STAFF, "MTCR guidelines", {}),
+    (STAFF, "welcomed", {}),
+    (STAFF, "outreach", {}),
+    (STAFF, "Country 000", {}),
+]
+
+FILL_TEXT = """
+SET session_replication_role = replica;
+UPDATE outreach_posttask t SET
+  instruction = CASE t.kind
+    WHEN 'deliver_non_paper' THEN 'Deliver the non-paper in paragraph 3 to appropriate officials of the host government.'
+    WHEN 'talking_points' THEN 'Make the talking points of paragraph ' || (4 + t.post_id % 28) || ' to the host government.'
+    WHEN 'report_back' THEN 'Report the response of the host government by cable, citing ' || d.reference_id || '.'
+    ELSE 'Brief the export control authority of the host government before the plenary.' END,
+  talking_points = CASE WHEN t.kind = 'talking_points' THEN jsonb_build_array(jsonb_build_object(
+    'conditional', false, 'text', 'We urge ' || p.country || ' to ' || (ARRAY[
+      'adhere to the MTCR Guidelines and control missile-related exports',
+      'strengthen export controls on dual-use goods and enforce them vigorously',
+      'support the arms trade treaty negotiations in the First Committee',
+      'implement UNSCR 1540 fully and report on its implementation',
+      'subscribe to the Hague Code of Conduct against ballistic missile proliferation',
+      'deny transit to shipments of concern bound for Iran or North Korea'])[1 + t.id % 6] || '.'))
+    ELSE '[]'::jsonb END,
+  response_text = CASE WHEN t.response <> '' THEN 'The ' || (ARRAY['Foreign Ministry director', 'Deputy Minister',
+      'arms control office', 'MFA spokesman', 'national security adviser'])[1 + t.id % 5] || ' '
+    || (ARRAY['welcomed the briefing on', 'noted the points on', 'promised to study the non-paper on',
+      'questioned the timing of the approach on', 'rejected our position on', 'asked for more detail on'])[1 + t.id % 6]
+    || ' ' || lower(d.subject) || ' and ' || (ARRAY['will reply in writing.', 'raised Iran nuclear concerns.',
+      'asked about export controls.', 'mentioned the upcoming plenary.', 'offered no commitment.'])[1 + t.id % 5]
+    ELSE '' END
+FROM outreach_demarche d, cables_post p WHERE d.id = t.demarche_id AND p.id = t.post_id;
+SET session_replication_role = origin;
+"""
+
+
+def ingest(folder: Path) -> None:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    started, before = time.perf_counter(), Cable.objects.count()
+    for path in files:
+        receive_cable(path.read_bytes(), filename=path.name)
+    print(f"ingested {len(files)} files ({Cable.objects.count() - before} new) in {time.perf_counter() - started:.0f} s")
+
+
+def fill_text() -> None:
+    if PostTask.objects.exclude(instruction="").exists():
+        print("tasks already have text")
+        return
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(FILL_TEXT)
+        cursor.execute("VACUUM ANALYZE outreach_posttask")
+    print(f"filled the tasks' text in {time.perf_counter() - started:.0f} s")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def measure(runs: int) -> None:
+    users = get_user_model().objects
+    clients: dict[str, Client] = {}
+    everything = []
+    print(f"{'who':<22} {'search':<58} {'found':>16} {'queries':>7} {'median ms':>9} {'p95 ms':>7}")
+    for who, q, filters in SEARCHES:
+        if who not in clients:
+            clients[who] = Client()
+            clients[who].force_login(users.get(username=who))
+        url = "/search/?" + urlencode({"q": q, **filters})
+        clients[who].get(url)  # warm-up
+        times = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = clients[who].get(url)
+                times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        counts = "/".join(s.count.__str__() + ("+" if s.more_than else "") for s in response.context["sections"])
+        everything += times
+        label = (q + " " + " ".join(f"{k}={v}" for k, v in filters.items()))[:58]
+        print(f"{who[:22]:<22} {label:<58} {counts:>16} {len(queries):>7} "
+              f"{statistics.median(times):>9.1f} {p95(times):>7.1f}")
+    print(f"\nall {len(everything)} requests: median {statistics.median(everything):.1f} ms, "
+          f"p95 {p95(everything):.1f} ms, max {max(everything):.1f} ms")
+    print(f"data: {Cable.objects.count():,} cables, {PostTask.objects.count():,} tasks")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ingest", type=Path, help="a folder of cables to receive first")
+    parser.add_argument("--fill-text", action="store_true", help="give the generated tasks their words")
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("The search benchmark needs PostgreSQL: set DATABASE_URL.")
+    if args.ingest:
+        ingest(args.ingest)
+    if args.fill_text:
+        fill_text()
+    measure(args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The three kinds of result: what each searches, who may see it, how it is filtered, ranked and shown.
+
+Access is the pages' own: cables and demarches are read by desk officers and managers only (their pages
+check can_read_all); tasks come from PostTask.objects.visible_to, and a task's talking points count only
+when points_releasable says its post may read them. Embassy staff cannot open a demarche, so their
+tasks also match on their demarche's subject, which the task page shows.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Concat, Left
+from django.utils.safestring import SafeString
+
+from accounts.roles import can_read_all
+from cables.models import Cable, CableAddressee
+
+from ..models import Demarche, DemarchePost, PostTask, ReplyMatch
+from ..services.visibility import points_releasable, redact_for
+from . import text
+from .query import Kind, SearchRequest
+
+# Text the snippet is cut from; ts_headline parses all of it, so it is bounded.
+HEADLINE_CHARS = 60000
+# The JSON strings joined as plain text (for headlines only: generated columns allow no subquery).
+PARAGRAPHS_SQL = (
+    "left(array_to_string(ARRAY(SELECT jsonb_path_query(\"cables_cable\".\"parsed\", '$.paragraphs[*].text') "
+    "#>> '{}'), ' '), " + str(HEADLINE_CHARS) + ")"
+)
+POINTS_SQL = (
+    "array_to_string(ARRAY(SELECT jsonb_path_query(\"outreach_posttask\".\"talking_points\", '$[*].text') "
+    "#>> '{}'), ' ')"
+)
+
+
+@dataclass
+class Hit:
+    kind: str
+    title: str
+    url: str
+    day: date | None
+    facts: list[str]
+    snippet: SafeString
+
+
+def _tag_q(field: str, tag: str) -> Q:
+    return Q(**{f"{field}__regex": rf"(^| ){tag}( |$)"})
+
+
+def _dates(qs, field: str, req: SearchRequest):
+    if req.start:
+        qs = qs.filter(**{f"{field}__gte": req.start})
+    if req.end:
+        qs = qs.filter(**{f"{field}__lte": req.end})
+    return qs
+
+
+class CableKind:
+    kind = Kind.CABLES
+    fields = ["reference_id", "subject", "tags_text", "parsed__paragraphs"]
+    order_by = F("sent_at").desc(nulls_last=True)
+
+    def visible(self, user):
+        return Cable.objects.current() if can_read_all(user) else None
+
+    def prepare(self, req: SearchRequest, user) -> dict:
+        return {}
+
+    def matching(self, qs, req: SearchRequest, user, **prepared):
+        qs = qs.filter(text.matches("search_vector", req.q) if text.full_text() else text.contains_all(req.words, self.fields))
+        if req.post:
+            qs = qs.filter(Exists(CableAddressee.objects.filter(cable=OuterRef("pk"), post=req.post)))
+        if req.region:
+            qs = qs.filter(Exists(CableAddressee.objects.filter(cable=OuterRef("pk"), post__region=req.region)))
+        if req.tag:
+            qs = qs.filter(_tag_q("tags_text", req.tag))
+        return _dates(qs, "sent_at__date", req)
+
+    def rank(self, req: SearchRequest, user, **prepared):
+        return text.rank("search_vector", req.q)
+
+    def hits(self, ids: list[int], req: SearchRequest, user) -> list[Hit]:
+        rows = Cable.objects.filter(pk__in=ids).defer("raw_text", "raw_bytes").prefetch_related(
+            Prefetch("reply_matches", ReplyMatch.objects.exclude(state=ReplyMatch.State.REJECTED)
+                     .select_related("demarche", "post")))
+        if text.full_text():
+            rows = rows.annotate(headline=text.headline(Concat("subject", Value(" "), RawSQL(PARAGRAPHS_SQL, [])), req.q))
+        by_id = {c.pk: c for c in rows}
+        return [self._hit(by_id[pk], req) for pk in ids]
+
+    def _hit(self, cable: Cable, req: SearchRequest) -> Hit:
+        if text.full_text():
+            snippet = text.marked(cable.headline)
+        else:
+            paragraphs = " ".join(p.get("text", "") for p in (cable.parsed or {}).get("paragraphs") or [])
+            snippet = text.snippet(f"{cable.subject} {paragraphs}", req.words)
+        facts = [f"from {cable.origin}" if cable.origin else "", cable.tags_text and f"TAGS {cable.tags_text}"]
+        facts += [f"reply to {m.demarche.reference_id}" + (f" from {m.post.name}" if m.post else "")
+                  for m in cable.reply_matches.all()]
+        return Hit(self.kind, f"{cable.reference_id}: {cable.subject}", cable.get_absolute_url(),
+                   cable.sent_at and cable.sent_at.date(), [f for f in facts if f], snippet)
+
+
+class DemarcheKind:
+    kind = Kind.DEMARCHES
+    fields = ["reference_id", "subject", "instructions"]
+    order_by = F("day").desc(nulls_last=True)
+
+    def visible(self, user):
+        # The demarche pages are for desk officers and managers; staff find their tasks instead.
+        return Demarche.objects.visible_to(user) if can_read_all(user) else None
+
+    def prepare(self, req: SearchRequest, user) -> dict:
+        return {}
+
+    def matching(self, qs, req: SearchRequest, user, **prepared):
+        qs = qs.filter(text.matches("search_vector", req.q) if text.full_text() else text.contains_all(req.words, self.fields))
+        if req.post:
+            qs = qs.filter(Exists(DemarchePost.objects.filter(demarche=OuterRef("pk"), post=req.post, removed=False)))
+        if req.region:
+            qs = qs.filter(Exists(DemarchePost.objects.filter(
+                demarche=OuterRef("pk"), post__region=req.region, removed=False)))
+        if req.tag:
+            qs = qs.filter(_tag_q("cable__tags_text", req.tag))
+        return _dates(qs.annotate(day=Coalesce("issued_at", "created_at")), "day__date", req)
+
+    def rank(self, req: SearchRequest, user, **prepared):
+        return text.rank("search_vector", req.q)
+
+    def hits(self, ids: list[int], req: SearchRequest, user) -> list[Hit]:
+        rows = Demarche.objects.filter(pk__in=ids)
+        if text.full_text():
+            rows = rows.annotate(headline=text.headline(
+                Concat("subject", Value(" "), Left("instructions", HEADLINE_CHARS), output_field=TextField()), req.q))
+        by_id = {d.pk: d for d in rows}
+        return [self._hit(by_id[pk], req) for pk in ids]
+
+    def _hit(self, demarche: Demarche, req: SearchRequest) -> Hit:
+        snippet = (text.marked(demarche.headline) if text.full_text()
+                   else text.snippet(f"{demarche.subject} {demarche.instructions}", req.words))
+        when = demarche.issued_at or demarche.created_at
+        return Hit(self.kind, f"{demarche.reference_id}: {demarche.subject}", demarche.get_absolute_url(),
+                   when.date(), [demarche.get_state_display()], snippet)
+
+
+class TaskKind:
+    kind = Kind.TASKS
+    fields = ["instruction", "response_text", "status_reason", "reply_reference_id", "officials"]
+    order_by = F("issued_on").desc(nulls_last=True)
+
+    def visible(self, user):
+        return PostTask.objects.visible_to(user)
+
+    def prepare(self, req: SearchRequest, user) -> dict:
+        """Find the ids of the user's tasks whose talking points match but are not theirs to read."""
+        return {"withheld": self.withheld(req, user)}
+
+    def withheld(self, req: SearchRequest, user) -> list[int]:
+        if can_read_all(user):
+            return []
+        points = self._points_match(PostTask.objects.visible_to(user), req)
+        return [t.pk for t in points.select_related("post").only("releasable_to", "audience", "post")
+                if not points_releasable(t)]
+
+    def _points_match(self, qs, req):
+        if text.full_text():
+            return qs.filter(text.matches("points_vector", req.q))
+        return qs.filter(text.contains_all(req.words, ["talking_points"]))
+
+    def matching(self, qs, req: SearchRequest, user, *, withheld: list[int]):
+        if text.full_text():
+            found = text.matches("search_vector", req.q) | (text.matches("points_vector", req.q) & ~Q(pk__in=withheld))
+        else:
+            found = (text.contains_all(req.words, self.fields)
+                     | (text.contains_all(req.words, ["talking_points"]) & ~Q(pk__in=withheld)))
+        if not can_read_all(user):  # staff cannot open the demarche: its subject finds its tasks
+            demarches = Demarche.objects.visible_to(user)
+            if text.full_text():
+                demarches = demarches.filter(text.heading_matches("search_vector", req.q))
+            else:
+                demarches = demarches.filter(text.contains_all(req.words, ["reference_id", "subject"]))
+            found |= Q(demarche__in=demarches.values("pk"))
+        qs = qs.filter(found)
+        if req.post:
+            qs = qs.filter(post=req.post)
+        if req.region:
+            qs = qs.filter(post__region=req.region)
+        if req.tag:
+            qs = qs.filter(_tag_q("demarche__cable__tags_text", req.tag))
+        return _dates(qs, "issued_on", req)
+
+    def rank(self, req: SearchRequest, user, *, withheld: list[int]):
+        points = text.rank("points_vector", req.q)
+        if withheld:
+            points = Case(When(pk__in=withheld, then=Value(0.0)), default=points)
+        return text.rank("search_vector", req.q) + points
+
+    def hits(self, ids: list[int], req: SearchRequest, user) -> list[Hit]:
+        rows = PostTask.objects.filter(pk__in=ids).select_related("post", "demarche")
+        if text.full_text():
+            base = Concat("instruction", Value(" "), "response_text", Value(" "), "status_reason",
+                          output_field=TextField())
+            rows = rows.annotate(headline=text.headline(base, req.q),
+                                 points_headline=text.headline(RawSQL(POINTS_SQL, []), req.q))
+        by_id = {t.pk: t for t in redact_for(user, list(rows))}
+        return [self._hit(by_id[pk], req) for pk in ids]
+
+    def _hit(self, task: PostTask, req: SearchRequest) -> Hit:
+        points = " ".join(p.get("text", "") for p in task.talking_points)  # blank when withheld
+        if text.full_text():
+            use_points = points and text.START not in task.headline and text.START in task.points_headline
+            snippet = text.marked(task.points_headline if use_points else task.headline)
+        else:
+            snippet = text.snippet(f"{task.instruction} {task.response_text} {task.status_reason} {points}",
+                                   req.words)
+        audience = f" (for {task.audience})" if task.audience else ""
+        facts = [f"Demarche {task.demarche.reference_id}: {task.demarche.subject}", task.get_status_display(),
+                 f"due {task.due:%Y-%m-%d}"]
+        if task.response:
+            facts.append(f"response: {task.get_response_display().lower()}")
+        return Hit(self.kind, f"{task.get_kind_display()}: {task.post.name}{audience}", task.get_absolute_url(),
+                   task.issued_on, facts, snippet)
+
+
+KINDS = {k.kind: k for k in (CableKind(), DemarcheKind(), TaskKind())}

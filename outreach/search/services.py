@@ -1,0 +1,64 @@
+"""Search cables, demarches and tasks for one user, as far as the pages let that user read them."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F
+
+from accounts.roles import can_read_all
+from cables.models import Post
+
+from . import text
+from .kinds import KINDS, Hit
+from .query import MAX_MATCHES, Kind, SearchRequest
+
+# Without a kind chosen, each kind shows its best few and links to the rest.
+FIRST = 5
+
+
+@dataclass
+class Section:
+    kind: str
+    label: str
+    hits: list[Hit]
+    count: int
+    more_than: bool  # count stopped at MAX_MATCHES
+    page: int = 1
+    pages: int = 1
+    extra: dict = field(default_factory=dict)
+
+
+def kinds_for(user) -> list[str]:
+    """The kinds of result a user may search: staff read tasks only."""
+    return [Kind.CABLES, Kind.DEMARCHES, Kind.TASKS] if can_read_all(user) else [Kind.TASKS]
+
+
+def posts_for(user):
+    """The posts a user may filter on."""
+    return Post.objects.visible_to(user).only("code", "name")
+
+
+def search(user, req: SearchRequest) -> list[Section]:
+    """Return the user's results of each kind asked for, best first."""
+    kinds = [k for k in kinds_for(user) if not req.kind or k == req.kind]
+    return [_section(KINDS[kind], user, req, paged=bool(req.kind)) for kind in kinds]
+
+
+def _section(kind, user, req: SearchRequest, *, paged: bool) -> Section:
+    prepared = kind.prepare(req, user)
+    found = kind.matching(kind.visible(user), req, user, **prepared).order_by()
+    ids = list(found.values_list("pk", flat=True)[: MAX_MATCHES + 1])
+    more_than, ids = len(ids) > MAX_MATCHES, ids[:MAX_MATCHES]
+    size = req.page_size if paged else FIRST
+    offset = (req.page - 1) * size if paged else 0
+    ranked = kind.matching(kind.visible(user), req, user, **prepared).filter(pk__in=ids)
+    if text.full_text():
+        ranked = ranked.annotate(rank=kind.rank(req, user, **prepared)).order_by(
+            F("rank").desc(), kind.order_by, "-pk")
+    else:
+        ranked = ranked.order_by(kind.order_by, "-pk")
+    page_ids = list(ranked.values_list("pk", flat=True)[offset: offset + size]) if ids else []
+    return Section(
+        kind=kind.kind, label=Kind.LABELS[kind.kind], hits=kind.hits(page_ids, req, user) if page_ids else [],
+        count=len(ids), more_than=more_than, page=req.page if paged else 1,
+        pages=max(1, -(-len(ids) // size)) if paged else 1,
+    )
