@@ -73,17 +73,36 @@ def _load_task(request, pk: int) -> PostTask:
         raise Http404("No such task.")
 
 
+def _delivery_of(task: PostTask) -> PostTask | None:
+    """The done delivery (or talking-points) task of the same post and audience, whose facts a report reuses."""
+    return (
+        PostTask.objects.filter(demarche_id=task.demarche_id, post_id=task.post_id, audience=task.audience,
+                                status=PostTask.Status.DONE)
+        .exclude(kind=PostTask.Kind.REPORT_BACK)
+        .order_by("kind")  # deliver_non_paper before special and talking_points
+        .first()
+    )
+
+
 def _task_forms(request, task: PostTask) -> dict:
     can_work = services.can_work_on(task, request.user) and task.demarche.is_editable
+    # The post's own steps exist only once the demarche is issued: a draft shows no post-side form to anyone.
+    post_side = can_work and task.demarche.state == Demarche.State.ISSUED
     is_open, report = task.status == PostTask.Status.OPEN, task.kind == PostTask.Kind.REPORT_BACK
     initial = {"version": task.version}
+    delivery = _delivery_of(task) if report else None
+    # A report is shown as saved once it has its response; the desk officer reopens it to change it.
+    report_pending = is_open or (task.status == PostTask.Status.DONE and not task.response)
     return {
-        "delivery_form": forms.DeliveryForm(initial={**initial, "requested_level": task.requested_level})
-        if can_work and is_open and not report else None,
-        "report_form": forms.ReportForm(initial={**initial, "reply_reference_id": task.reply_reference_id,
-                                                 "response": task.response, "response_text": task.response_text})
-        if can_work and report and task.status in ("open", "done") else None,
-        "not_delivered_form": forms.NotDeliveredForm(initial=initial) if can_work and is_open else None,
+        "delivery_form": forms.DeliveryForm.for_task(task, initial=initial)
+        if post_side and is_open and not report else None,
+        "report_form": forms.ReportForm(initial={
+            **initial, "reply_reference_id": task.reply_reference_id,
+            "response": task.response or (delivery.response if delivery else ""),
+            "response_text": task.response_text or (delivery.response_text if delivery else ""),
+        }) if post_side and report and report_pending else None,
+        "delivery": delivery,
+        "not_delivered_form": forms.NotDeliveredForm(initial=initial) if post_side and is_open and not report else None,
         "reopen_form": forms.ReasonForm(initial=initial)
         if is_desk_officer(request.user) and task.status in ("done", "not_delivered") and can_work else None,
         "edit_form": forms.TaskEditForm.for_task(task)
@@ -119,7 +138,7 @@ def task_action(request, pk: int, action: str):
     if not services.can_attempt(request.user, task, action):
         raise PermissionDenied
     form_class, name = FORMS[action]
-    form = form_class(request.POST, task=task) if action == "edit" else form_class(request.POST)
+    form = form_class(request.POST, task=task) if action in ("edit", "deliver") else form_class(request.POST)
     if form.is_valid():
         try:
             services.act_on_task(task, action, form.values(), by=request.user, version=form.cleaned_data["version"])
@@ -130,5 +149,15 @@ def task_action(request, pk: int, action: str):
             task = services.task_for(request.user, pk)
             return _render_task(request, task, status=409, **{name: form.with_version(task.version)})
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
+            _attach(form, exc)
+    messages.error(request, "Nothing was saved: correct what is marked below.")
     return _render_task(request, task, status=400, **{name: form})
+
+
+def _attach(form, exc: ValidationError) -> None:
+    """Show the service's refusal beside the field it concerns, keeping what the user typed."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
