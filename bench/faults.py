@@ -231,9 +231,8 @@ def session_for_desk_officer() -> str:
 def settle() -> None:
     """Let the sweep finish what the faults interrupted: fast-forward stalled claims past their lease."""
     for _ in range(10):
-        django("from datetime import timedelta; from django.utils import timezone; from outreach.models import ReminderLog;"
-               "ReminderLog.objects.exclude(status__in=['sent', 'no_recipient']).update("
-               "updated_at=timezone.now() - timedelta(hours=1))")
+        django("from datetime import timedelta; from django.utils import timezone; from outreach.models import ReminderEmail;"
+               "ReminderEmail.objects.exclude(status='sent').update(updated_at=timezone.now() - timedelta(hours=1))")
         trigger_sweep()
         time.sleep(5)
         if count("SELECT count(*) FROM outreach_reminderlog WHERE status NOT IN ('sent', 'no_recipient')") == 0:
@@ -264,13 +263,15 @@ def verify(deliverer: Deliverer, expected: int) -> list[str]:
         problems.append(f"{len(lost)} acknowledged task updates lost: {lost[:10]}")
     if deliverer.todo:
         problems.append(f"{len(deliverer.todo)} task updates never succeeded")
-    sent = count("SELECT count(*) FROM outreach_reminderlog WHERE status='sent' AND NOT via_digest")
+    # One email per person per sweep (or per reminder they want at once): each a ReminderEmail row.
+    sent = count("SELECT count(*) FROM outreach_reminderemail WHERE status='sent'")
     digests = count("SELECT count(*) FROM outreach_digestlog WHERE status='sent'")
     emails = emails_sent()
     twice = count("SELECT count(*) FROM (SELECT task_id, kind, window_key FROM outreach_reminderlog "
                   "GROUP BY 1, 2, 3 HAVING count(*) > 1) d")
     if emails != sent + digests or twice:
-        problems.append(f"sent twice: {emails} emails for {sent} reminders + {digests} digests; {twice} duplicate claims")
+        problems.append(f"sent twice: {emails} emails for {sent} reminder emails + {digests} digests; "
+                        f"{twice} duplicate claims")
     left = count("SELECT count(*) FROM outreach_reminderlog WHERE status NOT IN ('sent', 'no_recipient')")
     claimed = count("SELECT count(*) FROM outreach_reminderlog")
     due = django("from django.utils import timezone; from outreach.reminders.sweep import sweep;"

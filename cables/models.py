@@ -32,6 +32,11 @@ class PostQuerySet(models.QuerySet):
         """The users on the staff of these posts: who may be assigned their tasks."""
         return get_user_model().objects.filter(posts__in=self).distinct()
 
+    def unreachable(self):
+        """The posts no one can be reminded at: no active staff account with an email address."""
+        reachable = Post.staff.through.objects.filter(user__is_active=True).exclude(user__email="")
+        return self.exclude(pk__in=reachable.values("post_id"))
+
     def staff_pairs(self, post_ids, *, exclude_user_id: int | None = None) -> list[tuple[int, int]]:
         """(post id, user id) of the active staff of the given posts: who to tell or remind."""
         pairs = Post.staff.through.objects.filter(post_id__in=post_ids, user__is_active=True)

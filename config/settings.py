@@ -184,7 +184,11 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "outreach-tracker@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Outreach tracker <outreach-tracker@localhost>")
+# Where replies to reminders go (comma-separated; empty: no Reply-To).
+EMAIL_REPLY_TO = env.list("EMAIL_REPLY_TO", default=["Outreach desk <outreach-desk@localhost>"])
+# The highest classification an ordinary email may carry; above it, reminders give only ids, posts and dates.
+EMAIL_MAX_CLASSIFICATION = os.environ.get("EMAIL_MAX_CLASSIFICATION", "UNCLASSIFIED")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")
 CELERY_RESULT_BACKEND = None

@@ -17,9 +17,12 @@ from .models import (
     DigestLog,
     Notification,
     OverviewSnapshot,
+    PersonReminderPreference,
     PostReminderPreference,
     PostTask,
+    ReminderEmail,
     ReminderLog,
+    ReminderSweep,
     ReplyMatch,
     TaskEvent,
 )
@@ -37,7 +40,7 @@ class BoundedAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name, value in data.items():
+        for name, value in list(data.items()):  # add_error() takes the field out of `data`
             if isinstance(value, str):
                 try:
                     bounds.check_texts(**{name: value})
@@ -131,10 +134,32 @@ class ReadOnly(NoDelete):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["task", "kind", "window_key", "status", "attempts", "sent_at"]
-    list_filter = ["kind", "status"]
+    list_display = ["task", "kind", "window_key", "status", "via_digest", "sent_at"]
+    list_filter = ["kind", "status", "via_digest"]
     search_fields = ["task__demarche__reference_id", "recipient"]
-    raw_id_fields = ["task", "digest"]
+    raw_id_fields = ["task", "digest", "sweep"]
+
+
+@admin.register(ReminderSweep)
+class ReminderSweepAdmin(ReadOnly, admin.ModelAdmin):
+    """The ledger of sweeps: what each emailed, left for a digest, could not deliver, or skipped and why."""
+
+    list_display = ["now", "started_at", "finished_at", "counts"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(ReminderEmail)
+class ReminderEmailAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["recipient", "sweep", "single", "status", "attempts", "sent_at"]
+    list_filter = ["status", "single"]
+    search_fields = ["recipient"]
+    raw_id_fields = ["user", "sweep", "reminders"]
+
+
+@admin.register(PersonReminderPreference)
+class PersonReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "immediate_kinds", "updated_at"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(DigestLog)

@@ -16,7 +16,7 @@ class BoundedForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name, value in data.items():
+        for name, value in list(data.items()):  # add_error() takes the field out of `data`
             if isinstance(value, str):
                 try:
                     bounds.check_texts(**{name: value})

@@ -24,8 +24,8 @@ def send_due_reminders() -> str:
     acks_late=True, autoretry_for=RETRY_ON, retry_backoff=30, retry_backoff_max=3600, retry_jitter=True,
     max_retries=settings.REMINDER_SEND_MAX_RETRIES,
 )
-def send_reminder(log_id: int) -> str:
-    return reminders.deliver_reminder(log_id)
+def send_reminder_email(email_id: int) -> str:
+    return reminders.deliver_email(email_id)
 
 
 @shared_task(

@@ -58,9 +58,10 @@ def find_action_request(
     )
     if not says_so and (not from_department or negated(paragraphs, preamble)):
         return None
-    needs_asking = not (pointed or headline or label) or (pointed and not any(asks(p, reactive=True) for p in pointed))
+    pointed_asks = bool(pointed) and any(asks(p, reactive=True) for p in pointed)
+    needs_asking = not (pointed or headline or label) or (pointed and not pointed_asks)
     asking = _first_asking(paragraphs, exclude=declared[0] if declared else None) if needs_asking else None
-    if pointed and not any(asks(p, reactive=True) for p in pointed):
+    if pointed and not pointed_asks:
         better = next((p for p in (headline, label, asking) if p is not None and p not in pointed), None)
         if better is not None:
             if warn:

@@ -220,7 +220,7 @@ def cut_short(text: str) -> bool:
         return bool(text)
     if text.endswith((".", "?", "!", '"', ")", "'", "\u201d", ":", ";")):
         return False
-    words = text.split()[-2:]
+    words = text.rsplit(None, 2)[-2:]  # the last two words, without splitting the whole text
     if any("/" in word or "http" in word for word in words):
         return False  # "... Classified Web Site at http://www.state.sgov.gov/p/eur/ankara/"
     return all(word[:1].islower() for word in words)

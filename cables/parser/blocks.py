@@ -66,7 +66,9 @@ def find_blocks(paragraphs: list[Paragraph]) -> list[Block]:
     index = 0
     while index < len(paragraphs):
         paragraph = paragraphs[index]
-        begin = find_marker(BEGIN_RE, paragraph.text[:50000], "BEGIN", any_case=False)
+        text = paragraph.text
+        # 'BEGIN', 'Begin' and 'begin' all hold 'EGIN' or 'egin': two scans rule most paragraphs out
+        begin = find_marker(BEGIN_RE, text[:50000], "BEGIN", any_case=False) if "egin" in text or "EGIN" in text else None
         headed = HEADING_BEGIN_RE.match(paragraph.heading) if not begin and paragraph.heading else None
         if begin:
             title, start, end = begin.group("title"), begin.start(), begin.end()

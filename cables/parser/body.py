@@ -79,10 +79,10 @@ def _split_glued(body: Body) -> None:
 def _is_wrapped(lines: list[str]) -> bool:
     """Page text is hard-wrapped near 70 columns; the one-line archive format keeps whole paragraphs per line.
     The first 400 filled lines tell."""
-    filled = [line for line in lines[:800] if line.strip()][:400]
+    filled = list(filter(str.strip, lines[:800]))[:400]  # map and filter loop in C, not in bytecode
     if not filled:
         return False
-    long_lines = sum(1 for line in filled if len(line) > 110)
+    long_lines = sum(map((110).__lt__, map(len, filled)))
     return long_lines * 10 < len(filled)
 
 
@@ -94,9 +94,12 @@ def _split_heading(chunk: list[str], last: bool = False) -> tuple[list[str], str
         lines = [line for line in chunk if len(line) > 20 or line.lstrip()[:1] not in TRAILER_FIRST or not TRAILER_RE.match(line)]
     _unwrap_number_heading(lines)
     heading: str | None = None
-    while len(lines) > 1 and (not lines[-1].strip() or is_separator(lines[-1]) or framed_heading(lines[-1])):
-        heading = framed_heading(lines[-1]) or heading
-        ruled = is_separator(lines[-1])
+    while len(lines) > 1:
+        last = lines[-1]
+        ruled, framed = is_separator(last), framed_heading(last)
+        if last.strip() and not ruled and not framed:
+            break
+        heading = framed or heading
         lines.pop()
         if ruled and heading is None:
             heading = _pop_ruled_heading(lines)

@@ -19,6 +19,7 @@ from .text import SIPDIS_RE, join_lines, split_marking
 
 MAX_HEADER = 60000
 LETTER_START_RE = re.compile(r"^\(?[A-Za-z][.)]\s")
+KEYED_LINE_RE = re.compile(r"(?im)^\s*(?:SUBJECT:|TAGS?:|E\.?\s?O\.?\s+1\d{4})")
 
 
 def parse(text: str | bytes, filename: str | None = None) -> Cable:
@@ -102,14 +103,11 @@ def _sub_lines(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) ->
 
 
 def _refuse_non_cable(source: Source, routing: Routing, body, header_text: str) -> None:
-    keyed = re.search(r"(?im)^\s*(?:SUBJECT:|TAGS?:|E\.?\s?O\.?\s+1\d{4})", header_text)
-    if routing.dtg or routing.station or source.meta.get("refid") or (body.paragraphs and keyed):
+    if routing.dtg or routing.station or source.meta.get("refid"):
+        return
+    if body.paragraphs and KEYED_LINE_RE.search(header_text):
         return
     raise CableParseError("not a cable: no telegram header, reference id or numbered paragraphs found")
-
-
-def _first(items: list[str]) -> str | None:
-    return items[0] if items else None
 
 
 def _header_fields(cable: Cable, head: str, routing: Routing, source: Source, filename: str | None) -> None:
@@ -127,7 +125,7 @@ def _header_fields(cable: Cable, head: str, routing: Routing, source: Source, fi
 
 
 def _addressees(cable: Cable, routing: Routing) -> None:
-    sender = _first(split_addressees(routing.sender))
+    sender = routing.sender_name
     cable.sender = resolve(sender) if sender else None
     cable.action_addressees = [resolve(name) for name in split_addressees(routing.to)]
     cable.info_addressees = [resolve(name) for name in split_addressees(routing.info)]

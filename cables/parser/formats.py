@@ -75,7 +75,8 @@ def normalise(text: str) -> Source:
         raise CableParseError("not a cable: the input is empty")
     _refuse_binary(text)
     anchored = "\u00b6" in text
-    text = text.replace("\u00b6", "")  # WikiLeaks' paragraph-anchor text, never telegram text
+    if anchored:
+        text = text.replace("\u00b6", "")  # WikiLeaks' paragraph-anchor text, never telegram text
     if HTML_RE.search(text[:5000]):
         text = _strip_html(text)
     return _from_csv(text) or _from_line_header(text) or _from_page(text, anchored)

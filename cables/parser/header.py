@@ -24,6 +24,8 @@ SUMMARY_START_RE = re.compile(
 GLUED_FIELD_RE = re.compile(r"(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))(?:REFS?:|CLASSIFIED\s+BY\b)")
 TAG_TOKEN_RE = re.compile(r"[A-Z][A-Z0-9-]{0,11}")
 SUMMARY_END_RE = re.compile(r"(?i)\bEND\s+(?:OF\s+)?SUMMARY\b")
+SUMMARY_LEAD_RE = re.compile(r"^\s*(?:AND\s+[A-Za-z ]{1,40}?)?\s*[:.\-\n]", re.I)
+SUMMARY_NUMBER_RE = re.compile(r"(?m)^\s*\d{1,3}\.\s*(?:\([^()\n]{1,40}\))?\s*")
 
 
 def block(text: str, start: int, limit: int = 600) -> str:
@@ -195,8 +197,10 @@ def summary(text: str) -> str | None:
     if start is None:
         return None
     inner = text[start.end() : end.start()]
-    inner = re.sub(r"^\s*(?:AND\s+[A-Za-z ]{1,40}?)?\s*[:.\-\n]", "", inner, count=1, flags=re.I)
+    inner = SUMMARY_LEAD_RE.sub("", inner, count=1)
     lines = [line for line in inner.split("\n") if not is_separator(line)]
-    inner = re.sub(r"(?m)^\s*\d{1,3}\.\s*(?:\([^()\n]{1,40}\))?\s*", "", "\n".join(lines))
-    inner = " ".join(SIPDIS_RE.sub(" ", inner).split()).strip(" .-:")
+    inner = SUMMARY_NUMBER_RE.sub("", "\n".join(lines))
+    if "IPDIS" in inner or "ipdis" in inner:  # the pattern has no literal prefix: a scan tries every position
+        inner = SIPDIS_RE.sub(" ", inner)
+    inner = " ".join(inner.split()).strip(" .-:")
     return (inner + ".") if inner and inner[-1].isalnum() else (inner or None)

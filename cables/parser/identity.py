@@ -6,7 +6,7 @@ import os
 import re
 from datetime import date
 
-from .addressees import origin_from_sender, split_addressees
+from .addressees import origin_from_sender
 from .formats import Source
 from .model import Cable
 from .routing import Routing, full_year, reference_id
@@ -30,7 +30,7 @@ def read(cable: Cable, source: Source, routing: Routing, filename: str | None, d
     if cable.reference_id is None:
         cable.reference_id = _from_transmission(routing) or _from_filename(cable, filename)
     cable.classification = meta.get("classification") or None
-    cable.origin = meta.get("origin") or origin_from_sender(_first(split_addressees(routing.sender)))
+    cable.origin = meta.get("origin") or origin_from_sender(routing.sender_name)
     if routing.garbled:
         cable.warn("garbled_header", None, "a page-break line ('PAGE 02 ...') is mixed into the addressees")
 
@@ -62,15 +62,11 @@ def _from_filename(cable: Cable, filename: str | None) -> str | None:
 def _from_transmission(routing: Routing) -> str | None:
     """A post's cable without a banner: the transmission line holds its whole serial (the Department's serials
     are longer than the line's four digits)."""
-    match, sender = routing.transmission, _first(split_addressees(routing.sender))
+    match, sender = routing.transmission, routing.sender_name
     if match is None or not sender or routing.year is None or sender.upper().startswith("SECSTATE"):
         return None
     station = "".join(sender.upper().split()[1:]) if " " in sender else ""
     return f"{routing.year % 100:02d}{station}{int(match.group(2))}" if station.isalpha() else None
-
-
-def _first(items: list[str]) -> str | None:
-    return items[0] if items else None
 
 
 def _year_without_dtg(cable: Cable, routing: Routing, filename: str | None, declassify_on: str | None) -> int | None:
@@ -111,7 +107,7 @@ def prefer_filename(cable: Cable, filename: str | None, routing: Routing) -> Non
     """The banner belongs to another cable (a spliced page): the file name names this one when its station is
     the sender's (and its serial the transmission line's, when there is one)."""
     named = _filename_id(filename)
-    sender = _first(split_addressees(routing.sender))
+    sender = routing.sender_name
     if named is None or not sender or named.group(0) == cable.reference_id:
         return
     station = "".join(sender.upper().split()[1:])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
+from .addressees import split_addressees
 from .model import Precedence
 
 PRECEDENCE = {"R": "ROUTINE", "P": "PRIORITY", "O": "IMMEDIATE", "Z": "FLASH"}
@@ -52,6 +54,12 @@ class Routing:
     banner_end: int | None = None  # character offset just after the banner
     garbled: bool = False
     transmission: re.Match[str] | None = None  # "DE RUEHRL #0180/01 0431709"
+
+    @cached_property
+    def sender_name(self) -> str | None:
+        """The first addressee of the FM segment, split once for the stages that need it."""
+        names = split_addressees(self.sender)
+        return names[0] if names else None
 
 
 def parse_routing(header: str) -> Routing:

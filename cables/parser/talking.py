@@ -86,7 +86,7 @@ def headed_sections(
         text = paragraph.text
         cut = text.find("\n")
         first = text if cut == -1 else text[:cut]
-        title = first if len(first) <= 140 and HEADING_RE.match(split_marking(first)[1]) else None
+        title = first if len(first) <= 140 and _may_head(first) and HEADING_RE.match(split_marking(first)[1]) else None
         if title and NOT_POINTS_RE.search(title) and "POINTS" not in title.upper():
             title = None
         opening = text[:600]
@@ -102,6 +102,15 @@ def headed_sections(
         rel = releasable_to(paragraph.marking) or _line_releasability(body)
         sections.extend(_make(paragraph, list(targets) or [None], None, rel, body, addressees, title))
     return sections
+
+
+def _may_head(line: str) -> bool:
+    """Whether HEADING_RE can match: it needs 'points' or 'messages'. Only for ASCII lines, where lower() and the
+    pattern's case-blindness agree ('ſ', 'ı' and 'İ' match 's' and 'i' under re.I)."""
+    if not line.isascii():
+        return True
+    lower = line.lower()
+    return "points" in lower or "messages" in lower
 
 
 def block_sections(

@@ -42,6 +42,9 @@ def is_separator(line: str) -> bool:
 
 
 def framed_heading(line: str) -> str | None:
+    first = line[:1]
+    if first and first not in "-/=*_" and not first.isspace():  # most lines open with a letter: no regex
+        return None
     match = FRAMED_HEADING_RE.match(line)
     return match["title"].strip() if match else None
 
@@ -123,11 +126,11 @@ def clean_line(line: str) -> str:
 
 def join_lines(lines: list[str], wrapped: bool) -> str:
     """Rejoin a block of lines: hard-wrapped text becomes one line per logical item."""
-    # Collapsing blanks costs a split and a join; most lines only need their ends trimmed.
-    cleaned = [" ".join(raw.split()) if "  " in raw or "\t" in raw or "\xa0" in raw else raw.strip() for raw in lines]
     out: list[str] = []  # each kept line preceded by its joint: "\n" opens an item, " " continues one
     blank = True
-    for line in cleaned:
+    for raw in lines:
+        # Collapsing blanks costs a split and a join; most lines only need their ends trimmed.
+        line = " ".join(raw.split()) if "  " in raw or "\t" in raw or "\xa0" in raw else raw.strip()
         if not line or (line[0] in "-/=*_~+." and is_separator(line)):
             blank = True
             continue

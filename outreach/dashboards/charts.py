@@ -190,7 +190,7 @@ def cumulative(
         axis = [first + timedelta(days=n) for n in range((last - first).days + 1)]
         label = "%d %b"
     else:
-        axis = sorted({first, last, *days})
+        axis = sorted({first, last, *days, *(d for d in (start, end) if d)})
         label = "%d %b %Y"
     totals, out = [0] * len(keys), []
     for day in axis:

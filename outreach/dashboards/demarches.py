@@ -118,7 +118,8 @@ def _stats_pct(step: str):
 # ---------------------------------------------------------------- one demarche
 
 
-def _step(prefix: str, kinds: Q) -> dict:
+def step_aggregates(prefix: str, kinds: Q) -> dict:
+    """The counts and dates step_state reads for one step, over whatever rows the query groups."""
     return {
         f"{prefix}_total": count_where(kinds),
         f"{prefix}_done": count_where(kinds & DONE),
@@ -156,9 +157,9 @@ def demarche_matrix(demarche: Demarche, user, *, today: date) -> list[dict]:
             response=Max("response", filter=REPORT),
             response_text=Max("response_text", filter=REPORT),
             reply_reference_id=Max("reply_reference_id", filter=REPORT),
-            **_step("deliver", DELIVERY),
-            **_step("talking", TALKING),
-            **_step("report", REPORT),
+            **step_aggregates("deliver", DELIVERY),
+            **step_aggregates("talking", TALKING),
+            **step_aggregates("report", REPORT),
         )
         .order_by("post_name", "audience")
     )

@@ -24,6 +24,10 @@ class BaseTable(tables.Table):
     def row_class(self, record) -> str:
         return ""
 
+    def row_id(self, record) -> str:
+        """An anchor for the row, when other pages or emails link to it."""
+        return ""
+
     def fast_body(self):
         """Render the body rows, skipping django-tables2's per-cell introspection.
 
@@ -63,6 +67,8 @@ class BaseTable(tables.Table):
                 cells.append(f'<td data-label="{header}"{td}>{html}</td>')
             css = self.row_class(record)
             row_attr = f' class="{css}"' if css else ""
+            if anchor := self.row_id(record):
+                row_attr += f' id="{escape(anchor)}"'
             out.append(f"<tr{row_attr}>{''.join(cells)}</tr>")
         return mark_safe("".join(out))
 

@@ -100,6 +100,10 @@ class MatrixTable(BaseTable):
     def row_class(self, record) -> str:
         return "overdue" if record["overdue"] else ""
 
+    def row_id(self, record) -> str:
+        # Escalation emails link to a post's row (the host government's: one per post).
+        return "" if record.get("audience") else f"post-{record.get('post_code', '')}"
+
     def render_audience(self, value):
         return value or "Host government"
 

@@ -10,7 +10,7 @@ from accounts.roles import can_read_all, is_embassy_staff, role_required
 from cables.models import Post
 
 from .. import dashboards
-from . import charts, exports, params
+from . import charts, exports, mapdata, params, worldmap
 from .filters import DemarcheFilter, OverviewFilter, PostTaskFilter
 from .tables import (
     DemarcheTable,
@@ -77,7 +77,8 @@ def dash_demarche(request, reference_id: str):
     demarche = get_object_or_404(
         dashboards.visible_demarches(request.user).select_related("owner", "cable"), reference_id=reference_id
     )
-    table = MatrixTable(dashboards.demarche_matrix(demarche, request.user, today=today), today=today)
+    matrix = dashboards.demarche_matrix(demarche, request.user, today=today)
+    table = MatrixTable(matrix, today=today)
     _configure(request, table, per_page=500)
     response = _export(request, {"posts": table}, f"{demarche.reference_id}-posts")
     if response:
@@ -98,6 +99,7 @@ def dash_demarche(request, reference_id: str):
             "table": table,
             "regions": regions,
             "summary": dashboards.demarche_summary(demarche, request.user, today=today),
+            "world_map": worldmap.render(mapdata.demarche_map_posts(matrix), subject=demarche.reference_id),
             "region_chart": _region_chart(regions, f"{demarche.reference_id}: completion by region"),
             "timeline_chart": charts.line_chart(
                 f"{demarche.reference_id}: deliveries and reports over time",
@@ -164,6 +166,9 @@ def dash_overview(request):
             "since": since,
             "snapshot_minutes": settings.OVERVIEW_SNAPSHOT_MINUTES,
             "region_chart": _region_chart(data["regions"], "Completion by region"),
+            "world_map": worldmap.render(
+                mapdata.overview_map_posts(request.user, today=today, since=since, region=region)
+            ),
             "trend_chart": charts.line_chart(
                 "On-time delivery and reporting by month of due date",
                 trend,

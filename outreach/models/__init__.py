@@ -4,7 +4,14 @@ from .dashboards import DemarcheStats, OverviewSnapshot
 from .demarches import Demarche, DemarchePost, PostTask, PostTaskQuerySet
 from .history import ReplyMatch, TaskEvent
 from .notifications import CalendarFeed, Notification
-from .reminders import DigestLog, PostReminderPreference, ReminderLog
+from .reminders import (
+    DigestLog,
+    PersonReminderPreference,
+    PostReminderPreference,
+    ReminderEmail,
+    ReminderLog,
+    ReminderSweep,
+)
 
 __all__ = [
     "CalendarFeed",
@@ -14,10 +21,13 @@ __all__ = [
     "DigestLog",
     "Notification",
     "OverviewSnapshot",
+    "PersonReminderPreference",
     "PostReminderPreference",
     "PostTask",
     "PostTaskQuerySet",
+    "ReminderEmail",
     "ReminderLog",
+    "ReminderSweep",
     "ReplyMatch",
     "TaskEvent",
 ]

@@ -73,6 +73,26 @@ class DigestLog(SendLog):
         return f"digest {self.post_id} {self.local_date} ({self.status})"
 
 
+class ReminderSweep(models.Model):
+    """One run of the sweep: the moment it acted as at, and its tally (the ledger of what each run did).
+
+    Every figure in the emails and notifications of a run comes from `now`, in each post's time zone,
+    however late the email itself goes out.
+    """
+
+    now = models.DateTimeField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # {"sent": {kind: n}, "post_digest": {...}, "no_recipient": {...}, "skipped": {reason: n}, "emails": n, ...}
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"sweep {self.pk} as at {self.now:%Y-%m-%d %H:%M}"
+
+
 class ReminderLog(SendLog):
     """One reminder for one task: the row is claimed before anything is sent, so it goes out once."""
 
@@ -97,6 +117,9 @@ class ReminderLog(SendLog):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CLAIMED)
     via_digest = models.BooleanField(default=False)
     digest = models.ForeignKey(DigestLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders")
+    # The sweep that claimed it and the due date then: the email's figures come from these, not the clock.
+    sweep = models.ForeignKey(ReminderSweep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["claimed_at", "id"]
@@ -128,3 +151,54 @@ class PostReminderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}: {'daily digest' if self.daily_digest else 'per task'}"
+
+
+class ReminderEmail(SendLog):
+    """One email to one person from one sweep: a digest of their reminders, or one they want at once.
+
+    A digest is unique per person and sweep, so a sweep sends each person at most one. It is
+    "collecting" while the sweep adds reminders chunk by chunk, then claimed and sent like the rest.
+    """
+
+    class Status(models.TextChoices):
+        COLLECTING = "collecting"
+        CLAIMED = "claimed", "Queued"
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.CharField(max_length=254)
+    sweep = models.ForeignKey(ReminderSweep, on_delete=models.CASCADE, related_name="emails")
+    single = models.BooleanField(default=False, help_text="One reminder the person asked to get at once.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CLAIMED)
+    reminders = models.ManyToManyField(ReminderLog, related_name="emails")
+
+    class Meta:
+        ordering = ["-claimed_at", "id"]
+        constraints = [
+            # A person gets at most one digest per sweep, however many reminders came due.
+            models.UniqueConstraint(fields=["user", "sweep"], condition=Q(single=False), name="one_digest_per_sweep"),
+        ]
+        indexes = [
+            # The sweep's recovery pass, as for ReminderLog.
+            models.Index(
+                fields=["status", "updated_at"], name="reminder_email_pending_idx",
+                condition=Q(status__in=["collecting", "claimed", "sending", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} sweep {self.sweep_id} ({self.status})"
+
+
+class PersonReminderPreference(models.Model):
+    """How one person wants reminders of each kind: at once, one email each, or in the sweep's digest."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
+    # ReminderLog.Kind values the person wants one email each for; the rest come in one digest.
+    immediate_kinds = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: at once for {', '.join(self.immediate_kinds) or 'nothing'}"

@@ -1,12 +1,22 @@
 """The user's own notifications: list them, open one, mark them read."""
 
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from ..models import Notification
+from ..models import Notification, ReminderLog
+from ..services import preferences
 from . import services
+
+
+class ReminderDeliveryForm(forms.Form):
+    immediate = forms.MultipleChoiceField(
+        choices=ReminderLog.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Email me these one at a time, as each comes due",
+    )
 
 
 def notification_list(request):
@@ -30,3 +40,14 @@ def notification_read_all(request):
     """Mark every notification of the user read."""
     services.mark_read(user=request.user)
     return redirect("outreach:notifications")
+
+
+def reminder_preferences(request):
+    """Let a person choose, per kind, one email per reminder or one digest per reminder run."""
+    form = ReminderDeliveryForm(request.POST or None,
+                                initial={"immediate": sorted(preferences.immediate_kinds(request.user))})
+    if request.method == "POST" and form.is_valid():
+        preferences.set_immediate_kinds(request.user, kinds=form.cleaned_data["immediate"])
+        messages.success(request, "Your reminder choices are saved.")
+        return redirect("outreach:reminder_preferences")
+    return render(request, "outreach/reminder_preferences.html", {"form": form})

@@ -2,9 +2,10 @@
 (sweep) and the sending of each (delivery). docs/reminders.md tells the whole story.
 """
 
-from .delivery import deliver_digest, deliver_reminder
-from .policy import Calendar, DueReminder, Policy, describe, reminders_due
-from .sweep import DIGEST, Kind, SweepResult, candidate_tasks, requeue_stalled
+from .delivery import deliver_digest, deliver_email
+from .ledger import DIGEST, SweepResult
+from .policy import Calendar, DueReminder, Policy, assess, describe, reminders_due
+from .sweep import Kind, candidate_tasks, requeue_stalled
 
 # The sweep itself: `from outreach.reminders.sweep import sweep` (a re-export would hide the module).
 
@@ -14,10 +15,11 @@ __all__ = [
     "DueReminder",
     "Kind",
     "Policy",
+    "assess",
     "SweepResult",
     "candidate_tasks",
     "deliver_digest",
-    "deliver_reminder",
+    "deliver_email",
     "describe",
     "reminders_due",
     "requeue_stalled",

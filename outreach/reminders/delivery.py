@@ -1,13 +1,17 @@
-"""Sending one reminder or digest by email, guarded by a conditional update so it goes out once."""
+"""Sending one reminder email or post digest, guarded by a conditional update so it goes out once."""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import DigestLog, PostTask, ReminderLog
-from .policy import Calendar, describe
+from ..models import DigestLog, PostTask, ReminderEmail, ReminderLog
+from .compose import DATE_FORMAT, absolute, context_of, day
+from .markings import may_email
 
 
 def task_url(task_id: int) -> str:
@@ -15,32 +19,39 @@ def task_url(task_id: int) -> str:
 
 
 def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
-    context = {**context, "site_url": settings.SITE_URL}
+    """Send one automatic email: a named sender, a Reply-To, headers that stop auto-replies, our Message-ID."""
+    preferences = absolute(reverse("outreach:reminder_preferences"))
+    context = {**context, "site_url": settings.SITE_URL, "preferences_url": preferences, "date_format": DATE_FORMAT}
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=render_to_string(f"outreach/emails/{template}.txt", context), to=to
+        subject=" ".join(subject.split()), body=render_to_string(f"outreach/emails/{template}.txt", context), to=to,
+        reply_to=settings.EMAIL_REPLY_TO or None,
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+            "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
+            "List-Unsubscribe": f"<{preferences}>",
+        },
     )
     message.attach_alternative(render_to_string(f"outreach/emails/{template}.html", context), "text/html")
     message.send()
 
 
-def deliver_reminder(log_id: int) -> str:
-    """Send one claimed reminder by email. Safe to call twice; raises when the mail server fails."""
-    if not ReminderLog.objects.start_sending(log_id):
+def deliver_email(email_id: int) -> str:
+    """Send one person's email of one sweep: a digest, or a single reminder. Safe to call twice."""
+    if not ReminderEmail.objects.start_sending(email_id):
         return "skipped"
-    entry = ReminderLog.objects.select_related("task__demarche", "task__post").get(pk=log_id)
-    task = entry.task
-    today = Calendar.for_post(timezone_name=task.post.timezone, weekend=task.post.weekend).local(timezone.now()).date()
-    context = {
-        "task": task, "demarche": task.demarche, "post": task.post, "kind": entry.kind,
-        "reason": describe(entry.kind, due=task.due, today=today), "task_url": task_url(task.id),
-    }
+    email = ReminderEmail.objects.select_related("sweep", "user").get(pk=email_id)
     try:
-        _send(subject=f"[Outreach] {context['reason']}: {task.demarche.reference_id} {task.post.name}",
-              template="reminder", context=context, to=entry.recipient.split(", "))
+        subject, context = context_of(email)
+        _send(subject=subject, template="reminders", context=context, to=[email.recipient])
     except Exception as exc:
-        ReminderLog.objects.finish(log_id, exc)
+        ReminderEmail.objects.finish(email_id, exc)
         raise
-    ReminderLog.objects.finish(log_id, None)
+    ReminderEmail.objects.finish(email_id, None)
+    now = timezone.now()
+    ReminderLog.objects.filter(emails=email_id, status=ReminderLog.Status.CLAIMED).update(
+        status=ReminderLog.Status.SENT, sent_at=now, updated_at=now
+    )
     return "sent"
 
 
@@ -50,14 +61,16 @@ def deliver_digest(digest_id: int) -> str:
         return "skipped"
     digest = DigestLog.objects.select_related("post").get(pk=digest_id)
     tasks = list(
-        PostTask.objects.open().active().filter(post=digest.post).select_related("demarche").order_by("due", "id")
+        PostTask.objects.open().active().filter(post=digest.post).select_related("demarche__cable")
+        .order_by("due", "id")
     )
     for task in tasks:
         task.url = task_url(task.id)
         task.overdue = task.due < digest.local_date
+        task.shown_audience = task.audience if may_email(task.demarche.cable.classification) else ""
     context = {"post": digest.post, "tasks": tasks, "date": digest.local_date}
     try:
-        _send(subject=f"[Outreach] {digest.post.name}: {len(tasks)} open tasks on {digest.local_date:%d %b %Y}",
+        _send(subject=f"[Outreach] {digest.post.name}: {len(tasks)} open tasks on {day(digest.local_date)}",
               template="digest", context=context, to=digest.recipient.split(", "))
     except Exception as exc:
         DigestLog.objects.finish(digest_id, exc)

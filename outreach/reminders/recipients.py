@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from accounts.roles import MANAGERS
 from cables.models import Post
 
-from ..models import PostReminderPreference, ReminderLog
+from ..models import Demarche, PersonReminderPreference, PostReminderPreference, PostTask, ReminderLog
 
 if TYPE_CHECKING:
     from .sweep import TaskRow
@@ -27,6 +27,11 @@ class Directory:
         self.digest_posts = set(
             PostReminderPreference.objects.filter(daily_digest=True).values_list("post_id", flat=True)
         )
+        # Who wants which kinds one email each instead of in the sweep's digest.
+        self.immediate: dict[int, set[str]] = {
+            user_id: set(kinds or ())
+            for user_id, kinds in PersonReminderPreference.objects.values_list("user_id", "immediate_kinds")
+        }
 
     def load_staff(self, post_ids) -> None:
         missing = {p for p in post_ids if p not in self.staff_of}
@@ -57,3 +62,11 @@ class Directory:
         if row.officer_id:
             return [row.officer_id]
         return list(self.staff_of.get(row.post_id, []))
+
+
+def unreachable_posts(*, demarche: Demarche | None = None):
+    """The posts with open tasks of issued demarches (or of one) that no reminder can reach."""
+    tasks = PostTask.objects.filter(status=PostTask.Status.OPEN, demarche__state=Demarche.State.ISSUED)
+    if demarche is not None:
+        tasks = tasks.filter(demarche=demarche)
+    return Post.objects.filter(pk__in=tasks.values("post_id")).unreachable().only("code", "name").order_by("name")

@@ -8,7 +8,6 @@ claims what is due and re-queues what was claimed but never sent.
 """
 
 import logging
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,13 +15,15 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from cables.models import Post
 
-from ..models import Demarche, DigestLog, Notification, PostTask, ReminderLog
+from ..models import Demarche, DigestLog, Notification, PostTask, ReminderLog, ReminderSweep
 from . import claims
-from .delivery import deliver_digest, deliver_reminder, task_url
-from .policy import Calendar, DueReminder, Policy, describe, reminders_due
+from .delivery import deliver_digest, deliver_email, task_url
+from .ledger import DIGEST, EMAILED, NO_RECIPIENT, POST_DIGEST, SweepResult
+from .policy import SKIP_CAP, Calendar, DueReminder, Policy, assess, describe
 from .recipients import Directory
 
 log = logging.getLogger(__name__)
@@ -30,20 +31,7 @@ log = logging.getLogger(__name__)
 Kind = ReminderLog.Kind
 # Reminders to the post count against the cap; escalations go to headquarters and do not.
 NAG_KINDS = (Kind.BEFORE, Kind.DUE, Kind.OVERDUE)
-DIGEST = "digest"
-
-
-@dataclass
-class SweepResult:
-    counts: Counter = field(default_factory=Counter)
-    requeued: int = 0
-    dry_run: bool = False
-
-    def __str__(self) -> str:
-        verb = "would send" if self.dry_run else "sent"
-        kinds = [*Kind.values, DIGEST]
-        parts = ", ".join(f"{k}={self.counts.get(k, 0)}" for k in kinds)
-        return f"{verb}: {parts}; total={sum(self.counts.values())}; requeued={self.requeued}"
+__all__ = ["DIGEST", "SweepResult", "candidate_tasks", "requeue_stalled", "sweep"]
 
 
 def candidate_tasks(*, now: datetime):
@@ -61,7 +49,7 @@ def candidate_tasks(*, now: datetime):
             "id", "due", "kind", "post_id", "post__name", "post__timezone", "post__weekend",
             "assigned_to_id", "demarche_post__assigned_officer_id", "demarche_id", "demarche__reference_id",
             "demarche__owner_id", "demarche__remind_days_before", "demarche__overdue_every_days",
-            "demarche__escalate_after_days", "demarche__max_reminders",
+            "demarche__escalate_after_days", "demarche__max_reminders", "post__country_code",
         )
     )
 
@@ -86,6 +74,7 @@ class TaskRow:
     overdue_every_days: int | None
     escalate_after_days: int | None
     max_reminders: int | None
+    post_country: str
 
 
 @dataclass
@@ -106,14 +95,17 @@ class SweepState:
     dry_run: bool
     inline: bool
     result: SweepResult
+    record: ReminderSweep | None = None  # the ledger row (none in a dry run)
+    digests: dict[int, int] = field(default_factory=dict)  # user id -> their digest email of this sweep
     directory: Directory = field(default_factory=Directory)
     calendars: dict[int, Calendar] = field(default_factory=dict)  # by post
     policies: dict[int, Policy] = field(default_factory=dict)  # by demarche
     digest_wanted: set[int] = field(default_factory=set)  # posts a dry run would send a digest
 
-    def calendar(self, post_id: int, timezone_name: str, weekend) -> Calendar:
+    def calendar(self, post_id: int, timezone_name: str, weekend, country_code: str = "") -> Calendar:
         if post_id not in self.calendars:
-            self.calendars[post_id] = Calendar.for_post(timezone_name=timezone_name, weekend=weekend)
+            self.calendars[post_id] = Calendar.for_post(timezone_name=timezone_name, weekend=weekend,
+                                                        country_code=country_code)
         return self.calendars[post_id]
 
     def policy(self, row: TaskRow) -> Policy:
@@ -128,12 +120,25 @@ class SweepState:
 def sweep(*, now: datetime, dry_run: bool = False, inline: bool = False, chunk_size: int | None = None) -> SweepResult:
     """Claim and send every reminder due at `now`; with dry_run, only count them. Safe to run twice at once.
 
-    inline sends in this process (the management command); otherwise each message is a Celery task.
+    Each person gets at most one email per sweep (a digest) unless they chose some kinds at once; one
+    sweep runs at a time (a second one at once does nothing).
+    inline sends in this process (the management command); otherwise each email is a Celery task.
     """
+    if dry_run:
+        return _sweep(now=now, dry_run=True, inline=inline, chunk_size=chunk_size)
+    with claims.one_sweep_at_a_time() as free:
+        if not free:
+            log.info("Reminder sweep at %s: another sweep is running", now.isoformat())
+            return SweepResult(busy=True)
+        return _sweep(now=now, dry_run=False, inline=inline, chunk_size=chunk_size)
+
+
+def _sweep(*, now: datetime, dry_run: bool, inline: bool, chunk_size: int | None) -> SweepResult:
     state = SweepState(now=now, dry_run=dry_run, inline=inline, result=SweepResult(dry_run=dry_run))
     chunk_size = chunk_size or settings.REMINDER_SWEEP_CHUNK
     if not dry_run:
         state.result.requeued = requeue_stalled(inline=inline)
+        state.record = ReminderSweep.objects.create(now=now)
     batch: list[TaskRow] = []
     for values in candidate_tasks(now=now).iterator(chunk_size=chunk_size):
         batch.append(TaskRow(*values))
@@ -142,7 +147,17 @@ def sweep(*, now: datetime, dry_run: bool = False, inline: bool = False, chunk_s
             batch = []
     if batch:
         _sweep_chunk(batch, state)
+    if state.record:
+        digest_ids = claims.release_digests(state.record.pk)
+        state.result.emails["digest"] += len(digest_ids)
+        _dispatch(digest_ids, deliver=deliver_email, task_name="send_reminder_email", state=state)
+    elif state.digests:
+        state.result.emails["digest"] += len(state.digests)
     _sweep_digests(state)
+    if state.record:
+        ReminderSweep.objects.filter(pk=state.record.pk).update(
+            finished_at=timezone.now(), counts=state.result.as_json()
+        )
     log.info("Reminder sweep at %s: %s", now.isoformat(), state.result)
     return state.result
 
@@ -156,42 +171,69 @@ def _sweep_chunk(batch: list[TaskRow], state: SweepState) -> None:
     directory, result = state.directory, state.result
     directory.load_staff({r.post_id for r in batch})
     wanted: list[Wanted] = []
+    skipped: list[tuple[TaskRow, DueReminder, str]] = []
     for row in batch:
-        calendar = state.calendar(row.post_id, row.post_tz, row.post_weekend)
-        for due in reminders_due(due=row.due, now=state.now, calendar=calendar, policy=state.policy(row),
-                                 nags_sent=nags.get(row.id, 0)):
+        calendar = state.calendar(row.post_id, row.post_tz, row.post_weekend, row.post_country)
+        found = assess(due=row.due, now=state.now, calendar=calendar, policy=state.policy(row),
+                       nags_sent=nags.get(row.id, 0))
+        for due in found.due:
             via_digest = due.kind != Kind.ESCALATION and row.post_id in directory.digest_posts
             wanted.append(Wanted(row, due, directory.recipients(row, due.kind), via_digest))
+        skipped.extend((row, due, reason) for due, reason in found.skipped)
+    existing = set()
+    if state.dry_run or any(reason != SKIP_CAP for *_, reason in skipped):
+        existing = set(ReminderLog.objects.filter(task_id__in=ids).values_list("task_id", "kind", "window_key"))
+    for row, due, reason in skipped:  # a window already claimed was not skipped: it went out earlier
+        if (row.id, due.kind, due.window) not in existing:
+            result.skipped[(reason, due.kind)] += 1
     if not wanted:
         return
+    directory.load_emails({u for w in wanted for u in w.user_ids})
     if state.dry_run:
-        existing = set(
-            ReminderLog.objects.filter(task_id__in=ids).values_list("task_id", "kind", "window_key")
-        )
         for w in wanted:
             if (w.row.id, w.due.kind, w.due.window) not in existing:
-                result.counts[w.due.kind] += 1
+                to = directory.addresses(w.user_ids)
+                _tally(result, w, ReminderLog.Status.CLAIMED if to or w.via_digest else ReminderLog.Status.NO_RECIPIENT)
                 if w.via_digest:
                     state.digest_wanted.add(w.row.post_id)
+                elif to:
+                    _count_dry_emails(w, state)
         return
-    directory.load_emails({u for w in wanted for u in w.user_ids})
     with transaction.atomic():
-        claimed = claims.claim_reminders(wanted, addresses=directory.addresses)
+        claimed = claims.claim_reminders(wanted, addresses=directory.addresses, sweep_id=state.record.pk)
         _notify(claimed, state)
-    to_send = []
-    for log_id, w in claimed:
-        result.counts[w.due.kind] += 1
+        singles = claims.collect_emails(claimed, sweep_id=state.record.pk, directory=directory,
+                                        digests=state.digests)
+    for _log_id, w, status in claimed:
+        _tally(result, w, status)
         if w.via_digest:
             state.digest_wanted.add(w.row.post_id)
+    result.emails["single"] += len(singles)
+    _dispatch(singles, deliver=deliver_email, task_name="send_reminder_email", state=state)
+
+
+def _tally(result: SweepResult, w: Wanted, status: str) -> None:
+    result.counts[w.due.kind] += 1
+    outcome = (POST_DIGEST if w.via_digest else NO_RECIPIENT if status == ReminderLog.Status.NO_RECIPIENT
+               else EMAILED)
+    result.outcomes[(outcome, w.due.kind)] += 1
+
+
+def _count_dry_emails(w: Wanted, state: SweepState) -> None:
+    """Count the emails a dry run would send: one per single reminder, one digest per person."""
+    for user_id in w.user_ids:
+        if not state.directory.emails.get(user_id):
+            continue
+        if w.due.kind in state.directory.immediate.get(user_id, ()):
+            state.result.emails["single"] += 1
         else:
-            to_send.append(log_id)
-    _dispatch(to_send, deliver=deliver_reminder, task_name="send_reminder", inline=state.inline)
+            state.digests.setdefault(user_id, 0)
 
 
 def _notify(claimed: list[tuple[int, Wanted]], state: SweepState) -> None:
     """An in-app notification to each recipient of each reminder just claimed."""
     notes = []
-    for _log_id, w in claimed:
+    for _log_id, w, _status in claimed:
         today = state.calendars[w.row.post_id].local(state.now).date()
         text = (f"{describe(w.due.kind, due=w.row.due, today=today)}: {w.row.reference_id}, "
                 f"{w.row.post_name}, {PostTask.Kind(w.row.task_kind).label}")
@@ -199,15 +241,20 @@ def _notify(claimed: list[tuple[int, Wanted]], state: SweepState) -> None:
     Notification.objects.bulk_create(notes, batch_size=1000)
 
 
-def _dispatch(ids: list[int], *, deliver, task_name: str, inline: bool) -> None:
+def _dispatch(ids: list[int], *, deliver, task_name: str, inline: bool | None = None,
+              state: SweepState | None = None) -> None:
     """Send each message here (inline) or as its own Celery task; one failure never stops the rest."""
     if not ids:
         return
+    if inline is None:
+        inline = state.inline
     if inline:
         for pk in ids:
             try:
                 deliver(pk)
             except Exception:
+                if state:
+                    state.result.emails["failed"] += 1
                 log.warning("%s %s failed; a later sweep retries it", task_name, pk, exc_info=True)
         return
     from .. import tasks
@@ -220,10 +267,10 @@ def _dispatch(ids: list[int], *, deliver, task_name: str, inline: bool) -> None:
 
 def requeue_stalled(*, inline: bool) -> int:
     """Queue again what was claimed but never sent: a lost message, a dead worker, an old failure."""
-    reminder_ids, digest_ids = claims.stalled()
-    _dispatch(reminder_ids, deliver=deliver_reminder, task_name="send_reminder", inline=inline)
+    email_ids, digest_ids = claims.stalled()
+    _dispatch(email_ids, deliver=deliver_email, task_name="send_reminder_email", inline=inline)
     _dispatch(digest_ids, deliver=deliver_digest, task_name="send_digest", inline=inline)
-    return len(reminder_ids) + len(digest_ids)
+    return len(email_ids) + len(digest_ids)
 
 
 def _sweep_digests(state: SweepState) -> None:
@@ -236,9 +283,9 @@ def _sweep_digests(state: SweepState) -> None:
         .values_list("task__post_id", flat=True).distinct()
     ) & directory.digest_posts
     post_ids = waiting | state.digest_wanted if state.dry_run else waiting
-    for post in Post.objects.filter(id__in=post_ids).only("id", "timezone", "weekend"):
+    for post in Post.objects.filter(id__in=post_ids).only("id", "timezone", "weekend", "country_code"):
         calendar = state.calendars.get(post.id) or Calendar.for_post(
-            timezone_name=post.timezone, weekend=post.weekend
+            timezone_name=post.timezone, weekend=post.weekend, country_code=post.country_code
         )
         if not calendar.is_working_time(state.now):
             continue
@@ -255,6 +302,6 @@ def _sweep_digests(state: SweepState) -> None:
             continue
         state.result.counts[DIGEST] += 1
         if addresses:
-            _dispatch([digest_id], deliver=deliver_digest, task_name="send_digest", inline=state.inline)
+            _dispatch([digest_id], deliver=deliver_digest, task_name="send_digest", state=state)
         else:
             ReminderLog.objects.filter(digest_id=digest_id).update(status=ReminderLog.Status.NO_RECIPIENT)

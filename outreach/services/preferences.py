@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from cables.models import Post, can_act_on
 
-from ..models import Demarche, PostReminderPreference
+from ..models import Demarche, PersonReminderPreference, PostReminderPreference, ReminderLog
 from ..reminders import Policy
 
 log = logging.getLogger(__name__)
@@ -64,4 +64,20 @@ def set_daily_digest(post: Post, *, by, enabled: bool) -> PostReminderPreference
             preference.daily_digest, preference.updated_by = enabled, by
             preference.save()
             log.info("%s: daily digest %s by %s", post.code, "on" if enabled else "off", by)
+    return preference
+
+
+def immediate_kinds(user) -> set[str]:
+    """The reminder kinds a person gets one email each for; the rest come in one digest per sweep."""
+    preference = PersonReminderPreference.objects.filter(user=user).first()
+    return set(preference.immediate_kinds) if preference else set()
+
+
+def set_immediate_kinds(user, *, kinds) -> PersonReminderPreference:
+    """Choose which reminder kinds come one email each (the rest in one digest per sweep). Safe to call twice."""
+    valid = set(ReminderLog.Kind.values)
+    chosen = sorted(set(kinds))
+    if not set(chosen) <= valid:
+        raise ValueError(f"Unknown reminder kinds: {', '.join(sorted(set(chosen) - valid))}")
+    preference, _ = PersonReminderPreference.objects.update_or_create(user=user, defaults={"immediate_kinds": chosen})
     return preference

@@ -21,14 +21,14 @@ def make_post(code: str, *, timezone: str = "UTC", weekend=(6, 7), name: str | N
 
 
 def make_demarche(owner, *, reference_id: str = "26STATE100", state: str = Demarche.State.ISSUED,
-                  **policy) -> Demarche:
+                  classification: str = "UNCLASSIFIED", subject: str = "MTCR outreach", **policy) -> Demarche:
     text = f"cable {reference_id}"
     cable = Cable.objects.create(
         reference_id=reference_id, raw_text=text, raw_sha256=hashlib.sha256(text.encode()).hexdigest(),
-        status=Cable.Status.PARSED, parser_version="test", is_action_request=True,
+        status=Cable.Status.PARSED, parser_version="test", is_action_request=True, classification=classification,
     )
     return Demarche.objects.create(
-        cable=cable, reference_id=reference_id, subject="MTCR outreach", owner=owner, state=state,
+        cable=cable, reference_id=reference_id, subject=subject, owner=owner, state=state,
         deliver_by=date(2026, 12, 17), report_by=date(2026, 12, 24), **policy,
     )
 

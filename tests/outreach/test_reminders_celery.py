@@ -1,6 +1,7 @@
 """End to end: beat's message on the real Redis, a real Celery worker, the email in the outbox."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -108,8 +109,9 @@ def test_a_real_worker_delivers_a_due_reminder_once_though_beat_fires_twice(work
     assert "To: oslo1@example.org" in messages[0]
     assert "Due today" in messages[0] and "26STATE100" in messages[0]
     entry = ReminderLog.objects.get(task=task)
-    assert (entry.kind, entry.window_key, entry.attempts) == ("due", timezone.now().date().isoformat(), 1)
+    assert (entry.kind, entry.window_key, entry.status) == ("due", timezone.now().date().isoformat(), "sent")
     assert entry.sent_at > timezone.now() - timedelta(minutes=5)
+    assert list(entry.emails.values_list("status", "attempts")) == [("sent", 1)]
 
 
 def test_a_real_worker_refreshes_the_overview_snapshots_from_beats_message(worker, desk_officer):
@@ -128,3 +130,52 @@ def test_a_real_worker_refreshes_the_overview_snapshots_from_beats_message(worke
     row = OverviewSnapshot.objects.get(region="", since=timezone.localdate() - timedelta(days=30))
     live = dashboards.window_figures(dashboards.all_live_tasks(), today=row.today, since=row.since)
     assert snapshots.decode(row.data) == live and live["totals"]["overdue"] == 1
+
+
+@pytest.fixture
+def posts():
+    """The posts reference data: an earlier transactional test flushed what the migration loaded."""
+    from cables.services import sync_posts
+
+    sync_posts()
+
+
+def test_the_mailbox_after_a_real_worker_sends_a_sweep(worker, posts, seed_cable, desk_officer, manager, make_embassy_user):
+    """The issue's walk-through: the seed and one more demarche, a sweep at a fixed moment, the mailbox read back."""
+    from datetime import date, datetime
+    from datetime import timezone as dt_timezone
+
+    from cables.models import Post
+    from outreach.models import ReminderEmail, ReminderSweep
+    from outreach.reminders.sweep import sweep
+    from outreach.services import create_demarche, issue_demarche
+
+    mail_dir, proc = worker
+    seed = create_demarche(seed_cable, by=desk_officer, deliver_by=date(2026, 12, 7), report_by=date(2026, 12, 14))
+    issue_demarche(seed, by=desk_officer)
+    make_embassy_user("ad-staff", "abu-dhabi")
+    extra = make_demarche(desk_officer, reference_id="26STATE200", subject="Open skies consultations")
+    make_task(extra, Post.objects.get(code="abu-dhabi"), due=date(2026, 12, 21))
+
+    result = sweep(now=datetime(2026, 12, 22, 10, 0, tzinfo=dt_timezone.utc))  # the Celery path, as beat runs it
+
+    assert wait_for(lambda: ReminderEmail.objects.exclude(status="sent").count() == 0
+                    and ReminderEmail.objects.count() == 3, timeout=60), proc.log_path.read_text()[-3000:]
+    messages = messages_in(mail_dir)
+    to = sorted(re.search(r"^To: (.+)$", m, re.M).group(1) for m in messages)
+    assert to == ["ad-staff@example.org", "desk@example.org", "manager@example.org"]  # one email per person
+    desk = next(m for m in messages if "To: desk@example.org" in m)
+    escalations = result.outcomes[("emailed", "escalation")]
+    assert escalations > 30 and f"Subject: [Outreach] Reminders of 22 Dec 2026: {escalations} escalations" in desk
+    post_mail = next(m for m in messages if "To: ad-staff@example.org" in m)
+    assert "09STATE4690, Abu Dhabi, Deliver the non-paper: overdue by 15 days (due 7 Dec 2026)" in post_mail
+    assert "26STATE200 Open skies consultations, Abu Dhabi, Deliver the non-paper: overdue by 1 day" in post_mail
+    assert "Report back: overdue by 8 days (due 14 Dec 2026)" in post_mail
+    everything = "\n".join(messages)
+    assert "by -" not in everything and "MISSILE TECHNOLOGY" not in everything.upper() and "(C)" not in everything
+    assert "never reminded: it has no staff account" in desk
+    for header in ("Auto-Submitted: auto-generated", "X-Auto-Response-Suppress: All", "List-Unsubscribe: <",
+                   "Reply-To: ", "From: Outreach tracker <"):
+        assert all(header in m for m in messages), header
+    ledger = ReminderSweep.objects.get()
+    assert ledger.counts["no recipient"]["overdue"] > 0 and ledger.counts["emails"]["digest"] == 3

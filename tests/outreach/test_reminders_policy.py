@@ -115,3 +115,15 @@ def test_defaults_come_from_settings(settings):
 
 def test_an_unknown_time_zone_falls_back_to_utc():
     assert cal("Mars/Olympus").tz.key == "UTC"
+
+
+@pytest.mark.parametrize("kind", ["before", "due", "overdue", "escalation"])
+def test_it_never_prints_a_negative_figure(kind):
+    from datetime import timedelta
+
+    from outreach.reminders import describe
+
+    for offset in range(-400, 401):
+        text = describe(kind, due=DUE, today=DUE + timedelta(days=offset))
+        assert "-" not in text
+        assert ("overdue by" in text.lower()) == (offset > 0)

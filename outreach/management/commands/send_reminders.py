@@ -4,7 +4,6 @@ from datetime import timezone as dt_timezone
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from outreach.reminders import DIGEST, Kind
 from outreach.reminders.sweep import sweep
 
 
@@ -20,7 +19,8 @@ def parse_now(value: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Send the reminders due now (or at --now), in this process; print counts per kind."
+    help = ("Send the reminders due now (or at --now), in this process; print per kind what was emailed, "
+            "left for a post's digest, had no recipient or was skipped, and how many emails went out.")
 
     def add_arguments(self, parser):
         parser.add_argument("--now", type=parse_now, help="act as at this moment, e.g. 2026-12-17T09:00:00Z")
@@ -28,9 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=None, dry_run=False, **options):
         result = sweep(now=now or timezone.now(), dry_run=dry_run, inline=True)
-        verb = "would send" if dry_run else "sent"
-        for kind in [*Kind.values, DIGEST]:
-            self.stdout.write(f"{kind:<11} {result.counts.get(kind, 0):>7}")
-        self.stdout.write(f"{'total':<11} {sum(result.counts.values()):>7}  ({verb})")
+        for line in result.table():
+            self.stdout.write(line)
         if result.requeued:
-            self.stdout.write(f"{'retried':<11} {result.requeued:>7}  (claimed earlier, not sent then)")
+            self.stdout.write(f"retried: {result.requeued} emails claimed earlier and not sent then")

@@ -1,5 +1,6 @@
 """The sweep against the database: who gets what, once, and what the task page and header show."""
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from io import StringIO
 
@@ -9,7 +10,15 @@ from django.core.management import call_command
 from django.utils import timezone as dj_timezone
 
 from outreach import broker
-from outreach.models import DigestLog, Notification, PostReminderPreference, PostTask, ReminderLog
+from outreach.models import (
+    DigestLog,
+    Notification,
+    PersonReminderPreference,
+    PostReminderPreference,
+    PostTask,
+    ReminderEmail,
+    ReminderLog,
+)
 from outreach.reminders.sweep import sweep
 from tests.outreach.factories import DUE, DUE_DAY_9AM, make_post, make_task, use_broker
 
@@ -24,17 +33,19 @@ def test_it_emails_the_posts_staff_once_per_window(task):
     first = sweep(now=DUE_DAY_9AM, inline=True)
     second = sweep(now=DUE_DAY_9AM + timedelta(minutes=15), inline=True)
     assert first.counts["due"] == 1 and sum(second.counts.values()) == 0
-    assert len(mail.outbox) == 1
-    assert recipients_of(mail.outbox[0]) == {"ldn1@example.org", "ldn2@example.org"}
-    assert "Due today" in mail.outbox[0].subject and "26STATE100" in mail.outbox[0].subject
+    # One email per person, each to that person alone.
+    assert sorted(m.to for m in mail.outbox) == [["ldn1@example.org"], ["ldn2@example.org"]]
+    assert all("Due today" in m.subject and "26STATE100" in m.subject for m in mail.outbox)
     entry = ReminderLog.objects.get(task=task)
-    assert (entry.kind, entry.window_key, entry.status, entry.attempts) == ("due", "2026-12-17", "sent", 1)
-    assert entry.sent_at is not None
+    assert (entry.kind, entry.window_key, entry.status) == ("due", "2026-12-17", "sent")
+    assert entry.recipient == "ldn1@example.org, ldn2@example.org" and entry.sent_at is not None
+    assert set(ReminderEmail.objects.values_list("status", "attempts")) == {("sent", 1)}
 
 
-def test_the_html_part_is_escaped_and_the_text_part_is_not(task):
+def test_the_html_part_is_escaped_and_the_text_part_is_not(task, london_staff):
+    PersonReminderPreference.objects.create(user=london_staff[0], immediate_kinds=["due"])
     sweep(now=DUE_DAY_9AM, inline=True)
-    message = mail.outbox[0]
+    message = next(m for m in mail.outbox if m.to == ["ldn1@example.org"])
     html = message.alternatives[0].content
     assert "&lt;b&gt;today&lt;/b&gt;" in html and "<b>today</b>" not in html
     assert "Deliver the non-paper <b>today</b>." in message.body
@@ -58,11 +69,12 @@ def test_the_posts_assigned_officer_is_next_in_line(task, make_embassy_user, lon
 
 def test_it_escalates_to_the_owner_and_managers(task, manager, desk_officer):
     sweep(now=DUE_DAY_9AM + timedelta(days=7), inline=True)
-    by_kind = {m.subject.split(":")[0]: m for m in mail.outbox}
     assert set(ReminderLog.objects.values_list("kind", flat=True)) == {"overdue", "escalation"}
-    escalation = next(m for m in mail.outbox if "Escalation" in m.subject)
-    assert recipients_of(escalation) == {"desk@example.org", "manager@example.org"}
-    assert len(by_kind) == 2
+    escalations = [m for m in mail.outbox if m.subject.startswith("[Outreach] Escalation: overdue by 7 days")]
+    assert sorted(m.to[0] for m in escalations) == ["desk@example.org", "manager@example.org"]
+    overdue = [m for m in mail.outbox if m.subject.startswith("[Outreach] Overdue by 7 days")]
+    assert sorted(m.to[0] for m in overdue) == ["ldn1@example.org", "ldn2@example.org"]
+    assert len(mail.outbox) == 4
 
 
 @pytest.mark.parametrize("status", [PostTask.Status.DONE, PostTask.Status.NOT_DELIVERED, PostTask.Status.CANCELLED])
@@ -89,23 +101,23 @@ def test_the_cap_stops_the_nagging(task):
     for day in range(-2, 20):
         sweep(now=DUE_DAY_9AM + timedelta(days=day), inline=True)
     assert ReminderLog.objects.filter(task=task).count() == 2
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 4  # two reminders, each to both of the post's staff
 
 
 def test_a_dry_run_counts_and_sends_nothing(task):
     out = StringIO()
     call_command("send_reminders", "--now", "2026-12-17T09:00:00Z", "--dry-run", stdout=out)
-    assert "due               1" in out.getvalue() and "would send" in out.getvalue()
+    assert re.search(r"^due +1 ", out.getvalue(), re.M) and "would send" in out.getvalue()
     assert mail.outbox == [] and not ReminderLog.objects.exists()
 
 
 def test_the_command_sends_as_at_the_given_moment(task):
     out = StringIO()
     call_command("send_reminders", "--now", "2026-12-15T09:00:00Z", stdout=out)
-    assert "before            1" in out.getvalue()
-    assert len(mail.outbox) == 1
+    assert re.search(r"^before +1 ", out.getvalue(), re.M)
+    assert len(mail.outbox) == 2
     call_command("send_reminders", "--now", "2026-12-15T09:00:00Z", stdout=out)
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_the_command_refuses_a_bad_moment():
@@ -147,18 +159,20 @@ def test_a_failing_address_does_not_block_the_others_and_is_retried(task, demarc
     madrid.staff.add(broken)
     make_task(demarche, madrid, due=DUE)
     sweep(now=DUE_DAY_9AM, inline=True)
-    failed = ReminderLog.objects.get(task__post=madrid)
+    failed = ReminderEmail.objects.get(user=broken)
     assert failed.status == "failed" and "refused" in failed.error
+    assert ReminderLog.objects.get(task__post=madrid).status == "claimed"
     assert ReminderLog.objects.get(task=task).status == "sent"
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
     # The mail server accepts it again; a later sweep retries the failure once its back-off has passed.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert sweep(now=DUE_DAY_9AM + timedelta(minutes=15), inline=True).requeued == 0
-    ReminderLog.objects.filter(pk=failed.pk).update(updated_at=dj_timezone.now() - timedelta(hours=1))
+    ReminderEmail.objects.filter(pk=failed.pk).update(updated_at=dj_timezone.now() - timedelta(hours=1))
     result = sweep(now=DUE_DAY_9AM + timedelta(hours=1), inline=True)
     failed.refresh_from_db()
     assert result.requeued == 1 and (failed.status, failed.attempts) == ("sent", 2)
-    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["fail@example.org"]
+    assert len(mail.outbox) == 3 and mail.outbox[2].to == ["fail@example.org"]
+    assert ReminderLog.objects.get(task__post=madrid).status == "sent"
 
 
 def test_when_the_broker_is_down_the_claims_wait_and_are_sent_once_later(
@@ -169,22 +183,23 @@ def test_when_the_broker_is_down_the_claims_wait_and_are_sent_once_later(
 
     old = use_broker(app, settings.CELERY_BROKER_URL)
     try:
-        from outreach.tasks import send_reminder
+        from outreach.tasks import send_reminder_email
 
-        assert broker.enqueue(send_reminder, 0) is False
+        assert broker.enqueue(send_reminder_email, 0) is False
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             sweep(now=DUE_DAY_9AM)  # the Celery path: enqueueing fails, logged, not raised
-        assert len(callbacks) == 1
+        assert len(callbacks) == 2  # one digest for each of the post's two staff
     finally:
         use_broker(app, old)
     entry = ReminderLog.objects.get(task=task)
     assert entry.status == "claimed" and mail.outbox == []
-    # Redis is back; once the claim is stale the next sweep sends it, once.
-    ReminderLog.objects.filter(pk=entry.pk).update(updated_at=dj_timezone.now() - timedelta(minutes=5))
+    assert set(ReminderEmail.objects.values_list("status", flat=True)) == {"claimed"}
+    # Redis is back; once the claims are stale the next sweep sends them, once.
+    ReminderEmail.objects.update(updated_at=dj_timezone.now() - timedelta(minutes=5))
     result = sweep(now=DUE_DAY_9AM + timedelta(minutes=30), inline=True)
-    assert result.requeued == 1 and len(mail.outbox) == 1
+    assert result.requeued == 2 and len(mail.outbox) == 2
     sweep(now=DUE_DAY_9AM + timedelta(minutes=45), inline=True)
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_the_header_shows_the_unread_count_and_the_paused_banner(client, task, london_staff, settings):

@@ -20,7 +20,7 @@ def recreate_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("outreach", "0009_search_vectors"),
+        ("outreach", "0010_reminder_emails"),
     ]
 
     operations = [

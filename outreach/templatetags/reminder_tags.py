@@ -1,0 +1,39 @@
+"""The reminders' word on pages: which posts cannot be reminded (for desk officers)."""
+
+from django import template
+
+from accounts.roles import is_desk_officer
+
+from ..reminders.policy import Calendar, describe, due_note
+from ..reminders.recipients import unreachable_posts
+
+register = template.Library()
+
+
+@register.inclusion_tag("outreach/_unreachable_posts.html", takes_context=True)
+def unreachable_posts_notice(context, demarche=None):
+    """List the posts with open tasks that no one can be reminded at (no staff account with an email)."""
+    user = context["request"].user
+    if not is_desk_officer(user) or (demarche is not None and demarche.state != demarche.State.ISSUED):
+        return {"posts": []}
+    return {"posts": list(unreachable_posts(demarche=demarche))}
+
+
+def _calendar(post) -> Calendar:
+    return Calendar.for_post(timezone_name=post.timezone, weekend=post.weekend, country_code=post.country_code)
+
+
+@register.simple_tag
+def task_due_note(task) -> str:
+    """On the task page: when a due date the post does not work is reminded ("due Thursday (Friday is a holiday...)")."""
+    post = task.post
+    return due_note(task.due, calendar=_calendar(post), country=post.country or post.name)
+
+
+@register.simple_tag
+def reminder_figure(reminder) -> str:
+    """A reminder's figure as at the sweep that claimed it ("Overdue by 8 days"), as its email said."""
+    if reminder.sweep_id is None or reminder.due_on is None:
+        return ""
+    today = _calendar(reminder.task.post).local(reminder.sweep.now).date()
+    return describe(reminder.kind, due=reminder.due_on, today=today)

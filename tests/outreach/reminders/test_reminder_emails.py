@@ -1,0 +1,208 @@
+"""Reminder emails as people receive them: one per person per sweep, true figures, no marked text, good headers."""
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parseaddr
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from cables.parser import parse
+from outreach.models import Notification, PersonReminderPreference, ReminderEmail, ReminderLog, ReminderSweep
+from outreach.reminders import compose, deliver_email
+from outreach.reminders.markings import level, may_email
+from outreach.reminders.sweep import sweep
+from tests.outreach.factories import DUE, make_demarche, make_post, make_task
+
+pytestmark = pytest.mark.django_db
+
+EIGHT_DAYS_LATE = datetime(2026, 12, 25, 9, 0, tzinfo=timezone.utc)  # a Friday, 8 days after DUE
+
+
+def body_and_html(message) -> str:
+    return message.body + message.alternatives[0].content
+
+
+def escalation_world(desk_officer, *, posts: int = 37):
+    """An issued demarche whose posts have no staff: 2 tasks each, all 8 days overdue."""
+    demarche = make_demarche(desk_officer)
+    for i in range(posts):
+        post = make_post(f"x{i:02}", name=f"Post {i:02}")
+        make_task(demarche, post, due=DUE)
+        make_task(demarche, post, due=DUE, kind="talking_points")
+    return demarche
+
+
+def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager):
+    escalation_world(desk_officer)
+    out = StringIO()
+    call_command("send_reminders", "--now", EIGHT_DAYS_LATE.isoformat(), stdout=out)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["desk@example.org", "manager@example.org"]
+    desk = next(m for m in mail.outbox if m.to == ["desk@example.org"])
+    assert desk.subject == "[Outreach] Reminders of 25 Dec 2026: 74 escalations"
+    assert desk.body.count("Matrix row: ") == 74 and desk.body.count("overdue by 8 days (due 17 Dec 2026)") == 74
+    assert "Post 00 was never reminded: it has no staff account with an email address." in desk.body
+    assert "extend the due date or reassign the task" in desk.body and "contact the post" in desk.body
+    assert "/dashboards/demarches/26STATE100/#post-rem-x00" in desk.body and "/demarches/26STATE100/#bulk" in desk.body
+    assert "Deliver the non-paper <b>today</b>" not in body_and_html(desk)  # the post's instruction is the post's
+    # Truthful counts: the overdue reminders reached nobody, and the command says so.
+    report = out.getvalue()
+    assert re.search(r"^overdue +0 +0 +74$", report, re.M), report
+    assert re.search(r"^escalation +74 +0 +0$", report, re.M), report
+    assert "emails to people: 2 (2 digests, 0 single)" in report
+    ledger = ReminderSweep.objects.get()
+    assert ledger.counts["no recipient"] == {"overdue": 74} and ledger.counts["emailed"] == {"escalation": 74}
+    assert ledger.now == EIGHT_DAYS_LATE and ledger.finished_at is not None
+    assert ReminderLog.objects.filter(kind="overdue", status="no_recipient").count() == 74
+    assert set(ReminderLog.objects.filter(kind="escalation").values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_person_may_choose_one_email_per_reminder_for_a_kind(desk_officer, manager):
+    escalation_world(desk_officer, posts=3)
+    PersonReminderPreference.objects.create(user=desk_officer, immediate_kinds=["escalation"])
+    result = sweep(now=EIGHT_DAYS_LATE, inline=True)
+    to_desk = [m for m in mail.outbox if m.to == ["desk@example.org"]]
+    assert len(to_desk) == 6 and all(m.subject.startswith("[Outreach] Escalation: overdue by 8 days: 26STATE100 Post")
+                                     for m in to_desk)
+    assert [m.to for m in mail.outbox].count(["manager@example.org"]) == 1
+    assert (result.emails["single"], result.emails["digest"]) == (6, 1)
+
+
+def test_a_post_with_staff_was_reminded_and_the_escalation_does_not_say_otherwise(desk_officer, make_embassy_user):
+    demarche = make_demarche(desk_officer)
+    post = make_post("oslo", name="Oslo")
+    make_embassy_user("oslo1", post.code)
+    make_task(demarche, post, due=DUE)
+    sweep(now=datetime(2026, 12, 18, 9, tzinfo=timezone.utc), inline=True)  # overdue by 1 day: reminded
+    sweep(now=EIGHT_DAYS_LATE, inline=True)
+    escalation = next(m for m in mail.outbox if m.to == ["desk@example.org"])
+    assert "Oslo, Deliver the non-paper: overdue by 8 days" in escalation.body
+    assert "never reminded" not in escalation.body and "not been reminded" not in escalation.body
+
+
+def test_the_text_is_the_sweeps_though_the_email_goes_out_after_the_posts_midnight(desk_officer, make_embassy_user,
+                                                                                   django_capture_on_commit_callbacks):
+    post = make_post("la", timezone="America/Los_Angeles", name="Los Angeles")
+    make_embassy_user("la1", post.code)
+    make_task(make_demarche(desk_officer), post, due=DUE)
+    swept = datetime(2026, 12, 22, 17, 30, tzinfo=timezone.utc) + timedelta(hours=8)  # 17:30 on the 22nd in LA
+    with django_capture_on_commit_callbacks(execute=False):
+        sweep(now=swept)  # the Celery path: the message waits in the queue
+    email = ReminderEmail.objects.get()
+    texts = set()
+    # The worker picks it up after the post's midnight, two days later, and at the real time (before the due date).
+    for late in (swept + timedelta(hours=7), swept + timedelta(days=2), None):
+        with mock.patch("django.utils.timezone.now", return_value=late or datetime.now(timezone.utc)):
+            subject, context = compose.context_of(email)
+        texts.add((subject, context["items"][0].reason))
+    assert texts == {("[Outreach] Overdue by 5 days: 26STATE100 Los Angeles, Deliver the non-paper",
+                      "Overdue by 5 days")}
+    with mock.patch("django.utils.timezone.now", return_value=swept + timedelta(days=2)):
+        assert deliver_email(email.pk) == "sent"
+    assert mail.outbox[0].subject.startswith("[Outreach] Overdue by 5 days")
+    assert Notification.objects.get().text.startswith("Overdue by 5 days: 26STATE100, Los Angeles")
+
+
+def test_the_emails_are_well_formed(task, settings, london_staff):
+    settings.SITE_URL = "https://tracker.example.org"
+    settings.DEFAULT_FROM_EMAIL = "Outreach tracker <outreach@tracker.example.org>"
+    settings.EMAIL_REPLY_TO = ["Desk <desk@tracker.example.org>"]
+    sweep(now=datetime(2026, 12, 17, 9, tzinfo=timezone.utc), inline=True)
+    message = mail.outbox[0].message()
+    assert parseaddr(message["From"]) == ("Outreach tracker", "outreach@tracker.example.org")
+    assert message["Reply-To"] == "Desk <desk@tracker.example.org>"
+    assert message["Auto-Submitted"] == "auto-generated" and message["X-Auto-Response-Suppress"] == "All"
+    assert message["Message-ID"].endswith("@tracker.example.org>")
+    assert message["List-Unsubscribe"] == "<https://tracker.example.org/notifications/reminders/>"
+    assert "(due 17 Dec 2026)" in mail.outbox[0].body
+
+
+def seed_demarche(seed_cable, desk_officer):
+    from outreach.services import create_demarche, issue_demarche
+
+    demarche = create_demarche(seed_cable, by=desk_officer, deliver_by=date(2026, 12, 7), report_by=date(2026, 12, 14))
+    return issue_demarche(demarche, by=desk_officer)
+
+
+def test_send_reminders_now_writes_true_figures_and_no_marked_text(seed_cable, seed_text, desk_officer, manager,
+                                                                   make_embassy_user):
+    demarche = seed_demarche(seed_cable, desk_officer)
+    make_embassy_user("ad-staff", "abu-dhabi")
+    call_command("send_reminders", "--now", "2026-12-10T10:00:00Z", stdout=StringIO())
+    assert len(mail.outbox) == 1  # Abu Dhabi's staff; nothing is 7 days overdue yet
+    call_command("send_reminders", "--now", "2026-12-22T10:00:00Z", stdout=StringIO())
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ad-staff@example.org", "ad-staff@example.org", "desk@example.org", "manager@example.org"]
+    everything = "\n".join(m.subject + body_and_html(m) for m in mail.outbox)
+    assert "overdue by 3 days (due 7 Dec 2026)" in mail.outbox[0].body  # 10 Dec in Abu Dhabi
+    assert "overdue by 15 days (due 7 Dec 2026)" in everything and "overdue by 8 days (due 14 Dec 2026)" in everything
+    assert "by -" not in everything
+    # No subject text and no paragraph text at the default EMAIL_MAX_CLASSIFICATION.
+    flat = " ".join(everything.split())
+    assert "MISSILE TECHNOLOGY" not in flat.upper() and "(C)" not in flat
+    for paragraph in parse(seed_text).paragraphs:
+        assert " ".join(paragraph.text.split())[:60] not in flat
+    for instruction in demarche.tasks.values_list("instruction", flat=True):
+        assert not instruction or " ".join(instruction.split())[:60] not in flat
+    assert "open the tracker to read it" in flat
+
+
+def test_at_confidential_the_subject_appears_with_its_marking(seed_cable, desk_officer, settings, make_embassy_user):
+    settings.EMAIL_MAX_CLASSIFICATION = "CONFIDENTIAL"
+    seed_demarche(seed_cable, desk_officer)
+    call_command("send_reminders", "--now", "2026-12-22T10:00:00Z", stdout=StringIO())
+    desk = next(m for m in mail.outbox if m.to == ["desk@example.org"])
+    assert "INFORMING NON-MEMBERS OF THE RESULTS OF THE 2008 CANBERRA MTCR PLENARY (C)" in desk.body
+
+
+def test_markings_rank_and_fail_closed(settings):
+    assert level("UNCLASSIFIED") < level("UNCLASSIFIED//FOR OFFICIAL USE ONLY") < level("CONFIDENTIAL")
+    assert level("CONFIDENTIAL") < level("SECRET//NOFORN") < level("TOP SECRET")
+    assert may_email("UNCLASSIFIED") and not may_email("CONFIDENTIAL") and not may_email("")
+    assert not may_email("UNCLASSIFIED//FOR OFFICIAL USE ONLY")
+    settings.EMAIL_MAX_CLASSIFICATION = "SECRET"
+    assert may_email("SECRET//NOFORN") and not may_email("TOP SECRET") and not may_email("garbled")
+    settings.EMAIL_MAX_CLASSIFICATION = "PUBLICISH"
+    with pytest.raises(ImproperlyConfigured):
+        may_email("UNCLASSIFIED")
+
+
+def test_it_lets_a_person_choose_per_kind_on_the_page_the_unsubscribe_link_names(client, desk_officer):
+    client.force_login(desk_officer)
+    page = client.get("/notifications/reminders/")
+    assert page.status_code == 200 and "How you get reminders" in page.content.decode()
+    response = client.post("/notifications/reminders/", {"immediate": ["escalation", "due"]})
+    assert response.status_code == 302
+    assert PersonReminderPreference.objects.get(user=desk_officer).immediate_kinds == ["due", "escalation"]
+    assert client.post("/notifications/reminders/", {"immediate": ["nonsense"]}).status_code == 200
+    assert PersonReminderPreference.objects.get(user=desk_officer).immediate_kinds == ["due", "escalation"]
+    client.logout()
+    assert client.get("/notifications/reminders/").status_code == 302  # to the login page
+
+
+def test_posts_that_cannot_be_reminded_are_listed_for_the_desk_officer(client, desk_officer, manager,
+                                                                       make_embassy_user):
+    demarche = escalation_world(desk_officer, posts=3)
+    reachable = make_post("oslo", name="Oslo")
+    make_embassy_user("oslo1", reachable.code)
+    make_task(demarche, reachable, due=DUE)
+    client.force_login(desk_officer)
+    for url in ("/demarches/26STATE100/", "/dashboards/"):
+        html = client.get(url).content.decode()
+        assert "3 posts cannot be reminded: no staff account" in html, url
+        assert "Post 02" in html
+    client.force_login(manager)
+    assert "cannot be reminded" not in client.get("/dashboards/").content.decode()
+
+
+def test_the_matrix_has_the_row_an_escalation_links_to(client, desk_officer):
+    escalation_world(desk_officer, posts=2)
+    client.force_login(desk_officer)
+    html = client.get("/dashboards/demarches/26STATE100/").content.decode()
+    assert 'id="post-rem-x00"' in html and 'id="post-rem-x01"' in html
+    assert 'id="bulk"' in client.get("/demarches/26STATE100/").content.decode()

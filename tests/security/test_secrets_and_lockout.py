@@ -1,0 +1,101 @@
+"""Smaller holes: calendar secrets never reach a log line, and a lockout is survivable (issue 14, section 5)."""
+
+import io
+import logging
+
+import pytest
+from django.conf import settings
+
+from config.logredact import GunicornLogger, RedactSecrets, redact
+
+TOKEN = "kX9_secretTOKENvalue-0123456789abcdef"
+RIGHT = "pw-for-tests-only"  # tests/conftest.py gives every user this password
+
+
+def test_redact_hides_the_token_of_a_calendar_link_in_any_form():
+    for line in (f"GET /calendar/feed/{TOKEN}.ics HTTP/1.1", f"Not Found: /calendar/feed/{TOKEN}.ics",
+                 f"https://tracker.example.org/calendar/feed/{TOKEN}.ics?x=1"):
+        assert TOKEN not in redact(line) and "/calendar/feed/[redacted]" in redact(line)
+
+
+def _capture(logger: logging.Logger) -> io.StringIO:
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    logger.addHandler(handler)
+    return out
+
+
+def test_gunicorns_access_and_error_logs_never_hold_the_token():
+    from gunicorn.config import Config
+
+    log = GunicornLogger(Config())
+    access, errors = _capture(log.access_log), _capture(log.error_log)
+    log.access_log.info('%(h)s "%(r)s" %(s)s', {"h": "10.0.0.1", "r": f"GET /calendar/feed/{TOKEN}.ics HTTP/1.1",
+                                               "s": "200"})
+    log.error("Error handling request %s", f"/calendar/feed/{TOKEN}.ics")
+    assert TOKEN not in access.getvalue() and "/calendar/feed/[redacted]" in access.getvalue()
+    assert TOKEN not in errors.getvalue() and "[redacted]" in errors.getvalue()
+
+
+def test_the_procfile_runs_gunicorn_with_the_redacting_logger():
+    procfile = (settings.BASE_DIR / "Procfile").read_text()
+    web = next(line for line in procfile.splitlines() if line.startswith("web:"))
+    assert "--logger-class config.logredact.GunicornLogger" in web
+
+
+@pytest.mark.django_db
+def test_djangos_own_log_lines_about_a_feed_never_hold_the_token(client):
+    """An unknown token is a 404, which django.request logs with the path."""
+    console = next(h for h in logging.getLogger().handlers if any(isinstance(f, RedactSecrets) for f in h.filters))
+    out = io.StringIO()
+    old = console.setStream(out)
+    try:
+        assert client.get(f"/calendar/feed/{TOKEN}.ics").status_code == 404
+    finally:
+        console.setStream(old)
+    assert "/calendar/feed/[redacted]" in out.getvalue() and TOKEN not in out.getvalue()
+
+
+# ---------------------------------------------------------------- the lockout
+
+
+@pytest.fixture
+def throttled(settings):
+    settings.AXES_ENABLED = True
+    settings.LOCKOUT_CONTACT = "the Operations Center (ops@example.org)"
+    from axes.utils import reset
+
+    reset()
+    yield
+    reset()
+
+
+def attempt(client, username: str, password: str):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_says_for_how_long_and_whom_to_ask(client, desk_officer, throttled):
+    for _ in range(5):
+        attempt(client, "desk", "wrong-guess")
+    response = attempt(client, "desk", RIGHT)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "the Operations Center (ops@example.org)" in page and "15 minutes" in page
+    assert "Unlock login" in page
+
+
+@pytest.mark.django_db
+def test_an_administrator_unlocks_a_locked_out_user_from_the_admin(client, desk_officer, django_user_model,
+                                                                   throttled):
+    from django.test import Client
+
+    for _ in range(5):
+        attempt(client, "desk", "wrong-guess")
+    assert attempt(client, "desk", RIGHT).status_code == 429
+    admin = Client()
+    admin.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "pw"))
+    response = admin.post("/admin/auth/user/", {"action": "unlock_login", "_selected_action": [desk_officer.pk]},
+                          follow=True)
+    assert response.status_code == 200 and "Unlocked desk" in response.content.decode()
+    assert attempt(client, "desk", RIGHT).status_code == 302  # signed in at once, no fifteen-minute wait
