@@ -5,7 +5,7 @@ Every task is loaded through services.task_for (PostTask.objects.visible_to): an
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask
 from ..services.briefing import instruction_for
 from ..services.history import recent_events
+from ..services.reporting import draft_reply
 from .demarches import error_text
 
 
@@ -111,13 +112,25 @@ def _task_forms(request, task: PostTask) -> dict:
 
 
 def _render_task(request, task: PostTask, status: int = 200, **bound):
+    drafted = task.kind == PostTask.Kind.REPORT_BACK and task.demarche.state != Demarche.State.DRAFT
     context = {"task": task, **recent_events(task.events.select_related("actor")),
-               "brief": instruction_for(task, request.user), **_task_forms(request, task), **bound}
+               "brief": instruction_for(task, request.user), "reporting_cable": draft_reply(task) if drafted else "",
+               **_task_forms(request, task), **bound}
     return render(request, "outreach/task_detail.html", context, status=status)
 
 
 def task_detail(request, pk: int):
     return _render_task(request, _load_task(request, pk))
+
+
+def reporting_cable(request, pk: int):
+    """The drafted reporting cable as plain text, to paste into the post's messaging system."""
+    task = _load_task(request, pk)
+    if task.kind != PostTask.Kind.REPORT_BACK or task.demarche.state == Demarche.State.DRAFT:
+        raise Http404("Only an issued demarche's report-back task drafts a reporting cable.")
+    response = HttpResponse(draft_reply(task), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{task.post.code}-{task.demarche.reference_id}.txt"'
+    return response
 
 
 FORMS = {
