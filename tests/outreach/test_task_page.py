@@ -64,3 +64,22 @@ def test_error_pages_use_the_layout_and_say_what_to_do(client, issued, abu_dhabi
     assert response.status_code == status
     assert 'class="brand"' in html and "Outreach tracker" in html
     assert reverse("outreach:inbox") in html  # where to go next
+
+
+def test_history_speaks_words_not_python_values(client, issued, abu_dhabi_staff):
+    from django.utils import timezone
+
+    from outreach import services
+
+    deliver = task_of(issued, "abu-dhabi", Kind.DELIVER_NON_PAPER)
+    services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=timezone.localdate(), method="meeting",
+                             officials=[{"name": "Amb. X", "title": "", "ministry": "MFA"}], response="non_committal")
+    html = page(client, abu_dhabi_staff, deliver)
+    history = html[html.index("<h2>History</h2>"):]
+
+    assert "Delivery recorded" in history
+    assert "<strong>Officials met</strong>: Amb. X (MFA)" in history
+    assert "<strong>How</strong>: Meeting" in history and "<strong>Response</strong>: Non-committal" in history
+    assert "[{" not in history and "&#x27;name&#x27;" not in history and "non_committal" not in history
+    day = timezone.localdate()
+    assert f"<strong>Date delivered</strong>: {day.day} {day:%b} {day.year}" in history
