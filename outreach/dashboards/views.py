@@ -46,6 +46,15 @@ def _export(request, tables: dict, filename: str):
     return exports.export_response(tables[name], fmt, stem)
 
 
+def export_all_demarches(request):
+    """The /demarches/ page's export: every demarche the user may see, with the list's figures."""
+    today = timezone.localdate()
+    demarches = dashboards.demarches_with_figures(request.user, today=today).order_by("-created_at", "-pk")
+    table = DemarcheTable(demarches, today=today)
+    _configure(request, table)
+    return _export(request, {"demarches": table}, "demarches")
+
+
 def _region_chart(rows, title):
     return charts.bar_chart(
         title,

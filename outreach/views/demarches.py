@@ -28,6 +28,10 @@ def error_text(exc: ValidationError) -> str:
 
 @role_required(can_read_all)
 def demarche_list(request):
+    if request.GET.get("_export"):  # every table exports the same way (dashboards/exports.py)
+        from ..dashboards.views import export_all_demarches
+
+        return export_all_demarches(request)
     # Counted per demarche in subqueries: joining posts and tasks at once would multiply the rows.
     def count(model, **where):
         rows = model.objects.filter(demarche=OuterRef("pk"), **where).order_by()

@@ -110,3 +110,15 @@ def test_the_demarche_list_reports_percentages_with_their_unit(client, hostile_w
     header = csv_rows(client.get(reverse("outreach:dash_demarches"), {"_export": "csv"}))[0]
 
     assert "Delivered (%)" in header and "Reported (%)" in header
+
+
+def test_the_demarche_list_page_exports_csv_and_xlsx(client, hostile_world, manager):
+    client.force_login(manager)
+    url = reverse("outreach:demarche_list")
+
+    rows = csv_rows(client.get(url, {"_export": "csv"}))
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx"}).content)).active
+
+    assert {r[0] for r in rows[1:]} == set(Demarche.objects.values_list("reference_id", flat=True))
+    assert sheet.max_row == len(rows) and "_export=csv" in client.get(url).content.decode()
+    assert all(not c.startswith(FORMULA_START) or is_number(c) for r in rows for c in r)
