@@ -130,7 +130,9 @@ def _svg(outline, countries: list[CountryEntry], label: str) -> SafeString:
     coloured = {c.code.lower() for c in countries}
     land = "".join(country.d for code, country in outline.items() if code not in coloured)
     parts = [
-        f'<svg class="worldmap" viewBox="{x} {y} {width} {height}" width="100%" role="img" '
+        # A group, not an img: an img's content is presentational, and this one holds links (axe-core's
+        # nested-interactive rule); each link is named by its <title>.
+        f'<svg class="worldmap" viewBox="{x} {y} {width} {height}" width="100%" role="group" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
         _defs(),
         f'<path class="wm-land" d="{land}" fill="{LAND}" stroke="{BORDER}" stroke-width="0.6" '

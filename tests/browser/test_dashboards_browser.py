@@ -107,7 +107,7 @@ def test_an_embassy_officer_marks_a_task_delivered_and_the_dashboard_changes(
         .locator("td[data-label=Delivered]")
         .inner_text()
     )
-    assert "1 of 1 delivered" in page.locator("#n-of-n").inner_text()
+    assert "1 of 1 posts delivered" in page.locator("#n-of-n").inner_text()
     shoot(page, "embassy-matrix-after")
     page.goto(f"{live_server.url}/dashboards/posts/t-paris/")
     assert "Not Found" in page.content() or page.locator("h1").inner_text() != "T Paris"
