@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -17,4 +17,4 @@ def healthz(request):
 @cache_control(max_age=86400, public=True)
 def favicon(request):
     """Serve the icon at the root, where browsers ask for it whatever the page says."""
-    return FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"), content_type="image/x-icon")
+    return HttpResponse((settings.BASE_DIR / "static" / "favicon.ico").read_bytes(), content_type="image/x-icon")

@@ -75,4 +75,4 @@ def test_the_favicon_is_served_at_the_root_without_a_login(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/x-icon"
-    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO header
+    assert response.content.startswith(b"\x00\x00\x01\x00")  # an ICO header

@@ -86,7 +86,9 @@ def split_addressees(segment: str | None) -> list[str]:
     return names
 
 
-def _split_line(line: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _split_line(line: str) -> tuple[str, ...]:
+    """One line's addressees. Cached: a distribution line ('AMEMBASSY PARIS PRIORITY') recurs in cable after cable."""
     line = line.replace("//", " ")
     if "/" in line:  # the indicator needs a slash; most lines have none and skip the scan
         line = ROUTING_INDICATOR_RE.sub("", line)
@@ -107,7 +109,7 @@ def _split_line(line: str) -> list[str]:
     for group in groups:
         if group:
             names.extend(_split_collective(group))
-    return names
+    return tuple(names)
 
 
 def _continues(group: list[str], token: str) -> bool:

@@ -4,8 +4,8 @@ Pure rendering: no queries (mapdata.py gathers the posts). No script and no styl
 Content Security Policy holds: colours and patterns are SVG presentation attributes. Every state has a
 pattern as well as a colour, so the map reads in greyscale; each coloured country has a <title> (the
 tooltip) naming its posts and their states, and links to the post that colours it. Screen readers get
-the same data from the table in the template; the map itself is one image (role="img"), its links kept
-out of the tab order for the same reason.
+the same data from the table in the template; the map is a labelled group of links (role="group": an
+img may hold no links, axe-core's nested-interactive), kept out of the tab order for the same reason.
 """
 
 from __future__ import annotations
@@ -130,7 +130,9 @@ def _svg(outline, countries: list[CountryEntry], label: str) -> SafeString:
     coloured = {c.code.lower() for c in countries}
     land = "".join(country.d for code, country in outline.items() if code not in coloured)
     parts = [
-        f'<svg class="worldmap" viewBox="{x} {y} {width} {height}" width="100%" role="img" '
+        # A group, not an img: an img's content is presentational, and this one holds links (axe-core's
+        # nested-interactive rule); each link is named by its <title>.
+        f'<svg class="worldmap" viewBox="{x} {y} {width} {height}" width="100%" role="group" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
         _defs(),
         f'<path class="wm-land" d="{land}" fill="{LAND}" stroke="{BORDER}" stroke-width="0.6" '

@@ -10,7 +10,7 @@ from cables.models import Post
 from ..models import Demarche, PersonReminderPreference, PostReminderPreference, PostTask, ReminderLog
 
 if TYPE_CHECKING:
-    from .sweep import TaskRow
+    from .candidates import TaskRow
 
 Kind = ReminderLog.Kind
 

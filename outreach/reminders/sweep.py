@@ -9,18 +9,18 @@ claims what is due and re-queues what was claimed but never sent.
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 
 from cables.models import Post
 
-from ..models import Demarche, DigestLog, Notification, PostTask, ReminderLog, ReminderSweep
+from ..models import DigestLog, Notification, PostTask, ReminderLog, ReminderSweep
 from . import claims
+from .candidates import TaskRow, candidate_tasks
 from .delivery import deliver_digest, deliver_email, task_url
 from .ledger import DIGEST, EMAILED, NO_RECIPIENT, POST_DIGEST, SweepResult
 from .policy import SKIP_CAP, Calendar, DueReminder, Policy, assess, describe
@@ -32,49 +32,6 @@ Kind = ReminderLog.Kind
 # Reminders to the post count against the cap; escalations go to headquarters and do not.
 NAG_KINDS = (Kind.BEFORE, Kind.DUE, Kind.OVERDUE)
 __all__ = ["DIGEST", "SweepResult", "candidate_tasks", "requeue_stalled", "sweep"]
-
-
-def candidate_tasks(*, now: datetime):
-    """Select the open tasks of issued demarches that can have a reminder: the one indexed query."""
-    widest = Demarche.objects.filter(state=Demarche.State.ISSUED).aggregate(m=Max("remind_days_before"))["m"]
-    days_before = max(widest or 0, settings.REMINDER_DAYS_BEFORE)
-    # Local dates run up to a day ahead of UTC.
-    horizon = now.astimezone(ZoneInfo("UTC")).date() + timedelta(days=1 + days_before)
-    return (
-        PostTask.objects.filter(
-            status=PostTask.Status.OPEN, due__lte=horizon, demarche__state=Demarche.State.ISSUED
-        )
-        .order_by()
-        .values_list(
-            "id", "due", "kind", "post_id", "post__name", "post__timezone", "post__weekend",
-            "assigned_to_id", "demarche_post__assigned_officer_id", "demarche_id", "demarche__reference_id",
-            "demarche__owner_id", "demarche__remind_days_before", "demarche__overdue_every_days",
-            "demarche__escalate_after_days", "demarche__max_reminders", "post__country_code",
-        )
-    )
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    """One candidate task as the sweep reads it (candidate_tasks' columns, in order)."""
-
-    id: int
-    due: date
-    task_kind: str
-    post_id: int
-    post_name: str
-    post_tz: str
-    post_weekend: list
-    assigned_to_id: int | None
-    officer_id: int | None
-    demarche_id: int
-    reference_id: str
-    owner_id: int
-    remind_days_before: int | None
-    overdue_every_days: int | None
-    escalate_after_days: int | None
-    max_reminders: int | None
-    post_country: str
 
 
 @dataclass

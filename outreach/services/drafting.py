@@ -126,14 +126,23 @@ def draft_flags(demarche: Demarche) -> list[str]:
     for a in parsed.get("action_addressees") or []:
         if a.get("kind") == "collective":
             continue
-        if a.get("kind") in UNTASKABLE_KINDS or not a.get("code"):
+        if a.get("kind") == "other":
+            flags.append(f"{a.get('raw')} is not a diplomatic post (a military or agency addressee) and was not tasked.")
+        elif a.get("kind") in UNTASKABLE_KINDS or not a.get("code"):
             flags.append(f"{a.get('raw')} is not a known post and was not tasked.")
         elif named and a.get("code") not in named:
             flags.append(f"{a.get('post')} is an action addressee the request does not name, so it was not tasked.")
+    tasked = set(demarche.posts.filter(removed=False).values_list("post__code", flat=True))
+    for e in request.get("exceptions") or []:
+        if e.get("excluded") and e.get("code") in tasked:
+            own = (e.get("instruction") or "").strip()
+            flags.append(f"{e.get('post')} is excluded from the request: it hands nothing over and makes no points"
+                         + (f"; its own instruction: {own}" if own else ", and the cable gives it no instruction")
+                         + ". Check this against the cable.")
     for a in parsed.get("anomalies") or []:
         where = f" (paragraph {a['paragraph']})" if a.get("paragraph") else ""
         words = ANOMALY_WORDS.get(a.get("kind"), (a.get("kind") or "").replace("_", " "))
         flags.append(f"Parser warning{where}: {words}. {a.get('detail') or ''}".strip())
-    if not demarche.posts.filter(removed=False).exists():
+    if not tasked:
         flags.append("This demarche has no posts: add posts before issuing, or close it.")
     return flags

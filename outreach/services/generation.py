@@ -158,7 +158,7 @@ def _points_plan(post: Post, audience: str, deliverable: list[dict], own: list[d
                     marking=" · ".join(dict.fromkeys(s["marking"] for s in deliverable if s["marking"])))
 
 
-def _plans_for(post: Post, parsed: dict, request: dict, texts: list[dict]) -> list[TaskPlan]:
+def _plans_for(post: Post, parsed: dict, request: dict, texts: list[dict], by_hand: bool) -> list[TaskPlan]:
     exception = next((e for e in request.get("exceptions") or [] if e.get("code") == post.code), None)
     own_instruction = ((exception or {}).get("instruction") or "").strip()
     # An excluded post does its own instruction instead of the request ("except Canberra", "FOR MOSCOW, PARIS
@@ -174,7 +174,7 @@ def _plans_for(post: Post, parsed: dict, request: dict, texts: list[dict]) -> li
     pointed = set(request.get("talking_point_paragraphs") or []) - {request.get("paragraph")}
     owed_points = (bool(pointed) and not excluded
                    and not any(not s.get("code") and not s.get("background") for s in all_sections)
-                   and post.code in {a.get("code") for a in parsed.get("action_addressees") or []})
+                   and (by_hand or post.code in {a.get("code") for a in parsed.get("action_addressees") or []}))
     reference_id = parsed.get("reference_id") or "the tasking cable"
     is_report = request.get("kind") == "report"
     audiences = [""] + [_section_audience(s, post) for s in sections if s.get("code")]
@@ -217,13 +217,16 @@ def _plans_for(post: Post, parsed: dict, request: dict, texts: list[dict]) -> li
     return plans
 
 
-def plan_tasks(parsed: dict, posts: list[Post]) -> list[TaskPlan]:
-    """Turn a parse into the tasks of the given action posts (none when the cable tasks no post)."""
+def plan_tasks(parsed: dict, posts: list[Post], *, by_hand: bool = False) -> list[TaskPlan]:
+    """Turn a parse into the tasks of the given action posts (none when the cable tasks no post).
+
+    by_hand: a desk officer added these posts, so a post the request owes points to and that has none is
+    flagged like a header addressee."""
     request = parsed.get("action_request") or {}
     if not request or request.get("department_action") or request.get("kind") in UNTASKED_KINDS:
         return []
     texts = handed_texts(parsed)
-    plans = [plan for post in posts for plan in _plans_for(post, parsed, request, texts)]
+    plans = [plan for post in posts for plan in _plans_for(post, parsed, request, texts, by_hand)]
     # Posts report whom they met against the level the cable asked for: carry it on the tasks that meet.
     level = (request.get("level") or "")[:255]
     for plan in plans:

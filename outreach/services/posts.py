@@ -42,7 +42,7 @@ def add_post(demarche: Demarche, post: Post, *, by) -> DemarchePost:
             task.save(update_fields=["status", "version", "updated_at"])
             record_event(current, "task_restored", by=by, task=task, changes={"status": ["cancelled", "open"]})
     else:
-        create_tasks(current, plan_tasks(current.cable.parsed or {}, [post]), [post], added_after_issue=issued)
+        create_tasks(current, plan_tasks(current.cable.parsed or {}, [post], by_hand=True), [post], added_after_issue=issued)
         dpost = DemarchePost.objects.get(demarche=current, post=post)
     record_event(current, "post_added", by=by, changes={"posts": [None, post.name]},
            note="added after issue" if issued else "")

@@ -58,6 +58,13 @@ def update_task(task: PostTask, *, by, version: int | None = None, **values) -> 
     bounds.check_list("talking_points", values.get("talking_points"), bounds.MAX_TALKING_POINTS)
     if "due" in values:
         bounds.check_due(current.demarche.cable, due=values["due"])
+    if "talking_points" in values and current.sections and values["talking_points"] != current.talking_points:
+        # Pages and staff read the sections: edited points replace the cable's, its background stays.
+        current.sections = [{
+            "paragraph": current.tp_paragraph, "heading": "Talking points as edited by the desk officer",
+            "marking": current.marking, "conditional": False, "background": False,
+            "releasable_to": list(current.releasable_to or []), "points": values["talking_points"],
+        }] + [s for s in current.sections if s.get("background")]
     return save_task(current, apply_changes(current, values), "task_updated", by=by)
 
 

@@ -120,6 +120,17 @@ def wait_for_log(app: App, pattern: str, *, timeout: float) -> bool:
     return False
 
 
+def tracebacks(log: str) -> list[str]:
+    """Each traceback in honcho's log, without its prefixes, with the line logged before it."""
+    lines = [re.sub(r"^\d\d:\d\d:\d\d \S+\s+\| ", "", line) for line in log.splitlines()]
+    found = []
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback (most recent call last)"):
+            end = next((j for j in range(i + 1, len(lines)) if lines[j][:1] not in (" ", "")), len(lines) - 1)
+            found.append("\n".join(lines[max(i - 1, 0):end + 1]))
+    return found
+
+
 def stop(app: App) -> None:
     """Stop honcho and everything it started (the process group this module made)."""
     group = app.process.pid

@@ -22,7 +22,7 @@ def run(*args) -> str:
 def test_create_demarche_creates_then_shows(seed_cable, desk_officer):
     first = run("create_demarche", "09STATE4690")
     assert "09STATE4690: created, draft" in first and "30 posts, 92 tasks" in first
-    assert "Canberra: 3 tasks (special, talking_points, report_back)" in first
+    assert "Canberra: 2 tasks (special, report_back)" in first
     assert "Hong Kong (for Macau): 3 tasks" in first
     second = run("create_demarche", "09STATE4690")
     assert "09STATE4690: exists, draft" in second
@@ -64,7 +64,7 @@ def test_demarche_status_json_contract(seed_cable):
             assert task["kind"] in {"deliver_non_paper", "talking_points", "report_back", "special"}
             date.fromisoformat(task["due"])
     by_key = {(e["post"], e["audience"]): e for e in data["posts"]}
-    assert [t["kind"] for t in by_key[("Canberra", None)]["tasks"]] == ["special", "talking_points", "report_back"]
+    assert [t["kind"] for t in by_key[("Canberra", None)]["tasks"]] == ["special", "report_back"]
     assert [t["kind"] for t in by_key[("Hong Kong", "Macau")]["tasks"]] == [
         "deliver_non_paper", "talking_points", "report_back"]
     assert ("Hong Kong", None) in by_key
@@ -106,3 +106,14 @@ def test_seed_demo_logins_work_for_each_role(client, db):
         user = get_user_model().objects.get(username=username)
         assert user.email
     assert get_user_model().objects.get(username="hongkong").posts.filter(code="hong-kong").exists()
+
+
+def test_create_demarche_issues_a_collective_tasking_only_once_its_posts_are_confirmed(db, desk_officer):
+    from cables.services import ingest_cable
+    from tests.conftest import read_cable
+
+    ingest_cable(read_cable("10STATE4108.txt"))
+    with pytest.raises(CommandError, match="Confirm the post list"):
+        call_command("create_demarche", "10STATE4108", "--issue", stdout=StringIO())
+    call_command("create_demarche", "10STATE4108", "--confirm-posts", "--issue", stdout=StringIO())
+    assert Demarche.objects.get(reference_id="10STATE4108").state == Demarche.State.ISSUED

@@ -100,3 +100,19 @@ def test_the_sweep_counts_a_holiday_as_the_reason_nothing_went_out(desk_officer,
     assert sweep(now=at("2026-12-24T08:00"), inline=True).skipped == {("holiday", "before"): 1}
     assert mail.outbox == []
     assert sweep(now=at("2026-12-23T08:00"), inline=True).counts["due"] == 1 and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_finds_a_due_date_after_the_spring_festival_a_week_ahead(desk_officer, make_embassy_user):
+    from django.core import mail
+
+    from cables.models import Post
+    from outreach.reminders.sweep import sweep
+    from tests.outreach.factories import make_demarche, make_task
+
+    make_embassy_user("bj1", "beijing")
+    after = date(2026, 2, 23)  # a substituted day off; Beijing is off from the 14th (a weekend) to the 23rd
+    assert BEIJING.last_working_day(after) == date(2026, 2, 13)
+    make_task(make_demarche(desk_officer), Post.objects.get(code="beijing"), due=after)
+    assert sweep(now=at("2026-02-13T02:00"), inline=True).counts["due"] == 1
+    assert mail.outbox[0].subject == "[Outreach] Due in 10 days: 26STATE100 Beijing, Deliver the non-paper"

@@ -100,7 +100,9 @@ def test_the_real_kuwait_reply_is_matched_to_its_demarche(db, desk_officer):
     from tests.conftest import read_cable
 
     request = ingest_cable(read_cable("10STATE9124.txt")).cable
-    demarche = services.issue_demarche(services.create_demarche(request, by=desk_officer), by=desk_officer)
+    # It tasks the EU collective's members: the desk officer confirms the post list before issuing.
+    draft = services.confirm_posts(services.create_demarche(request, by=desk_officer), by=desk_officer)
+    demarche = services.issue_demarche(draft, by=desk_officer)
     reply = services.receive_cable(read_cable("10KUWAIT88.txt")).cable
     assert "10STATE9124" in reply.parsed["references"]
     match = ReplyMatch.objects.get(cable=reply, demarche=demarche)

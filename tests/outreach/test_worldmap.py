@@ -129,7 +129,7 @@ def test_the_demarche_page_draws_each_post_and_links_it(client, worked, manager)
     countries = _countries(section)
 
     assert re.search(
-        r'<svg class="worldmap"[^>]* role="img" aria-label="Map of posts of 09STATE4690 by state: 32 posts',
+        r'<svg class="worldmap"[^>]* role="group" aria-label="Map of posts of 09STATE4690 by state: 32 posts',
         section,
     )
     assert countries["AE"][0] == "acknowledged"
@@ -186,8 +186,19 @@ def second(worked, desk_officer):
     """10STATE9124 issued as well: Kuwait is on both demarches, USEU on this one only."""
     from cables.services import ingest_cable
 
-    cable = ingest_cable(read_cable("10STATE9124.txt")).cable
-    return services.issue_demarche(services.create_demarche(cable, by=desk_officer), by=desk_officer)
+    demarche = services.create_demarche(ingest_cable(read_cable("10STATE9124.txt")).cable, by=desk_officer)
+    services.confirm_posts(demarche, by=desk_officer)  # it tasks the members of collectives
+    services.issue_demarche(demarche, by=desk_officer)
+    # Its own dates are in 2010 (taken from the cable): give it this fortnight's, as the seed has.
+    today = timezone.localdate()
+    services.bulk_extend(
+        demarche,
+        post_ids=demarche.posts.values_list("post_id", flat=True),
+        by=desk_officer,
+        deliver_by=today + timedelta(days=7),
+        report_by=today + timedelta(days=14),
+    )
+    return demarche
 
 
 def test_the_overview_gives_each_post_its_worst_state_over_the_active_demarches(second, worked, manager):
@@ -226,7 +237,7 @@ def test_the_overview_page_shows_the_map_and_the_missions_beside_it(client, seco
     client.force_login(manager)
     section = _map_section(client.get(reverse("outreach:dashboard")).content.decode())
 
-    assert re.search(r'<svg class="worldmap"[^>]* role="img" aria-label="Map of posts by state: ', section)
+    assert re.search(r'<svg class="worldmap"[^>]* role="group" aria-label="Map of posts by state: ', section)
     assert _countries(section)["KW"][2] == "Kuwait: Kuwait, not acknowledged (2 demarches)"
     assert ">USEU Brussels</a>" in section[section.index("<aside") :]
 

@@ -23,11 +23,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("reference_id", help="e.g. 09STATE4690")
         parser.add_argument("--issue", action="store_true", help="issue it to the posts")
+        parser.add_argument("--confirm-posts", action="store_true",
+                            help="confirm the post list a collective was expanded to (needed before --issue)")
         parser.add_argument("--due", type=parse_date, help="delivery due date YYYY-MM-DD; the report-back "
                             "date keeps its offset")
         parser.add_argument("--owner", help="username of the owning desk officer (default: the first one)")
 
-    def handle(self, *args, reference_id, issue=False, due=None, owner=None, **options):
+    def handle(self, *args, reference_id, issue=False, due=None, owner=None, confirm_posts=False, **options):
         reference_id = reference_id.replace(" ", "").upper()
         cable = Cable.objects.current().filter(reference_id=reference_id).first()
         if cable is None:
@@ -41,6 +43,8 @@ class Command(BaseCommand):
             demarche = services.create_demarche(cable, by=by, deliver_by=due, report_by=report_by)
             if existed and due and (demarche.deliver_by, demarche.report_by) != (due, report_by):
                 demarche = services.update_demarche(demarche, by=by, deliver_by=due, report_by=report_by)
+            if confirm_posts:
+                demarche = services.confirm_posts(demarche, by=by)
             if issue:
                 demarche = services.issue_demarche(demarche, by=by)
         except ValidationError as exc:

@@ -184,7 +184,7 @@ CASES = [
                 "moscow": [deliver(4, "U"), points((4, "U"), (6, "C/REL RUSSIA")), report()],
                 "kuwait": [deliver(4, "U"), points((4, "U"), (8, "U")), report()],
                 "canberra": [deliver(4, "U"), points((4, "U")), report()]},
-         flags=("tasked through its", "Confirm the post list")),
+         flags=("tasked through its", "Confirm the post list", "Warsaw is excluded from the request")),
     Case("09STATE96550.txt", "Warsaw and Prague still deliver para 4; only para 5 is not theirs",
          tasks={"warsaw": [deliver(4, "U"), points((4, "U")), report()],
                 "prague": [deliver(4, "U"), points((4, "U")), report()]},

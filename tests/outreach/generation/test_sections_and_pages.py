@@ -122,3 +122,14 @@ def test_a_cable_that_tasks_no_post_says_why_in_the_draft(client, desk_officer, 
     page = client.get(demarche.get_absolute_url()).content.decode()
     assert "no post is tasked" in page
     assert "This demarche has no posts" in page
+
+
+def test_points_a_desk_officer_edits_replace_the_cables_sections(desk_officer):
+    from outreach.services import update_task
+
+    demarche_131801 = _demarche_of("09STATE131801.txt", desk_officer)
+    task = task_of(demarche_131801, "riyadh", K.TALKING_POINTS)
+    edited = [{"text": "Only this point.", "conditional": False}]
+    update_task(task, by=desk_officer, version=task.version, talking_points=edited)
+    task.refresh_from_db()
+    assert [s["points"] for s in task.sections] == [edited] and task.talking_points == edited
