@@ -234,7 +234,7 @@ def test_the_migration_excerpts_history_written_before_the_bound(world):
 
     from django.apps import apps
 
-    migration = importlib.import_module("outreach.migrations.0011_bound_history")
+    migration = importlib.import_module("outreach.migrations.0012_bound_history")
     task = own_task(world)
     huge = "h" * 1_000_000
     event = TaskEvent.objects.create(demarche=world.demarche, task=task, action="reported",

@@ -37,6 +37,6 @@ def bound_history(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outreach", "0010_reminder_emails")]
+    dependencies = [("outreach", "0011_delivered_talking_points")]
 
     operations = [migrations.RunPython(bound_history, migrations.RunPython.noop)]
