@@ -113,13 +113,31 @@ class OfficialsField(forms.CharField):
 
 class DeliveryForm(VersionedForm):
     delivered_on = forms.DateField(label="Date delivered", widget=DATE)
-    method = forms.ChoiceField(choices=PostTask.Method.choices, widget=forms.RadioSelect)
-    officials = OfficialsField(label="Officials met", required=False)
+    method = forms.ChoiceField(choices=PostTask.Method.choices, widget=forms.RadioSelect, label="How")
+    officials = OfficialsField(label="Officials met", required=False,
+                               help_text="One a line: name; title; ministry. The report back starts from these.")
     requested_level = forms.CharField(label="Level the cable asked for", required=False)
-    response = forms.ChoiceField(choices=[("", "—")] + list(PostTask.Response.choices), required=False,
+    response = forms.ChoiceField(choices=[("", "Not known yet")] + list(PostTask.Response.choices), required=False,
                                  label="Host government response")
     response_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                     label="Response in their words")
+
+    def __init__(self, *args, task: PostTask | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._extra = {"task": task}
+        if task is not None:
+            from .services.bounds import delivery_window
+
+            first, last = delivery_window(task)
+            self.fields["delivered_on"].help_text = (
+                f"Between {first.day} {first:%b} {first.year} (the demarche's issue) and today at "
+                f"{task.post.name}, {last.day} {last:%b} {last.year}."
+            )
+            self.fields["delivered_on"].widget.attrs.update(min=first.isoformat(), max=last.isoformat())
+
+    @classmethod
+    def for_task(cls, task: PostTask, *, initial: dict) -> "DeliveryForm":
+        return cls(task=task, initial={**initial, "requested_level": task.requested_level})
 
 
 class NotDeliveredForm(VersionedForm):
@@ -149,16 +167,20 @@ class NotDeliveredForm(VersionedForm):
 
 
 class ReportForm(VersionedForm):
-    response = forms.ChoiceField(choices=PostTask.Response.choices, label="Host government response")
+    """The report back: the response and the reply cable. The delivery's date, method and officials were
+    recorded at delivery and are not asked again."""
+
+    response = forms.ChoiceField(choices=[("", "Choose the response")] + list(PostTask.Response.choices),
+                                 label="Host government response",
+                                 error_messages={"required": "Choose the host government's response."})
     response_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                    label="Response in their words")
+                                    label="Response in their words",
+                                    help_text="What the officials said, as close to their words as you can.")
     reply_reference_id = forms.RegexField(
         regex=r"^\s*\d{2}\s*[A-Za-z ]{2,20}\s*\d{1,7}\s*$", required=False, label="Reply cable",
+        help_text="The reference id of your reporting cable, e.g. 09ABUDHABI123, once it is sent.",
         error_messages={"invalid": "Give a reference id such as 09ABUDHABI123."},
     )
-    delivered_on = forms.DateField(required=False, label="Date delivered", widget=DATE)
-    method = forms.ChoiceField(choices=[("", "—")] + list(PostTask.Method.choices), required=False)
-    officials = OfficialsField(label="Officials met", required=False)
 
 
 class ReasonForm(VersionedForm):

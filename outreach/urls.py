@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import cables, demarches, tasks
+from .views import cables, confirm, demarches, tasks
 
 app_name = "outreach"
 urlpatterns = [
@@ -13,10 +13,13 @@ urlpatterns = [
     path("demarches/<str:reference_id>/issue/", demarches.demarche_issue, name="demarche_issue"),
     path("demarches/<str:reference_id>/confirm-posts/", demarches.demarche_confirm_posts,
          name="demarche_confirm_posts"),
-    path("demarches/<str:reference_id>/close/", demarches.demarche_close, name="demarche_close"),
+    path("demarches/<str:reference_id>/close/", confirm.demarche_close, name="demarche_close"),
+    path("demarches/<str:reference_id>/reopen/", confirm.demarche_reopen, name="demarche_reopen"),
     path("demarches/<str:reference_id>/posts/add/", demarches.demarche_add_post, name="demarche_add_post"),
-    path("demarches/<str:reference_id>/posts/<int:dpost_pk>/remove/", demarches.demarche_remove_post,
+    path("demarches/<str:reference_id>/posts/<int:dpost_pk>/remove/", confirm.demarche_remove_post,
          name="demarche_remove_post"),
+    path("demarches/<str:reference_id>/posts/<int:dpost_pk>/restore/", confirm.demarche_restore_post,
+         name="demarche_restore_post"),
     path("demarches/<str:reference_id>/bulk/", demarches.demarche_bulk, name="demarche_bulk"),
     path("demarches/<str:reference_id>/reminders/", demarches.demarche_reminders, name="demarche_reminders"),
     path("replies/<int:pk>/decide/", demarches.reply_decide, name="reply_decide"),
@@ -24,6 +27,7 @@ urlpatterns = [
     path("posts/<slug:post_code>/reminders/", tasks.post_reminders, name="post_reminders"),
     path("acknowledge/<int:dpost_pk>/", tasks.acknowledge, name="acknowledge"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/reporting-cable.txt", tasks.reporting_cable, name="reporting_cable"),
     path("tasks/<int:pk>/<str:action>/", tasks.task_action, name="task_action"),
     path("notifications/", include("outreach.notifications.urls")),
     # The sub-packages' pages, in the same namespace (outreach:dash_*, outreach:calendar_*).

@@ -19,18 +19,30 @@ def date_format(value, fmt: str) -> str:
     return _date_format(value, fmt)
 
 
-class DateCol(tables.Column):
-    """A date (or the date of a datetime) as Y-m-d; ISO in exports."""
+# The one way pages write a date ("7 Dec 2026"); exports write ISO 8601 (CSV) or date cells (XLSX).
+PAGE_DATE = "j M Y"
 
-    def __init__(self, *args, date_format: str = "Y-m-d", **kwargs):
+
+def page_date(value) -> str:
+    """A date (or a datetime's local date) as pages write it, never wrapping mid-date."""
+    if not value:
+        return "—"
+    return format_html('<span class="nowrap">{}</span>', date_format(value, PAGE_DATE))
+
+
+class DateCol(tables.Column):
+    """A date (or the date of a datetime) as "7 Dec 2026"; the value itself in exports."""
+
+    def __init__(self, *args, date_format: str = PAGE_DATE, **kwargs):
         self.date_format = date_format
+        kwargs.setdefault("attrs", {"td": {"class": "nowrap"}})
         super().__init__(*args, **kwargs)
 
     def render(self, value):
         return date_format(value, self.date_format)
 
     def value(self, value):
-        return value.isoformat() if value else ""
+        return value or None
 
 
 # state -> (badge class, word); the class adds a symbol, so colour is never the only signal.
@@ -86,6 +98,8 @@ def _round(value, digits=1):
 
 
 class PctColumn(tables.Column):
+    export_unit = "%"  # exports carry the unit in the header: "Delivered (%)"
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
         super().__init__(*args, **kwargs)
@@ -134,11 +148,14 @@ class StepColumn(tables.Column):
             return mark_safe('<span class="muted" title="No such task for this post">n/a</span>')
         when = record[f"{self.prefix}_on"] if value == "done" else record[f"{self.prefix}_due"]
         label = "on" if value == "done" else "due"
-        # Nothing to escape: a badge, a fixed word and an ISO date (format_html was a third of the matrix).
-        return mark_safe(f"{badge(value)}<br><small>{label} {when.isoformat() if when else '—'}</small>")
+        # Nothing to escape: a badge, a fixed word and a date (format_html was a third of the matrix).
+        day = _date_format(when, PAGE_DATE) if when else "—"
+        return mark_safe(f'{badge(value)}<br><small class="nowrap">{label} {day}</small>')
 
     def value(self, value, record):
         if value == "none":
             return ""
         when = record[f"{self.prefix}_on"] if value == "done" else record[f"{self.prefix}_due"]
-        return f"{value} {when.isoformat() if when else ''}".strip()
+        word = STEP_BADGES.get(value, ("", value))[1]
+        label = "on" if value == "done" else "due"
+        return f"{word}, {label} {when.isoformat()}" if when else word

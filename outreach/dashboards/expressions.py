@@ -6,8 +6,22 @@ import statistics
 from datetime import date
 
 from django.db import connection
-from django.db.models import Aggregate, Case, Count, F, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
+from django.db.models.lookups import LessThan
 
 from cables.models import Region
 
@@ -16,8 +30,19 @@ from ..models import Demarche, PostTask
 Kind = PostTask.Kind
 Status = PostTask.Status
 DELIVERY_KINDS = (Kind.DELIVER_NON_PAPER, Kind.SPECIAL)
-DELIVERY = Q(kind__in=DELIVERY_KINDS)
 TALKING = Q(kind=Kind.TALKING_POINTS)
+# The talking points are the post's delivery when it has no non-paper (or letter) to hand over, for the
+# same audience: a talking-points-only demarche is delivered when its points are made.
+# stats_sql.IS_DELIVERY is the same rule in SQL, for the DemarcheStats triggers.
+_NON_PAPER_BESIDE = Exists(
+    PostTask.objects.filter(
+        demarche=OuterRef("demarche"),
+        post=OuterRef("post"),
+        audience=OuterRef("audience"),
+        kind=Kind.DELIVER_NON_PAPER,
+    ).exclude(status=Status.CANCELLED)
+)
+DELIVERY = Q(kind__in=DELIVERY_KINDS) | (TALKING & ~_NON_PAPER_BESIDE)
 REPORT = Q(kind=Kind.REPORT_BACK)
 DONE = Q(status=Status.DONE)
 OPEN = Q(status=Status.OPEN)
@@ -127,8 +152,15 @@ def late_days(today: date):
 
 
 def days_taken():
-    """Days from the demarche's issue date to the done date."""
+    """Days from the demarche's issue date to the done date; 0 for a date before the issue.
+
+    The services refuse such dates now; older rows (and direct writes) still hold some, and a task cannot
+    take less than no time.
+    """
     if connection.vendor == "postgresql":
         # Denormalised and kept by a trigger (migration 0004_perf_issued_on): no demarche join.
-        return DaysBetween(done_on(), F("issued_on"))
-    return DaysBetween(done_on(), TruncDate("demarche__issued_at"))
+        days = DaysBetween(done_on(), F("issued_on"))
+    else:
+        days = DaysBetween(done_on(), TruncDate("demarche__issued_at"))
+    # Not GREATEST: PostgreSQL's ignores a null, and an unknown date must stay unknown.
+    return Case(When(LessThan(days, 0), then=Value(0)), default=days, output_field=IntegerField())

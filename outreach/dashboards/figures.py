@@ -1,12 +1,15 @@
 """The figure set managers report: one definition, as aggregates over tasks.
 
 Definitions (also in docs/dashboards.md):
-- delivery tasks are "deliver the non-paper" and special instructions; report tasks are "report back";
-  cancelled tasks (a post taken off a demarche) count nowhere;
+- delivery tasks are "deliver the non-paper" and special instructions, and "make the talking points" where
+  the post (for that audience) has no non-paper to deliver; report tasks are "report back"; cancelled tasks
+  (a post taken off a demarche, a closed demarche's open tasks) count nowhere; "not delivered" is not done;
 - a task is done on `delivered_on` when the post gave that date, else on the date it was completed;
 - late: done after its due date, or still open past it; days late count to the done date or to today;
 - on time %: done on or before the due date, out of all the (live) tasks of that kind;
-- days to deliver / to report: from the demarche's issue date to the done date (median).
+- days to deliver / to report: from the demarche's issue date to the done date (median; 0 if before it);
+- the trend: per month of due date, from 11 months back to 12 months ahead, the tasks, the open ones, and
+  the on-time percentages.
 """
 
 from __future__ import annotations
@@ -94,15 +97,23 @@ def trend_start(today: date, months: int = 12) -> date:
     return (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
 
 
+def trend_end(today: date, months: int = 12) -> date:
+    """The last day the trend covers: open tasks due in the coming months show too."""
+    ahead = today.replace(day=1)
+    for _ in range(months + 1):
+        ahead = (ahead + timedelta(days=31)).replace(day=1)
+    return ahead - timedelta(days=1)
+
+
 def trend(tasks, *, today: date, months: int = 12) -> list[dict]:
-    """Per month of due date: tasks due, % delivered and reported on time."""
-    start = trend_start(today, months)
-    dated = tasks.filter(due__gte=start, due__lte=today)
+    """Per month of due date: tasks due, open tasks, % delivered and reported on time."""
+    dated = tasks.filter(due__gte=trend_start(today, months), due__lte=trend_end(today, months))
     return list(
         dated.annotate(month=TruncMonth("due"))
         .values("month")
         .annotate(
             tasks=Count("pk"),
+            open=count_where(OPEN),
             delivered_on_time_pct=percent(DONE & LessThanOrEqual(done_on(), F("due")), DELIVERY),
             reported_on_time_pct=percent(DONE & LessThanOrEqual(done_on(), F("due")), REPORT),
             late=count_where(Q(GreaterThan(late_days(today), 0))),

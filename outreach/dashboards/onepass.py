@@ -14,7 +14,7 @@ from django.db.models.lookups import LessThanOrEqual
 from cables.models import Post
 
 from .expressions import DELIVERY, DONE, OPEN, REGION_NAMES, REPORT, days_taken, done_on, late_days
-from .figures import SLOWEST_FIGURES, trend_start
+from .figures import SLOWEST_FIGURES, trend_end, trend_start
 
 # The figure set as SQL over the derived columns of overview_one_pass's inner query; the same
 # arithmetic as figures() (count * 100.0 / NULLIF(count, 0) in double precision, percentile_cont).
@@ -67,7 +67,7 @@ def overview_one_pass(tasks, *, today: date, limit: int) -> dict:
     recomputing the done date and the days late per aggregate; here an inner query derives each
     task's values once and GROUPING SETS aggregates them by post, by region, overall and by month.
     """
-    start = trend_start(today)
+    start, end = trend_start(today), trend_end(today)
     inner = tasks.annotate(
         x_region=F("post__region"),
         x_kc=Case(When(DELIVERY, then=Value("d")), When(REPORT, then=Value("r")), default=Value("t")),
@@ -77,7 +77,7 @@ def overview_one_pass(tasks, *, today: date, limit: int) -> dict:
             When(DONE & LessThanOrEqual(done_on(), F("due")), then=Value(True)), default=Value(False)
         ),
         x_taken=Case(When(DONE, then=days_taken()), default=None, output_field=IntegerField()),
-        x_in_trend=Case(When(due__gte=start, due__lte=today, then=Value(True)), default=Value(False)),
+        x_in_trend=Case(When(due__gte=start, due__lte=end, then=Value(True)), default=Value(False)),
     ).values_list(
         "post_id",
         "x_region",
@@ -114,8 +114,8 @@ def overview_one_pass(tasks, *, today: date, limit: int) -> dict:
         row = dict(zip(_FIGURE_NAMES, values))
         if not g_month:
             if month is not None:
-                sums = by_month.setdefault(month, [0, 0, 0, 0, 0, 0])
-                for i, value in enumerate((row["tasks"], row["late"], *values[len(_FIGURE_NAMES) :])):
+                sums = by_month.setdefault(month, [0, 0, 0, 0, 0, 0, 0])
+                for i, value in enumerate((row["tasks"], row["open"], row["late"], *values[len(_FIGURE_NAMES) :])):
                     sums[i] += value
         elif not g_post:
             per_post.append({"post_id": post_id, "region": region, **row})
@@ -128,11 +128,12 @@ def overview_one_pass(tasks, *, today: date, limit: int) -> dict:
         {
             "month": month,
             "tasks": tasks,
+            "open": open_,
             "delivered_on_time_pct": float(d_on_time) * 100.0 / float(d_n) if d_n else None,
             "reported_on_time_pct": float(r_on_time) * 100.0 / float(r_n) if r_n else None,
             "late": late,
         }
-        for month, (tasks, late, d_n, d_on_time, r_n, r_on_time) in by_month.items()
+        for month, (tasks, open_, late, d_n, d_on_time, r_n, r_on_time) in by_month.items()
     ]
     posts_in = {}
     for row in per_post:

@@ -6,6 +6,10 @@ regions and for each region, every OVERVIEW_SNAPSHOT_MINUTES with the function t
 (overview.window_figures); the page reads one row and says when it was computed. A snapshot older than
 two periods (beat stopped) or missing (a new day) is computed on the spot and stored, so nobody is shown
 older figures than that. Embassy staff see only their posts' figures, which are cheap: always live.
+
+Every write through the services (history.record_event) drops the snapshots it may have changed once it
+commits (`forget`), so a delivery shows on the overview at the next page load, which recomputes the one
+window it shows (see docs/dashboards.md for the cost).
 """
 
 import json
@@ -46,6 +50,14 @@ def window_figures(*, today: date, since: date, region: str = "", now: datetime 
     data = decode(row.data)
     data["as_of"] = row.computed_at
     return data
+
+
+def forget(*, region: str | None = None) -> int:
+    """Drop the snapshots that a change at a post of `region` (None: anywhere) may have made wrong."""
+    rows = OverviewSnapshot.objects.all()
+    if region is not None:
+        rows = rows.filter(region__in=["", region])
+    return rows.delete()[0]
 
 
 def compute(*, today: date, since: date, region: str = "", now: datetime | None = None) -> OverviewSnapshot:

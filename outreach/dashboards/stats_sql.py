@@ -5,23 +5,30 @@ rebuilds from here, so the definition of each count is written once. Plain strin
 so the migration can load this module whatever the models look like.
 """
 
+# A delivery task: the non-paper, a special instruction, or the talking points of a post (and audience)
+# with no non-paper to deliver; expressions.DELIVERY is the same rule in the ORM.
+IS_DELIVERY = """(t.kind IN ('deliver_non_paper', 'special') OR (t.kind = 'talking_points' AND NOT EXISTS (
+    SELECT 1 FROM outreach_posttask n
+    WHERE n.demarche_id = t.demarche_id AND n.post_id = t.post_id AND n.audience = t.audience
+      AND n.kind = 'deliver_non_paper' AND n.status <> 'cancelled')))"""
+
+# The four task counts of the demarches the surrounding query names `k`.
+TASK_COUNTS = f"""
+    SELECT count(*) FILTER (WHERE {IS_DELIVERY}) AS dt,
+           count(*) FILTER (WHERE {IS_DELIVERY} AND t.status = 'done') AS dd,
+           count(*) FILTER (WHERE t.kind = 'report_back') AS rt,
+           count(*) FILTER (WHERE t.kind = 'report_back' AND t.status = 'done') AS rd
+    FROM outreach_posttask t WHERE t.status <> 'cancelled' AND t.demarche_id = k.id
+"""
+
 # DemarcheStats recomputed from the tasks and posts: the recount (stats.py) and the rebuild.
-STATS_SELECT = """
-SELECT d.id,
-       COALESCE(p.n, 0),
-       COALESCE(t.dt, 0), COALESCE(t.dd, 0), COALESCE(t.rt, 0), COALESCE(t.rd, 0)
-FROM outreach_demarche d
+STATS_SELECT = f"""
+SELECT k.id, COALESCE(p.n, 0), c.dt, c.dd, c.rt, c.rd
+FROM outreach_demarche k
 LEFT JOIN (
     SELECT demarche_id, count(*) AS n FROM outreach_demarchepost WHERE NOT removed GROUP BY demarche_id
-) p ON p.demarche_id = d.id
-LEFT JOIN (
-    SELECT demarche_id,
-           count(*) FILTER (WHERE kind IN ('deliver_non_paper', 'special')) AS dt,
-           count(*) FILTER (WHERE kind IN ('deliver_non_paper', 'special') AND status = 'done') AS dd,
-           count(*) FILTER (WHERE kind = 'report_back') AS rt,
-           count(*) FILTER (WHERE kind = 'report_back' AND status = 'done') AS rd
-    FROM outreach_posttask WHERE status <> 'cancelled' GROUP BY demarche_id
-) t ON t.demarche_id = d.id
+) p ON p.demarche_id = k.id
+CROSS JOIN LATERAL ({TASK_COUNTS}) c
 """
 REBUILD_SQL = (
     "INSERT INTO outreach_demarchestats (demarche_id, posts, delivery_total, delivery_done, report_total, report_done)"
@@ -45,24 +52,25 @@ CREATE TRIGGER outreach_stats_demarche_ins AFTER INSERT ON outreach_demarche
 """
 
 # One statement-level trigger per operation (PostgreSQL allows transition tables on single-event
-# triggers only): the statement's rows count +1 as they are now and -1 as they were, netted per demarche.
+# triggers only). Whether talking points count as a delivery depends on the other tasks of the post, so
+# a change is not a delta of its own rows: the touched demarches are recounted (a few hundred tasks each,
+# by index). Their rows are locked first, in id order; the recount is a later statement, so it reads a
+# snapshot taken after the lock and sees every transaction that committed while this one waited.
 TASK_TRIGGER = """
 CREATE OR REPLACE FUNCTION outreach_stats_task_{op}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM 1 FROM outreach_demarchestats
+    WHERE demarche_id IN (SELECT x.demarche_id FROM ({rows}) AS x (demarche_id, kind, status, sign))
+    ORDER BY demarche_id FOR NO KEY UPDATE;
     UPDATE outreach_demarchestats s SET
-        delivery_total = s.delivery_total + c.dt, delivery_done = s.delivery_done + c.dd,
-        report_total = s.report_total + c.rt, report_done = s.report_done + c.rd
+        delivery_total = c.dt, delivery_done = c.dd, report_total = c.rt, report_done = c.rd
     FROM (
-        SELECT demarche_id,
-               COALESCE(sum(sign) FILTER (WHERE kind IN ('deliver_non_paper', 'special')), 0) AS dt,
-               COALESCE(sum(sign) FILTER (WHERE kind IN ('deliver_non_paper', 'special') AND status = 'done'), 0) AS dd,
-               COALESCE(sum(sign) FILTER (WHERE kind = 'report_back'), 0) AS rt,
-               COALESCE(sum(sign) FILTER (WHERE kind = 'report_back' AND status = 'done'), 0) AS rd
-        FROM ({rows}) AS x (demarche_id, kind, status, sign)
-        WHERE status <> 'cancelled'
-        GROUP BY demarche_id
+        SELECT k.id, c.* FROM (
+            SELECT DISTINCT x.demarche_id AS id FROM ({rows}) AS x (demarche_id, kind, status, sign)
+        ) k CROSS JOIN LATERAL (""" + TASK_COUNTS + """) c
     ) c
-    WHERE s.demarche_id = c.demarche_id AND (c.dt, c.dd, c.rt, c.rd) <> (0, 0, 0, 0);
+    WHERE s.demarche_id = c.id
+      AND (s.delivery_total, s.delivery_done, s.report_total, s.report_done) <> (c.dt, c.dd, c.rt, c.rd);
     RETURN NULL;
 END $$;
 CREATE TRIGGER outreach_stats_task_{op} AFTER {event} ON outreach_posttask

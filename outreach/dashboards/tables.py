@@ -7,12 +7,14 @@ from django.utils.safestring import mark_safe
 from ..models import Demarche, PostTask
 from .columns import (
     STATE_BADGES,
+    STEP_BADGES,
     DateCol,
     NumberColumn,
     PctColumn,
     PostLinkColumn,
     StepColumn,
     badge,
+    page_date,
     task_state,
     url_for,
 )
@@ -63,7 +65,7 @@ class DemarcheTable(BaseTable):
         return value
 
     def value_state(self, value):
-        return value
+        return STATE_BADGES.get(value, ("", value))[1]
 
     def render_subject(self, value):
         return value[:110] + ("…" if len(value) > 110 else "")
@@ -111,10 +113,10 @@ class MatrixTable(BaseTable):
     def render_acknowledged_at(self, value):
         if not value:
             return badge("open", "Not acknowledged")
-        return format_html("{}<br><small>{}</small>", badge("done", "Acknowledged"), value.date().isoformat())
+        return format_html("{}<br><small>{}</small>", badge("done", "Acknowledged"), page_date(value))
 
     def value_acknowledged_at(self, value):
-        return value.isoformat() if value else ""
+        return value or None
 
     def render_response(self, value, record):
         if not value:
@@ -158,11 +160,14 @@ class PostTaskTable(BaseTable):
     def value_demarche(self, value):
         return value
 
+    def render_kind(self, value, record):
+        return record.get_kind_display()
+
     def value_kind(self, value, record):
-        return record.kind
+        return record.get_kind_display()
 
     def value_response(self, value, record):
-        return record.response
+        return record.get_response_display()
 
     def render_audience(self, value):
         return value or "Host government"
@@ -179,15 +184,13 @@ class PostTaskTable(BaseTable):
         )
 
     def value_status(self, value, record):
-        return task_state(record, self.today)
+        return STEP_BADGES.get(task_state(record, self.today), ("", value))[1]
 
     def render_done_on(self, value, record):
-        done = value or (record.completed_at.date() if record.completed_at else None)
-        return done.isoformat() if done else "—"
+        return page_date(value or (record.completed_at.date() if record.completed_at else None))
 
     def value_done_on(self, value, record):
-        done = value or (record.completed_at.date() if record.completed_at else None)
-        return done.isoformat() if done else ""
+        return value or (record.completed_at.date() if record.completed_at else None)
 
     def render_response(self, value, record):
         return record.get_response_display()
@@ -226,8 +229,11 @@ class OverdueTable(BaseTable):
     def value_region(self, value, record):
         return record.post.region
 
+    def render_kind(self, value, record):
+        return record.get_kind_display()
+
     def value_kind(self, value, record):
-        return record.kind
+        return record.get_kind_display()
 
     def render_days(self, value):
         return badge("overdue", f"{value} days")

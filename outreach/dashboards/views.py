@@ -5,13 +5,12 @@ from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from django_tables2.export import TableExport
 
 from accounts.roles import can_read_all, is_embassy_staff, role_required
 from cables.models import Post
 
 from .. import dashboards
-from . import charts, mapdata, params, worldmap
+from . import charts, exports, mapdata, params, worldmap
 from .filters import DemarcheFilter, OverviewFilter, PostTaskFilter
 from .tables import (
     DemarcheTable,
@@ -38,11 +37,22 @@ def _export(request, tables: dict, filename: str):
     fmt = params.export_format(request)
     if not fmt:
         return None
+    if fmt not in exports.FORMATS:
+        raise BadRequest(f"Unknown export format; use one of: {', '.join(exports.FORMATS)}.")
     name = request.GET.get("_table") or next(iter(tables))
     if name not in tables:
         raise BadRequest(f"Unknown table; use one of: {', '.join(tables)}.")
     stem = filename if len(tables) == 1 else f"{filename}-{name}"
-    return TableExport(fmt, tables[name]).response(f"{stem}.{fmt}")
+    return exports.export_response(tables[name], fmt, stem)
+
+
+def export_all_demarches(request):
+    """The /demarches/ page's export: every demarche the user may see, with the list's figures."""
+    today = timezone.localdate()
+    demarches = dashboards.demarches_with_figures(request.user, today=today).order_by("-created_at", "-pk")
+    table = DemarcheTable(demarches, today=today)
+    _configure(request, table)
+    return _export(request, {"demarches": table}, "demarches")
 
 
 def _region_chart(rows, title):
@@ -148,10 +158,12 @@ def dash_overview(request):
         "unacknowledged": UnacknowledgedTable(data["unacknowledged"]["rows"], today=today, prefix="u-"),
     }
     _configure(request, *tables.values(), per_page=20)
+    past = [row for row in data["trend"] if row["month"] <= today]
     trend = [
-        (row["month"].strftime("%b %y"), [row["delivered_on_time_pct"], row["reported_on_time_pct"]])
-        for row in data["trend"]
+        (row["month"].strftime("%b %Y"), [row["delivered_on_time_pct"], row["reported_on_time_pct"]])
+        for row in past
     ]
+    open_by_month = [(row["month"].strftime("%b %Y"), [row["open"]]) for row in data["trend"] if row["open"]]
     return _export(request, tables, "overview") or render(
         request,
         "outreach/dashboards/overview.html",
@@ -172,6 +184,9 @@ def dash_overview(request):
                 ["Delivered on time", "Reported on time"],
                 unit="%",
                 max_value=100,
+            ),
+            "open_chart": charts.bar_chart(
+                "Open tasks by month of due date", open_by_month, ["Open tasks"], unit="", max_value=None
             ),
         },
     )

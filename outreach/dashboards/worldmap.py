@@ -4,8 +4,8 @@ Pure rendering: no queries (mapdata.py gathers the posts). No script and no styl
 Content Security Policy holds: colours and patterns are SVG presentation attributes. Every state has a
 pattern as well as a colour, so the map reads in greyscale; each coloured country has a <title> (the
 tooltip) naming its posts and their states, and links to the post that colours it. Screen readers get
-the same data from the table in the template; the map itself is one image (role="img"), its links kept
-out of the tab order for the same reason.
+the same data from the table in the template; the map is a labelled group of links (role="group": an
+img may hold no links, axe-core's nested-interactive), kept out of the tab order for the same reason.
 """
 
 from __future__ import annotations

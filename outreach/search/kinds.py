@@ -18,7 +18,7 @@ from accounts.roles import can_read_all
 from cables.models import Cable, CableAddressee
 
 from ..models import Demarche, DemarchePost, PostTask, ReplyMatch
-from ..services.visibility import points_releasable, redact_for
+from ..services.visibility import redact_for
 from . import text
 from .query import Kind, SearchRequest
 
@@ -58,7 +58,7 @@ def _dates(qs, field: str, req: SearchRequest):
 
 
 class CableKind:
-    kind = Kind.CABLES
+    kind, model = Kind.CABLES, Cable
     fields = ["reference_id", "subject", "tags_text", "parsed__paragraphs"]
     order_by = F("sent_at").desc(nulls_last=True)
 
@@ -104,9 +104,9 @@ class CableKind:
 
 
 class DemarcheKind:
-    kind = Kind.DEMARCHES
+    kind, model = Kind.DEMARCHES, Demarche
     fields = ["reference_id", "subject", "instructions"]
-    order_by = F("day").desc(nulls_last=True)
+    order_by = Coalesce("issued_at", "created_at").desc(nulls_last=True)
 
     def visible(self, user):
         # The demarche pages are for desk officers and managers; staff find their tasks instead.
@@ -146,7 +146,7 @@ class DemarcheKind:
 
 
 class TaskKind:
-    kind = Kind.TASKS
+    kind, model = Kind.TASKS, PostTask
     fields = ["instruction", "response_text", "status_reason", "reply_reference_id", "officials"]
     order_by = F("issued_on").desc(nulls_last=True)
 
@@ -158,11 +158,13 @@ class TaskKind:
         return {"withheld": self.withheld(req, user)}
 
     def withheld(self, req: SearchRequest, user) -> list[int]:
+        # Any task whose points redact_for would change counts as withheld whole: never a leak, at the cost
+        # of not matching the releasable sections of a partly withheld task.
         if can_read_all(user):
             return []
-        points = self._points_match(PostTask.objects.visible_to(user), req)
-        return [t.pk for t in points.select_related("post").only("releasable_to", "audience", "post")
-                if not points_releasable(t)]
+        tasks = list(self._points_match(PostTask.objects.visible_to(user), req).select_related("post"))
+        original = {t.pk: list(t.talking_points) for t in tasks}
+        return [t.pk for t in redact_for(user, tasks) if t.talking_points != original[t.pk]]
 
     def _points_match(self, qs, req):
         if text.full_text():
@@ -204,13 +206,18 @@ class TaskKind:
                           output_field=TextField())
             rows = rows.annotate(headline=text.headline(base, req.q),
                                  points_headline=text.headline(RawSQL(POINTS_SQL, []), req.q))
-        by_id = {t.pk: t for t in redact_for(user, list(rows))}
+        rows = list(rows)
+        original = {t.pk: list(t.talking_points) for t in rows}
+        by_id = {t.pk: t for t in redact_for(user, rows)}
+        for task in rows:  # the points' headline is cut from all points: only for a task shown whole
+            task.points_whole = task.talking_points == original[task.pk]
         return [self._hit(by_id[pk], req) for pk in ids]
 
     def _hit(self, task: PostTask, req: SearchRequest) -> Hit:
         points = " ".join(p.get("text", "") for p in task.talking_points)  # blank when withheld
         if text.full_text():
-            use_points = points and text.START not in task.headline and text.START in task.points_headline
+            use_points = (points and task.points_whole and text.START not in task.headline
+                          and text.START in task.points_headline)
             snippet = text.marked(task.points_headline if use_points else task.headline)
         else:
             snippet = text.snippet(f"{task.instruction} {task.response_text} {task.status_reason} {points}",

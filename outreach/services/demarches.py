@@ -233,7 +233,7 @@ def confirm_posts(demarche: Demarche, *, by) -> Demarche:
 
 @transaction.atomic
 def close_demarche(demarche: Demarche, *, by) -> Demarche:
-    """Close a demarche; afterwards it is read-only. Safe to call twice."""
+    """Close a demarche: its open tasks are cancelled and it becomes read-only. Safe to call twice."""
     require_desk_officer(by)
     current = locked_demarche(demarche, None)
     if current.state != Demarche.State.CLOSED:
@@ -241,5 +241,32 @@ def close_demarche(demarche: Demarche, *, by) -> Demarche:
         current.state, current.closed_at, current.closed_by = Demarche.State.CLOSED, timezone.now(), by
         current.version += 1
         current.save()
+        # Cancelled, not left open: no longer counted as open or overdue, and no reminder goes out.
+        for task in current.tasks.filter(status=PostTask.Status.OPEN):
+            task.status, task.version = PostTask.Status.CANCELLED, task.version + 1
+            task.save(update_fields=["status", "version", "updated_at"])
+            record_event(current, "task_cancelled", by=by, task=task, changes={"status": ["open", "cancelled"]},
+                         note="demarche closed")
         record_event(current, "closed", by=by, changes={"state": [old, "closed"]})
+    return current
+
+
+@transaction.atomic
+def reopen_demarche(demarche: Demarche, *, by) -> Demarche:
+    """Reopen a closed demarche as it was (issued, or draft): the tasks closing cancelled are open again."""
+    require_desk_officer(by)
+    current = locked_demarche(demarche, None)
+    if current.state == Demarche.State.CLOSED:
+        state = Demarche.State.ISSUED if current.issued_at else Demarche.State.DRAFT
+        current.state, current.closed_at, current.closed_by = state, None, None
+        current.version += 1
+        current.save()
+        # A removed post's tasks stay cancelled: bringing the post back is its own, separate step.
+        cancelled = current.tasks.filter(status=PostTask.Status.CANCELLED, demarche_post__removed=False)
+        for task in cancelled:
+            task.status, task.version = PostTask.Status.OPEN, task.version + 1
+            task.save(update_fields=["status", "version", "updated_at"])
+            record_event(current, "task_restored", by=by, task=task, changes={"status": ["cancelled", "open"]},
+                         note="demarche reopened")
+        record_event(current, "reopened", by=by, changes={"state": ["closed", state]})
     return current

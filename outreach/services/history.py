@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 
@@ -12,7 +13,14 @@ from ..models import Demarche, PostTask, TaskEvent
 
 def record_event(demarche: Demarche, action: str, *, by, task: PostTask | None = None,
                  changes: dict | None = None, note: str = "") -> TaskEvent:
-    """Write one TaskEvent; `by` may be None or an unsaved system actor."""
+    """Write one TaskEvent; `by` may be None or an unsaved system actor.
+
+    Every write passes here, so here the overview's snapshots learn that their figures changed.
+    """
+    from ..dashboards.snapshots import forget
+
+    region = task.post.region if task is not None else None
+    transaction.on_commit(partial(forget, region=region))
     return TaskEvent.objects.create(
         demarche=demarche, task=task, actor=by if getattr(by, "pk", None) else None,
         action=action, changes=changes or {}, note=excerpt(note or "", 2_000),

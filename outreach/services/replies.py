@@ -62,6 +62,12 @@ def _match_one(demarche: Demarche, cable: Cable, post: Post | None) -> ReplyMatc
         demarche.tasks.filter(kind=Kind.REPORT_BACK, post=post, demarche_post__removed=False)
         .exclude(status=Status.CANCELLED)
     ) if post else []
+    if len(candidates) > 1:
+        # A post with two audiences (Hong Kong and Macau) says in the SUBJECT whom it reports on.
+        from .reporting import subject_names
+
+        named = [t for t in candidates if subject_names(t, cable.subject or "")]
+        candidates = named if len(named) == 1 else candidates
     if len(candidates) == 1 and demarche.state != Demarche.State.CLOSED:
         task = candidates[0]
         _attach(task, cable, by=None)

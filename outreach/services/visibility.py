@@ -8,18 +8,19 @@ from ..models import Demarche, DemarchePost, PostTask
 from .generation import _norm
 
 
-def _releasable(releasable_to, task: PostTask, post: Post) -> bool:
+def points_releasable(task: PostTask, post: Post | None = None) -> bool:
+    """Tell whether a task's talking points are releasable to its post's host (or its other audience)."""
+    return releasable_to_post(task.releasable_to, post or task.post, task.audience)
+
+
+def releasable_to_post(releasable_to: list, post: Post, audience: str = "") -> bool:
+    """Tell whether a text marked REL `releasable_to` (none: no REL marking) may go to the post's host."""
     if not releasable_to:
         return True
     names = {_norm(n) for n in (post.releasability_names or [])} | {_norm(post.country)}
-    if task.audience:
-        names.add(_norm(task.audience))
+    if audience:
+        names.add(_norm(audience))
     return any(_norm(r) in names for r in releasable_to)
-
-
-def points_releasable(task: PostTask, post: Post | None = None) -> bool:
-    """Tell whether a task's talking points are releasable to its post's host (or its other audience)."""
-    return _releasable(task.releasable_to, task, post or task.post)
 
 
 def redact_for(user, tasks):
@@ -42,7 +43,7 @@ def redact_for(user, tasks):
             continue
         deliverable = [s for s in task.sections if not s.get("background")]
         for section in deliverable:
-            section["withheld"] = not _releasable(section.get("releasable_to"), task, task.post)
+            section["withheld"] = not releasable_to_post(section.get("releasable_to"), task.post, task.audience)
             if section["withheld"]:
                 section["points"] = []
         task.talking_points = [p for s in deliverable if not s["withheld"] for p in s.get("points") or []]

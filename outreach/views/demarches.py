@@ -28,6 +28,10 @@ def error_text(exc: ValidationError) -> str:
 
 @role_required(can_read_all)
 def demarche_list(request):
+    if request.GET.get("_export"):  # every table exports the same way (dashboards/exports.py)
+        from ..dashboards.views import export_all_demarches
+
+        return export_all_demarches(request)
     # Counted per demarche in subqueries: joining posts and tasks at once would multiply the rows.
     def count(model, **where):
         rows = model.objects.filter(demarche=OuterRef("pk"), **where).order_by()
@@ -153,13 +157,6 @@ def demarche_confirm_posts(request, reference_id: str):
 
 @require_POST
 @role_required(is_desk_officer)
-def demarche_close(request, reference_id: str):
-    return _demarche_action(request, reference_id, lambda d: services.close_demarche(d, by=request.user),
-                            "Demarche closed; it is now read-only.")
-
-
-@require_POST
-@role_required(is_desk_officer)
 def demarche_add_post(request, reference_id: str):
     demarche = get_object_or_404(Demarche, reference_id=reference_id)
     form = forms.AddPostForm(request.POST, demarche=demarche)
@@ -169,16 +166,6 @@ def demarche_add_post(request, reference_id: str):
     post = form.cleaned_data["post"]
     return _demarche_action(request, reference_id, lambda d: services.add_post(d, post, by=request.user),
                             f"{post.name} added.")
-
-
-@require_POST
-@role_required(is_desk_officer)
-def demarche_remove_post(request, reference_id: str, dpost_pk: int):
-    dpost = get_object_or_404(DemarchePost, pk=dpost_pk, demarche__reference_id=reference_id)
-    reason = request.POST.get("reason", "")
-    return _demarche_action(request, reference_id, lambda d: services.remove_post(dpost, by=request.user,
-                                                                                  reason=reason),
-                            f"{dpost.post.name} removed; its open tasks are cancelled.")
 
 
 @require_POST

@@ -5,7 +5,7 @@ Every task is loaded through services.task_for (PostTask.objects.visible_to): an
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,7 +15,9 @@ from cables.models import Post, can_act_on
 
 from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask
+from ..services.briefing import instruction_for
 from ..services.history import recent_events
+from ..services.reporting import draft_reply
 from .demarches import error_text
 
 
@@ -72,17 +74,36 @@ def _load_task(request, pk: int) -> PostTask:
         raise Http404("No such task.")
 
 
+def _delivery_of(task: PostTask) -> PostTask | None:
+    """The done delivery (or talking-points) task of the same post and audience, whose facts a report reuses."""
+    return (
+        PostTask.objects.filter(demarche_id=task.demarche_id, post_id=task.post_id, audience=task.audience,
+                                status=PostTask.Status.DONE)
+        .exclude(kind=PostTask.Kind.REPORT_BACK)
+        .order_by("kind")  # deliver_non_paper before special and talking_points
+        .first()
+    )
+
+
 def _task_forms(request, task: PostTask) -> dict:
     can_work = services.can_work_on(task, request.user) and task.demarche.is_editable
+    # The post's own steps exist only once the demarche is issued: a draft shows no post-side form to anyone.
+    post_side = can_work and task.demarche.state == Demarche.State.ISSUED
     is_open, report = task.status == PostTask.Status.OPEN, task.kind == PostTask.Kind.REPORT_BACK
     initial = {"version": task.version}
+    delivery = _delivery_of(task) if report else None
+    # A report is shown as saved once it has its response; the desk officer reopens it to change it.
+    report_pending = is_open or (task.status == PostTask.Status.DONE and not task.response)
     return {
-        "delivery_form": forms.DeliveryForm(initial={**initial, "requested_level": task.requested_level})
-        if can_work and is_open and not report else None,
-        "report_form": forms.ReportForm(initial={**initial, "reply_reference_id": task.reply_reference_id,
-                                                 "response": task.response, "response_text": task.response_text})
-        if can_work and report and task.status in ("open", "done") else None,
-        "not_delivered_form": forms.NotDeliveredForm(initial=initial) if can_work and is_open else None,
+        "delivery_form": forms.DeliveryForm.for_task(task, initial=initial)
+        if post_side and is_open and not report else None,
+        "report_form": forms.ReportForm(initial={
+            **initial, "reply_reference_id": task.reply_reference_id,
+            "response": task.response or (delivery.response if delivery else ""),
+            "response_text": task.response_text or (delivery.response_text if delivery else ""),
+        }) if post_side and report and report_pending else None,
+        "delivery": delivery,
+        "not_delivered_form": forms.NotDeliveredForm(initial=initial) if post_side and is_open and not report else None,
         "reopen_form": forms.ReasonForm(initial=initial)
         if is_desk_officer(request.user) and task.status in ("done", "not_delivered") and can_work else None,
         "edit_form": forms.TaskEditForm.for_task(task)
@@ -91,13 +112,25 @@ def _task_forms(request, task: PostTask) -> dict:
 
 
 def _render_task(request, task: PostTask, status: int = 200, **bound):
-    context = {"task": task, **recent_events(task.events.select_related("actor")), **_task_forms(request, task),
-               **bound}
+    drafted = task.kind == PostTask.Kind.REPORT_BACK and task.demarche.state != Demarche.State.DRAFT
+    context = {"task": task, **recent_events(task.events.select_related("actor")),
+               "brief": instruction_for(task, request.user), "reporting_cable": draft_reply(task) if drafted else "",
+               **_task_forms(request, task), **bound}
     return render(request, "outreach/task_detail.html", context, status=status)
 
 
 def task_detail(request, pk: int):
     return _render_task(request, _load_task(request, pk))
+
+
+def reporting_cable(request, pk: int):
+    """The drafted reporting cable as plain text, to paste into the post's messaging system."""
+    task = _load_task(request, pk)
+    if task.kind != PostTask.Kind.REPORT_BACK or task.demarche.state == Demarche.State.DRAFT:
+        raise Http404("Only an issued demarche's report-back task drafts a reporting cable.")
+    response = HttpResponse(draft_reply(task), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{task.post.code}-{task.demarche.reference_id}.txt"'
+    return response
 
 
 FORMS = {
@@ -118,7 +151,7 @@ def task_action(request, pk: int, action: str):
     if not services.can_attempt(request.user, task, action):
         raise PermissionDenied
     form_class, name = FORMS[action]
-    form = form_class(request.POST, task=task) if action == "edit" else form_class(request.POST)
+    form = form_class(request.POST, task=task) if action in ("edit", "deliver") else form_class(request.POST)
     if form.is_valid():
         try:
             services.act_on_task(task, action, form.values(), by=request.user, version=form.cleaned_data["version"])
@@ -129,5 +162,15 @@ def task_action(request, pk: int, action: str):
             task = services.task_for(request.user, pk)
             return _render_task(request, task, status=409, **{name: form.with_version(task.version)})
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
+            _attach(form, exc)
+    messages.error(request, "Nothing was saved: correct what is marked below.")
     return _render_task(request, task, status=400, **{name: form})
+
+
+def _attach(form, exc: ValidationError) -> None:
+    """Show the service's refusal beside the field it concerns, keeping what the user typed."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 
 from cables.models import Cable, Post
-from outreach.dashboards.figures import SLOWEST_FIGURES, trend_start
+from outreach.dashboards.figures import SLOWEST_FIGURES, trend_end, trend_start
 from outreach.models import Demarche, DemarchePost, PostTask
 
 Kind, Status, State = PostTask.Kind, PostTask.Status, Demarche.State
@@ -100,10 +100,8 @@ class Row:
     due: date
     done_on: date | None
     issued_on: date | None
-
-    @property
-    def delivery(self) -> bool:
-        return self.kind in DELIVERY_KINDS
+    # Talking points are the delivery of a post (and audience) with no non-paper to deliver.
+    delivery: bool
 
     @property
     def report(self) -> bool:
@@ -113,12 +111,20 @@ class Row:
 def rows(tasks) -> list[Row]:
     """The live tasks of a queryset as plain rows: drafts and cancelled tasks left out here, by hand."""
     out = []
+    non_paper = {
+        (t.demarche_id, t.post_id, t.audience)
+        for t in PostTask.objects.filter(kind=Kind.DELIVER_NON_PAPER).exclude(status=Status.CANCELLED)
+    }
     for t in tasks.select_related("post", "demarche").order_by():
         if t.status == Status.CANCELLED or t.demarche.state == State.DRAFT:
             continue
         done_on = t.delivered_on or (t.completed_at.astimezone(dt_timezone.utc).date() if t.completed_at else None)
         issued = t.demarche.issued_at.astimezone(dt_timezone.utc).date() if t.demarche.issued_at else None
-        out.append(Row(t.post_id, t.post.name, t.post.code, t.post.region, t.kind, t.status, t.due, done_on, issued))
+        delivery = t.kind in DELIVERY_KINDS or (
+            t.kind == Kind.TALKING_POINTS and (t.demarche_id, t.post_id, t.audience) not in non_paper
+        )
+        out.append(Row(t.post_id, t.post.name, t.post.code, t.post.region, t.kind, t.status, t.due, done_on, issued,
+                       delivery))
     return out
 
 
@@ -140,8 +146,8 @@ def oracle_figures(rs: list[Row], today: date) -> dict:
     late = [d for d in (_late_days(r, today) for r in rs) if d is not None and d > 0]
     done = [r for r in rs if r.status == Status.DONE]
     on_time = [r for r in done if r.done_on is not None and r.done_on <= r.due]
-    taken = {key: [(r.done_on - r.issued_on).days for r in done if test(r) and r.done_on and r.issued_on]
-             for key, test in (("d", Row.delivery.fget), ("r", Row.report.fget))}
+    taken = {key: [max(0, (r.done_on - r.issued_on).days) for r in done if test(r) and r.done_on and r.issued_on]
+             for key, test in (("d", lambda r: r.delivery), ("r", lambda r: r.report))}
     return {
         "tasks": len(rs),
         "open": sum(r.status == Status.OPEN for r in rs),
@@ -181,12 +187,12 @@ def oracle_figure_sets(rs: list[Row], today: date, *, limit: int = 10) -> dict:
                             "region": first.region, **{k: figures[k] for k in SLOWEST_FIGURES}})
     slowest.sort(key=lambda s: s["post_name"])
     slowest.sort(key=lambda s: (s["median_days_to_deliver"], s["overdue"]), reverse=True)
-    start = trend_start(today)
+    start, end = trend_start(today), trend_end(today)
     months = []
-    for month, group in sorted(_grouped([r for r in rs if start <= r.due <= today], lambda r: r.due.replace(day=1))
+    for month, group in sorted(_grouped([r for r in rs if start <= r.due <= end], lambda r: r.due.replace(day=1))
                                .items()):
         figures = oracle_figures(group, today)
-        months.append({"month": month, "tasks": len(group), "delivered_on_time_pct": figures["delivered_on_time_pct"],
+        months.append({"month": month, "tasks": len(group), "open": figures["open"], "delivered_on_time_pct": figures["delivered_on_time_pct"],
                        "reported_on_time_pct": figures["reported_on_time_pct"], "late": figures["late"]})
     return {"totals": oracle_figures(rs, today), "regions": regions, "slowest": slowest[:limit], "trend": months}
 

@@ -65,7 +65,7 @@ def test_every_demarche_gets_a_stats_row_counting_its_posts_and_tasks(demarche, 
     stats = DemarcheStats.objects.get(demarche=issued)
     live = issued.tasks.exclude(status=S.CANCELLED)
     assert stats.posts == issued.posts.filter(removed=False).count() > 10
-    assert stats.delivery_total == live.filter(kind__in=[K.DELIVER_NON_PAPER, K.SPECIAL]).count() > 10
+    assert stats.delivery_total == live.filter(expressions.DELIVERY).count() > 10
     assert stats.report_total == live.filter(kind=K.REPORT_BACK).count() > 10
     assert (stats.delivery_done, stats.report_done) == (0, 0)
 

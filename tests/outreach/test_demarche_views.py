@@ -126,7 +126,8 @@ def test_the_task_page_shows_its_history(client, issued, abu_dhabi_staff):
     services.mark_not_delivered(task, by=abu_dhabi_staff, reason="Post advises against delivery")
     client.force_login(abu_dhabi_staff)
     page = client.get(task.get_absolute_url()).content.decode()
-    assert "not_delivered" in page and "Post advises against delivery" in page and "ad-staff" in page
+    assert "Marked not delivered" in page and "Not delivered" in page and "not_delivered" not in page
+    assert "Post advises against delivery" in page and "ad-staff" in page
 
 
 @pytest.mark.parametrize("role,shown", [("desk", True), ("manager", False)])

@@ -127,14 +127,15 @@ def test_staff_never_see_draft_tasks_even_of_their_post(client, users, demarche)
     assert client.get(reverse("outreach:task_detail", args=[task.pk])).status_code == 404
 
 
-DEMARCHE_ACTIONS = ["demarche_issue", "demarche_close", "demarche_update", "demarche_add_post", "demarche_bulk"]
+DEMARCHE_ACTIONS = ["demarche_issue", "demarche_close", "demarche_reopen", "demarche_update", "demarche_add_post",
+                    "demarche_bulk"]
 
 
 @pytest.mark.parametrize("role", ["manager", "own_staff", "other_staff"])
 @pytest.mark.parametrize("name", DEMARCHE_ACTIONS)
 def test_only_desk_officers_change_demarches(client, users, demarche, role, name):
     url = reverse(f"outreach:{name}", args=[demarche.reference_id])
-    response = client_for(client, users, role).post(url, {"version": demarche.version, "subject": "x",
+    response = client_for(client, users, role).post(url, {"version": demarche.version, "subject": "x", "confirm": "yes",
                                                           "deliver_by": "2027-01-01", "report_by": "2027-01-08"})
     assert response.status_code == 403
     demarche.refresh_from_db()
@@ -156,7 +157,10 @@ def test_desk_officer_creates_issues_and_closes_through_the_pages(client, users,
     client.post(reverse("outreach:demarche_create", args=[seed_cable.pk]))
     assert Demarche.objects.count() == 1 and demarche.tasks.count() == 92
     client.post(reverse("outreach:demarche_issue", args=[demarche.reference_id]))
-    client.post(reverse("outreach:demarche_close", args=[demarche.reference_id]))
+    client.post(reverse("outreach:demarche_close", args=[demarche.reference_id]))  # no confirmation: nothing
+    demarche.refresh_from_db()
+    assert demarche.state == Demarche.State.ISSUED
+    client.post(reverse("outreach:demarche_close", args=[demarche.reference_id]), {"confirm": "yes"})
     demarche.refresh_from_db()
     assert demarche.state == Demarche.State.CLOSED
 

@@ -11,6 +11,7 @@ from cables.models import Post
 from outreach import dashboards, services
 from outreach.dashboards import mapdata, worldmap, worldoutline
 from outreach.models import PostTask
+from outreach.services import bounds
 from tests.conftest import read_cable
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,8 @@ EXPECTED = {
 
 
 def _deliver(task, staff):
-    services.record_delivery(task, by=staff, delivered_on=timezone.localdate(), method="meeting")
+    # Today at the post: a delivery is dated from the issue to today in the post's time zone.
+    services.record_delivery(task, by=staff, delivered_on=bounds.post_today(task.post), method="meeting")
 
 
 @pytest.fixture

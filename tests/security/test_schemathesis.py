@@ -1,8 +1,8 @@
 """Schemathesis against the API's own OpenAPI schema, through the WSGI app: no input makes it answer 5xx.
 
 Every operation of /api/schema/ is called with generated valid and invalid input (path parameters are
-also drawn from the seed world's real task ids, demarche and posts, so writes reach the services) as a
-desk officer and as embassy staff. Each response must not be a server error and must match the schema
+also drawn from the seed world's real task ids, demarche and posts, so writes reach the services), and
+with query parameters the schema does not declare, as a desk officer and as embassy staff. Each response must not be a server error and must match the schema
 wherever the schema documents its status code.
 """
 
@@ -150,6 +150,25 @@ def edge_cases(operation, known: dict):
     return [operation.Case(**values) for values in found.get(operation.label, [])]
 
 
+# Query parameters no operation declares, sent to every operation: a schema-driven fuzzer never would.
+UNDECLARED_QUERIES = [
+    {"per_page": "-1", "page_size": "-1", "page": "-1"},
+    {"page": "0", "limit": "-1", "offset": "-1"},
+    {"page": "999999999999999999999", "per_page": "9" * 30},
+    {"format": "ods", "_export": "ods"},
+    {"ordering": "?", "sort": ["x"] * 200, "search": "\x00"},
+    {"status": "x" * 5000, "state": "é" * 2000, "unknown": "1"},
+]
+
+
+def undeclared_cases(operation, known: dict):
+    """Each operation with query parameters its schema does not declare, on an existing object."""
+    path = {p.name: known[p.name][0] for p in operation.path_parameters if p.name in known}
+    for query in UNDECLARED_QUERIES:
+        yield operation.Case(method=operation.method.upper(), path_parameters=path, query=query,
+                             **({"body": {}, "media_type": "application/json"} if operation.body else {}))
+
+
 def failure_of(operation, exc) -> str:
     return f"{operation.label}: {getattr(exc, 'message', exc)}"
 
@@ -169,6 +188,8 @@ def fuzz(schema, headers: dict, known: dict) -> list[str]:
     operations = [result.ok() for result in schema.get_all_operations()]
     for operation in operations:  # first, while the seed tasks are still open
         for case in edge_cases(operation, known):
+            send(case, operation, headers, failures)
+        for case in undeclared_cases(operation, known):
             send(case, operation, headers, failures)
     for operation in operations:
         for case in coverage_cases(operation, known):

@@ -226,3 +226,21 @@ def test_a_utf16_upload_with_a_byte_order_mark_is_read_as_utf16(client, desk_off
     cable = Cable.objects.get()
     assert cable.reference_id == "09STATE4690" and cable.status == "parsed"
     assert cable.as_received() == data
+
+
+@pytest.mark.django_db
+def test_the_migration_excerpts_history_written_before_the_bound(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("outreach.migrations.0012_bound_history")
+    task = own_task(world)
+    huge = "h" * 1_000_000
+    event = TaskEvent.objects.create(demarche=world.demarche, task=task, action="reported",
+                                     changes={"response_text": [huge, huge + "!"], "status": ["open", "done"]},
+                                     note=huge)
+    migration.bound_history(apps, None)
+    event.refresh_from_db()
+    assert len(json.dumps(event.changes)) < 4 * EXCERPT and event.changes["status"] == ["open", "done"]
+    assert event.changes["response_text"][1].endswith("(1,000,001 characters)") and len(event.note) < 2_100
