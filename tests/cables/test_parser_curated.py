@@ -23,7 +23,7 @@ REQUESTS = {
     "09STATE120288": (3, "demarche", None, [], "2009-11-25", None),
     "09STATE122950": (3, "demarche", None, [(4, "non-paper")], None, None),
     "09STATE131801": (3, "demarche", None, [], "2010-01-19", None),
-    "09STATE14070": (8, "demarche", None, [], None, None),
+    "09STATE14070": (8, "demarche", ["moscow"], [], None, None),  # "Embassy Moscow, please see paragraph 8"
     "09STATE15113": (13, "report", None, [], "2009-03-20", None),  # REQUEST FOR INFORMATION
     "09STATE16285": (6, "demarche", None, [], None, None),
     "09STATE28302": (3, "demarche", None, [(5, "non-paper")], None, None),

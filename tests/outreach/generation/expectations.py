@@ -133,9 +133,7 @@ CASES = [
     Case("09STATE14070.txt", "Moscow's points in para 8",
          tasks={"moscow": [points((8, "S/REL TO RUSSIA")), report("ISN/CATR")]}),
     Case("09STATE14070.txt", "para 1: 'Embassy Moscow, please see paragraph 8': Caracas is info only in effect",
-         posts=S("moscow"), untasked=("caracas",),
-         xfail="parser 1.2 leaves action_request.posts null, so Caracas (an action addressee the request never "
-               "addresses) is tasked too"),
+         posts=S("moscow"), untasked=("caracas",)),
     Case("09STATE15113.txt", "information request to all diplomatic posts: a report task listing what to report",
          posts=Members("all-diplomatic-posts", S("tripoli")),
          tasks={"tripoli": [report("Find out and report", "CI/KR")], "paris": [report("CI/KR")]},

@@ -1,0 +1,36 @@
+"""Which action posts a request tasks, and with what: the pointer's addressee, exceptions limited to a paragraph."""
+
+from pathlib import Path
+
+from cables.parser import parse
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+HEAD = (
+    "R 161859Z MAR 09\nFM SECSTATE WASHDC\nTO AMEMBASSY MOSCOW\nAMEMBASSY CARACAS\nAMEMBASSY PARIS\n"
+    "S E C R E T STATE 004690\n\nE.O. 12958: DECL: 01/31/2019\nTAGS: PREL\nSUBJECT: ARMS SALES\n\n"
+)
+REQUEST = "\n\n2. (S) Post is requested to approach host government officials to discuss the sale.\n"
+
+
+def _load(name: str):
+    return parse((DATA / name).read_text(encoding="utf-8"), filename=Path(name).name)
+
+
+def test_the_pointer_s_addressee_is_the_only_post_tasked():
+    cable = _load("09STATE14070.txt")  # "This is an action request. Embassy Moscow, please see paragraph 8."
+    assert [a.code for a in cable.action_addressees] == ["moscow", "caracas"]
+    assert cable.action_request.posts == [("Moscow", "moscow")]
+
+
+def test_the_pointer_s_addressee_in_its_many_shapes():
+    for pointer, posts in [
+        ("1. (U) This is an action request. Embassy Moscow, please see paragraph 2.", [("Moscow", "moscow")]),
+        ("1. (U) This is an action request for Embassies Moscow and Paris. See para 2.",
+         [("Moscow", "moscow"), ("Paris", "paris")]),
+        ("1. (U) This is an action request for posts in Caracas; please see para 2.", [("Caracas", "caracas")]),
+        ("1. (U) This is an action request. For Embassy Paris: see para 2.", [("Paris", "paris")]),
+        ("1. (U) This is an action request for all posts. Please see para 2.", None),
+        ("1. (U) This is an action request for Embassies Moscow, Caracas and Paris. See para 2.", None),
+        ("1. (U) This is an action request. Please see paragraph 2.", None),
+    ]:  # fmt: skip
+        assert parse(HEAD + pointer + REQUEST).action_request.posts == posts, pointer
