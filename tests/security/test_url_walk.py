@@ -15,7 +15,9 @@ from django.urls import reverse
 from .conftest import normalise
 from .urlwalk import leaves, post_forms, urls_for
 
-PUBLIC = {"login", "admin:login", "healthz"}  # pages meant for people who are not logged in yet
+PUBLIC = {"login", "admin:login", "healthz", "favicon"}  # pages meant for people who are not logged in yet
+# A manager reads the domain and never changes it, but the reminder emails they receive are theirs to shape.
+OWN_SETTINGS = {"outreach.PersonReminderPreference"}
 SESSION_ENDERS = ("logout",)  # posting these ends the walk's session; checked on their own
 SNAPSHOT_APPS = ("auth", "authtoken", "cables", "outreach", "django_celery_beat")
 GENERIC_POST = {
@@ -209,8 +211,8 @@ def test_managers_never_change_data(world):
         if status >= 500:
             failures.append(f"POST {url}: {status}")
         after = snapshot()
-        if after != before:
-            changed = [label for label in after if after[label] != before[label]]
+        changed = [label for label in after if after[label] != before[label] and label not in OWN_SETTINGS]
+        if changed:
             failures.append(f"POST {url} changed {changed}")
             before = after
     assert failures == []
