@@ -34,3 +34,15 @@ def test_the_pointer_s_addressee_in_its_many_shapes():
         ("1. (U) This is an action request. Please see paragraph 2.", None),
     ]:  # fmt: skip
         assert parse(HEAD + pointer + REQUEST).action_request.posts == posts, pointer
+
+
+def test_an_exception_in_an_additional_request_excludes_from_its_paragraphs_only():
+    cable = _load("09STATE96550.txt")  # "(except for Embassies Warsaw and Prague) ... also ... paragraphs 5-8"
+    assert [(e.code, e.excluded, e.paragraphs) for e in cable.action_request.exceptions] == [
+        ("warsaw", True, [5, 6, 7, 8]), ("prague", True, [5, 6, 7, 8])]
+    whole = _load("09STATE120288.txt")  # "FOR ALL POSTS (except Moscow, ...): Please draw on ... Posts should also"
+    assert {(e.code, e.excluded, tuple(e.paragraphs)) for e in whole.action_request.exceptions} == {
+        (code, True, ()) for code in ("moscow", "paris", "beijing", "london", "berlin")}
+    small = parse(HEAD + "1. (U) ACTION REQUEST: Posts should deliver the points in para 2. Embassies (except "
+                  "Caracas) are also requested to deliver the non-paper in para 3.\n\n2. (U) Points.\n")
+    assert [(e.code, e.paragraphs) for e in small.action_request.exceptions] == [("caracas", [3])]
