@@ -154,6 +154,8 @@ def test_every_page_keeps_its_byte_budget_at_the_limits(world, role):
     over = {url: size for url, size in sizes.items() if size > PAGE_BUDGET}
     assert not over, over
     assert max(sizes.values()) > 100_000  # the long values are on the pages: the budget is not vacuous
+    largest = max(sizes, key=sizes.get)
+    print(f"{role}: largest page {largest} {sizes[largest]:,} bytes")  # docs/hardening.md quotes it (-s)
 
 
 # ---------------------------------------------------------------- bodies too large, too deep, undecodable
