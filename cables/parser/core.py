@@ -11,6 +11,7 @@ from .background import noforn_sections
 from .blocks import Block, find_blocks, non_papers
 from .body import PAGE_BREAK_RE, PAGE_LINE_RE, parse_body
 from .complete import complete
+from .distribution import share_out
 from .formats import Source, decode_bytes, normalise
 from .model import Cable, CableParseError, Paragraph, TalkingPoints
 from .references import merge_archive_refs, parse_refs
@@ -181,6 +182,10 @@ def _talking_points(cable: Cable, blocks: list[Block], announced: list[int]) -> 
     skip = covered | {n for b in blocks for n in b.spans}
     sections += headed_sections(cable.paragraphs, addressees, announced, skip)
     attribute(sections, addressees, cable.action_request.text if cable.action_request else "")
+    if cable.action_request is not None and any("ullet" in p.text for p in cable.paragraphs):
+        texts = {p.number: p.text for p in cable.paragraphs if p.number is not None}
+        texts.update({b.paragraph: b.text for b in blocks if b.paragraph is not None})
+        sections = share_out(cable.paragraphs, sections, texts, addressees)
     return sorted(sections, key=lambda s: s.paragraph or 0)
 
 

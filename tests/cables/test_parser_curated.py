@@ -47,7 +47,8 @@ SECTIONS = {
         (4, "kyiv", False, False), (5, "moscow", False, False), (5, "riga", False, False),
         (6, "belmopan", False, False), (7, "nairobi", False, False),
     ],
-    "08STATE79112": [(8, None, False, False)],
+    "08STATE79112": [(8, code, False, False) for code in (  # para 7 shares the bullets out between the posts
+        "ashgabat", "astana", "beijing", "bishkek", "dushanbe", "kabul", "tashkent")],
     "09STATE120288": [(11, None, False, False)],
     "09STATE122950": [(4, "berlin", False, False)],
     "09STATE131801": [

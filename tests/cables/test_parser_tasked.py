@@ -46,3 +46,15 @@ def test_an_exception_in_an_additional_request_excludes_from_its_paragraphs_only
     small = parse(HEAD + "1. (U) ACTION REQUEST: Posts should deliver the points in para 2. Embassies (except "
                   "Caracas) are also requested to deliver the non-paper in para 3.\n\n2. (U) Points.\n")
     assert [(e.code, e.paragraphs) for e in small.action_request.exceptions] == [("caracas", [3])]
+
+
+def test_bullets_shared_out_between_posts_give_each_post_its_own():
+    cable = _load("08STATE79112.txt")  # "bullet #1 is for Beijing only, bullet #2 is for all recipients except
+    got = {t.code: ([p.text[:20] for p in t.points], t.marking) for t in cable.talking_points}  # Beijing, ..."
+    first, second, third = "We would like to rai", "In the spirit of our", "While our current in"
+    assert got["beijing"][0][0] == first and second not in got["beijing"][0] and len(got["beijing"][0]) == 8
+    assert got["beijing"][1] == "S//REL CHINA"  # its most restricted bullet
+    assert got["astana"][0][:2] == [second, third] and len(got["astana"][0]) == 9
+    assert got["astana"][1] == "S//REL AFGHANISTAN, KAZAKHSTAN, TAJIKISTAN"
+    assert got["bishkek"][0][0] == second and third not in got["bishkek"][0] and len(got["bishkek"][0]) == 8
+    assert set(got) == {"ashgabat", "astana", "beijing", "bishkek", "dushanbe", "kabul", "tashkent"}

@@ -96,14 +96,14 @@ CASES = [
          posts=S("ashgabat", "astana", "beijing", "bishkek", "dushanbe", "kabul", "tashkent"),
          tasks={code: [deliver(8, "S//REL CHINA, AFGHANISTAN, KAZAKHSTAN, KYRGYZSTAN, TAJIKISTAN, TURKMENISTAN, "
                                   "UZBEKISTAN"),
-                       T("points", sections=((8, "S//REL CHINA, AFGHANISTAN, KAZAKHSTAN, KYRGYZSTAN, TAJIKISTAN, "
-                                                 "TURKMENISTAN, UZBEKISTAN"),)),
-                       report()] for code in ("beijing", "bishkek")},
+                       points((8, "S//REL AFGHANISTAN, KAZAKHSTAN, KYRGYZSTAN, TAJIKISTAN, TURKMENISTAN, "
+                                  "UZBEKISTAN")),
+                       report()] for code in ("bishkek", "tashkent")},
          due="2008-07-24", source="paragraph 6", flags=("paragraph numbers start again",)),
     Case("08STATE79112.txt", "para 7: bullet 1 is for Beijing only, bullet 2 for all but Beijing",
-         tasks={"beijing": [deliver(8), points((8, "S//REL CHINA")), report()]},
-         xfail="parser 1.2 gives every post all ten bullets of para 8 as one general section; para 7's "
-               "per-bullet distribution (bullet 1 Beijing only, bullet 3 Astana, Kabul, Dushanbe) is not read"),
+         tasks={"beijing": [deliver(8), points((8, "S//REL CHINA")), report()],
+                "astana": [deliver(8), points((8, "S//REL AFGHANISTAN, KAZAKHSTAN, TAJIKISTAN")), report()]},
+         due="2008-07-24", source="paragraph 6"),
     Case("08STATE90980.txt", "all diplomatic and consular posts rebut; the letters are for reference",
          posts=Members("all-diplomatic-and-consular-posts"),
          tasks={"paris": [special("rebut"), report()], "tokyo": [special("rebut"), report()]},
