@@ -19,8 +19,10 @@ def record_event(demarche: Demarche, action: str, *, by, task: PostTask | None =
     """
     from ..dashboards.snapshots import forget
 
-    region = task.post.region if task is not None else None
-    transaction.on_commit(partial(forget, region=region))
+    # A draft is in no figure until it is issued, so its edits leave the snapshots alone.
+    if demarche.state != Demarche.State.DRAFT or action == "issued":
+        region = task.post.region if task is not None else None
+        transaction.on_commit(partial(forget, region=region))
     return TaskEvent.objects.create(
         demarche=demarche, task=task, actor=by if getattr(by, "pk", None) else None,
         action=action, changes=changes or {}, note=excerpt(note or "", 2_000),

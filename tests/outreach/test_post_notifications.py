@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cables.models import Post
 from outreach import services
+from outreach.dashboards.snapshots import forget
 from outreach.models import Notification, PostTask
 from tests.outreach.seed import task_of
 
@@ -120,7 +121,8 @@ def test_a_failure_to_notify_never_reaches_the_request(client, issued, desk_offi
             "version": issued.version, "subject": issued.subject, "instructions": issued.instructions,
             "deliver_by": new.isoformat(), "report_by": issued.report_by.isoformat(),
         })
-    assert len(callbacks) == 1
+    notifying = [c for c in callbacks if getattr(c, "func", None) is not forget]  # not the snapshots' upkeep
+    assert len(notifying) == 1
     assert response.status_code == 302
     assert task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER).due == new
     assert Notification.objects.count() == 0

@@ -119,6 +119,8 @@ def test_reminder_emails_escape_the_payload_in_html(payload_world, settings):
     from outreach.reminders.sweep import sweep
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Emails quote a cable's text only up to this level: let them quote the payload, so escaping is tested.
+    settings.EMAIL_MAX_CLASSIFICATION = "TOP SECRET"
     demarche = payload_world["demarche"]
     overdue = timezone.make_aware(
         timezone.datetime.combine(demarche.deliver_by + timedelta(days=3), timezone.datetime.min.time())
