@@ -26,6 +26,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"PostgreSQL only: {why}"))
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Give a transactional test the posts and collectives the data migrations load.
+
+    A transactional test ends by flushing every table, reference data included, and serialized_rollback
+    does not always bring it back (a test of another kind may have run in between on the same worker).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    from cables.collectives import sync_collectives
+    from cables.models import Collective, Post
+    from cables.services import sync_posts
+
+    if not Post.objects.exists():
+        sync_posts(Post)
+        sync_collectives(Collective, Post)
+
+
 def read_cable(name: str) -> str:
     return (DATA / name).read_text(encoding="utf-8")
 

@@ -23,7 +23,7 @@ def seed(seed_cable, desk_officer, make_embassy_user):
 def test_the_map_draws_and_a_country_opens_its_post(page, live_server, seed, manager, shoot):
     login(page, live_server, "manager")
     page.goto(f"{live_server.url}/dashboards/demarches/{seed.reference_id}/")
-    world = page.get_by_role("img", name=re.compile(r"^Map of posts of 09STATE4690"))
+    world = page.get_by_role("group", name=re.compile(r"^Map of posts of 09STATE4690"))
     assert world.count() == 1
     box = world.bounding_box()
     assert box["width"] > 600 and box["height"] > 250
@@ -44,7 +44,7 @@ def test_the_map_fits_a_phone_and_its_table_opens(page, live_server, seed, manag
     page.set_viewport_size({"width": 375, "height": 812})
     login(page, live_server, "manager")
     page.goto(f"{live_server.url}/dashboards/")
-    world = page.get_by_role("img", name=re.compile(r"^Map of posts"))
+    world = page.get_by_role("group", name=re.compile(r"^Map of posts"))
     box = world.bounding_box()
     assert 250 < box["width"] <= 375 and box["height"] > 100
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
