@@ -1,0 +1,30 @@
+"""Pages write things one way: dates as "7 Dec 2026" (issue 13, section 5)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _visible(html: str) -> str:
+    """The page's text as read: no tags (so no datetime= attributes), no scripts or styles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.django_db
+def test_it_writes_every_date_on_the_pages_one_way(client, issued, desk_officer, seed_cable):
+    client.force_login(desk_officer)
+    ref = issued.reference_id
+    pages = [reverse("outreach:demarche_detail", args=[ref]), reverse("outreach:dash_demarche", args=[ref]),
+             reverse("outreach:demarche_list"), reverse("cables:list"), reverse("cables:detail", args=[seed_cable.pk])]
+    for url in pages:
+        text = _visible(client.get(url).content.decode())
+        assert not ISO_DAY.findall(text), url
+    text = _visible(client.get(reverse("search"), {"q": "MTCR"}).content.decode())
+    assert not ISO_DAY.findall(text)
+    written = issued.deliver_by.strftime("%-d %b %Y")
+    detail = client.get(reverse("outreach:demarche_detail", args=[ref])).content.decode()
+    assert f'<span class="nowrap">{written}</span>' in detail
