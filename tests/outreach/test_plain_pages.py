@@ -28,3 +28,26 @@ def test_it_writes_every_date_on_the_pages_one_way(client, issued, desk_officer,
     written = issued.deliver_by.strftime("%-d %b %Y")
     detail = client.get(reverse("outreach:demarche_detail", args=[ref])).content.decode()
     assert f'<span class="nowrap">{written}</span>' in detail
+
+
+@pytest.mark.django_db
+def test_it_sorts_ait_taipei_as_taipei(client, demarche, desk_officer):
+    from cables.models import Post
+    from outreach.services import add_post, issue_demarche
+
+    names = list(Post.objects.values_list("name", flat=True))
+    at = names.index("AIT Taipei")
+    assert names[at - 1] < "Taipei" < names[at + 1].removeprefix("AIT ")  # among the T's, not the A's
+    add_post(demarche, Post.objects.get(code="ait-taipei"), by=desk_officer)
+    issue_demarche(demarche, by=desk_officer)
+    client.force_login(desk_officer)
+    rows = {"outreach:demarche_detail": r'data-label="Post"><strong>([^<]+)</strong>',
+            "outreach:dash_demarche": r'<td[^>]*>\s*<a href="[^"]*/dashboards/posts/[^"]+/">([^<]+)</a>'}
+    for name, row in rows.items():
+        page = client.get(reverse(name, args=[demarche.reference_id])).content.decode()
+        shown = re.findall(row, page.partition('id="h-matrix"')[2] or page)  # the matrix, not the map
+        assert "AIT Taipei" in shown and len(shown) > 20
+        assert shown == sorted(shown, key=lambda n: n.removeprefix("AIT ")), (name, shown)
+    page = client.get(reverse("outreach:dash_demarche", args=[demarche.reference_id]), {"sort": "-post_name"})
+    shown = re.findall(rows["outreach:dash_demarche"], page.content.decode().partition('id="h-matrix"')[2])
+    assert shown == sorted(shown, key=lambda n: n.removeprefix("AIT "), reverse=True)
