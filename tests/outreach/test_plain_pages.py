@@ -51,3 +51,19 @@ def test_it_sorts_ait_taipei_as_taipei(client, demarche, desk_officer):
     page = client.get(reverse("outreach:dash_demarche", args=[demarche.reference_id]), {"sort": "-post_name"})
     shown = re.findall(rows["outreach:dash_demarche"], page.content.decode().partition('id="h-matrix"')[2])
     assert shown == sorted(shown, key=lambda n: n.removeprefix("AIT "), reverse=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["09STATE4690.txt", "09STATE131801.txt"])
+def test_the_cable_page_prints_no_none_and_no_name_twice(client, desk_officer, name):
+    from cables.services import ingest_cable
+    from tests.conftest import read_cable
+
+    cable = ingest_cable(read_cable(name), filename=name).cable
+    client.force_login(desk_officer)
+    page = client.get(reverse("cables:detail", args=[cable.pk])).content.decode()
+    assert not re.search(r"¶\d+ None\b", page)
+    assert "None" not in re.findall(r"<h3>(.*?)</h3>", page, re.S).__str__()
+    for item in re.findall(r"<li>(.*?)</li>", page.partition("<h2>From</h2>")[2].partition("</section>")[0], re.S):
+        name_part, small, raw = item.partition('<small class="mono">')
+        assert not small or raw.removesuffix("</small>").upper() not in name_part.upper(), item
