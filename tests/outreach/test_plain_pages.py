@@ -67,3 +67,20 @@ def test_the_cable_page_prints_no_none_and_no_name_twice(client, desk_officer, n
     for item in re.findall(r"<li>(.*?)</li>", page.partition("<h2>From</h2>")[2].partition("</section>")[0], re.S):
         name_part, small, raw = item.partition('<small class="mono">')
         assert not small or raw.removesuffix("</small>").upper() not in name_part.upper(), item
+
+
+@pytest.mark.django_db
+def test_the_action_request_keeps_its_bullet_lines(client, desk_officer, make_embassy_user):
+    from cables.services import ingest_cable
+    from outreach.services import create_demarche, issue_demarche
+    from tests.conftest import read_cable
+
+    cable = ingest_cable(read_cable("08STATE128877.txt"), filename="08STATE128877.txt").cable
+    demarche = issue_demarche(create_demarche(cable, by=desk_officer), by=desk_officer)
+    bullet = re.compile(r"<br>\s*-- Present the non-paper at paragraph 5")
+    client.force_login(desk_officer)
+    page = client.get(reverse("cables:detail", args=[cable.pk])).content.decode()
+    assert bullet.search(page.partition("<h2>Action request")[2].partition("</section>")[0])
+    task = demarche.tasks.filter(post__code="riyadh").first()
+    client.force_login(make_embassy_user("riyadh-staff", "riyadh"))
+    assert bullet.search(client.get(task.get_absolute_url()).content.decode())
