@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import relcodes
+
 __all__ = [
     "PostInfo", "all_posts", "get", "get_by_indicator", "resolve_addressee", "resolve_releasability", "REGIONS", "KINDS"
 ]
@@ -261,14 +263,26 @@ def get_by_indicator(indicator: str) -> PostInfo | None:
     return _data().by_indicator.get(indicator.upper())
 
 
+@functools.cache
+def _iso_countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 -> country, for the countries a post represents."""
+    return {p.country_code.upper(): p.country for p in _data().posts if p.country_code and p.releasability_names}
+
+
 _REL_PREFIXES = (("RELEASABLE", "TO"), ("REL", "TO"), ("RELEASABLE",), ("REL",), ("THE",))
 
 
 @functools.lru_cache(maxsize=4096)
-def resolve_releasability(name: str) -> PostInfo | None:
-    """The post serving the host named in a REL marking: "UAE" -> Abu Dhabi, "MACAU" -> Hong Kong, "TAIWAN" -> AIT."""
+def resolve_releasability(name: str, codes: bool = False) -> PostInfo | None:
+    """The post serving the host named in a REL marking: "UAE" -> Abu Dhabi, "MACAU" -> Hong Kong, "TAIWAN" -> AIT.
+    codes=True (a name read from a REL marking, not prose): also two-letter country codes, FIPS 10-4 first ("GM"
+    -> Berlin, "IS" -> Tel Aviv), else ISO ("JP" -> Tokyo); see cables/relcodes.py."""
     if not name:
         return None
+    if codes and len(name.strip()) == 2:
+        found = resolve_releasability(name)  # "UK", "EU": a REL name of its own
+        country = None if found else relcodes.country_of_code(name, _iso_countries())
+        return found or (_data().by_country.get(_fold(country)) if country else None)
     tokens = _fold(name).split()
     data = _data()
     post = data.by_rel.get(" ".join(tokens))

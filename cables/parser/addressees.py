@@ -189,11 +189,18 @@ def lookup_country(name: str):  # -> PostInfo | None
 
 
 @lru_cache(maxsize=4096)
-def _lookup_country(name: str):
+def _lookup_country(name: str, codes: bool = False):
     try:
-        return _postdata.resolve_releasability(name)
+        return _postdata.resolve_releasability(name, codes)
     except Exception:  # noqa: BLE001
         return None
+
+
+def lookup_rel(name: str):  # -> PostInfo | None
+    """Resolve a name read from a REL marking: lookup_country, and two-letter codes ('GM', 'IS': FIPS first)."""
+    if _postdata is None or not name or len(name) > 80:
+        return None
+    return _lookup_country(" ".join(name.split()), True)
 
 
 def origin_from_sender(name: str | None) -> str | None:

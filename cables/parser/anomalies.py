@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from .addressees import _postdata as postdata
+from .background import NOFORN_RE
 from .body import Body, ends_cleanly
 from .model import Cable
 
@@ -88,8 +89,10 @@ def announced_mismatch(cable: Cable) -> None:
     request = cable.action_request
     if request is None:
         return
-    sections = {t.paragraph for t in cable.talking_points} | {n.paragraph for n in cable.non_papers}
-    unannounced = [t for t in cable.talking_points if t.paragraph not in request.talking_point_paragraphs]
+    # NOFORN background ('(U) Pakistan background' over '(S/NF)' lines) holds no points to make
+    points = [t for t in cable.talking_points if not (t.background and NOFORN_RE.search(t.marking or ""))]
+    sections = {t.paragraph for t in points} | {n.paragraph for n in cable.non_papers}
+    unannounced = [t for t in points if t.paragraph not in request.talking_point_paragraphs]
     for number in request.talking_point_paragraphs:
         paragraph = cable.paragraph(number)
         if paragraph is None or number in sections:
@@ -111,7 +114,7 @@ def announced_mismatch(cable: Cable) -> None:
 def uncovered_posts(cable: Cable) -> None:
     """Name each action post that got no talking-point section although other posts did (and no section is
     meant for all posts)."""
-    sections = [t for t in cable.talking_points if t.post]
+    sections = [t for t in cable.talking_points if t.post and not (t.background and NOFORN_RE.search(t.marking or ""))]
     if not sections or len({t.code or t.post for t in sections}) < 2:
         return
     if any(t.post is None and t.audience is None for t in cable.talking_points):

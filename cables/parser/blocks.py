@@ -23,7 +23,13 @@ END_RE = re.compile(
     + r")\b(?!\s+FOR\s+[A-Z])[^\n]{0,120}"
 )
 # "Share the following S/REL FRANCE, BRITAIN, QATAR text verbatim:" -- an unbracketed marking before BEGIN
-LOOSE_REL_RE = re.compile(r"\bREL(?:EASABLE)?(?:\s+TO)?\s+([A-Z][A-Z.'-]*(?:(?:,\s*|\s+)[A-Z][A-Z.'-]*){0,30})")
+# with its classification when one is printed before REL ("S/REL", "SECRET//REL")
+LOOSE_REL_RE = re.compile(
+    r"(?P<level>\b(?:TS|S|C|U|SBU|SECRET|CONFIDENTIAL|UNCLASSIFIED)\s?//?\s?)?"
+    r"\bREL(?:EASABLE)?(?:\s+TO)?\s+([A-Z][A-Z.'-]*(?:(?:,\s*|\s+)[A-Z][A-Z.'-]*){0,30})"
+)
+# "BEGIN NON-PAPER S//REL CHINA:": the marking printed after the title, not part of it
+TITLE_MARK_RE = re.compile(r"\s+\(?((?:TS|S|C|U|SBU|SECRET|CONFIDENTIAL|UNCLASSIFIED)\s?//?\s?[A-Z][A-Z ,./-]{0,200}?)\)?\s*$")
 # A heading that opens a text to hand over: "BEGIN NONPAPER", "NONPAPER FOR BULGARIA, ...", "TALKING POINTS/NON-PAPER"
 HEADING_BEGIN_RE = re.compile(r"(?i)^(?:begin\s+)?(?P<title>(?:talking\s+points\s*/\s*)?non-?\s?paper\b.*)$")
 POST_ONLY_RE = re.compile(r"(?s)\bPOINTS? FOR [A-Z][A-Za-z ,.'&/()-]{1,400}?:.{0,20000}?\bEND POINTS? FOR [A-Z][A-Z ]{1,60}?ONLY\b\.?")
@@ -116,6 +122,9 @@ def _block(paragraph: Paragraph, title: str, text: str) -> Block:
         label = " ".join(text[1:close].split()) if close != -1 else ""
         if close != -1 and (is_marking(label) or "RELEASABLE" in label.upper()):
             marking, text = label, text[close + 1 :].strip()
+    tail = TITLE_MARK_RE.search(title) if marking is None and "/" in title else None
+    if tail and is_marking(tail.group(1)):
+        marking, title = tail.group(1), title[: tail.start()]
     rel = releasable_to(marking) if marking else []
     return Block(paragraph.number, title, text, rel, marking=" ".join(marking.split()).upper() if marking else None)
 
@@ -126,7 +135,9 @@ def _marking_before(text: str) -> str | None:
     if match and is_marking(" ".join(match.group(1).split())):
         return " ".join(match.group(1).split()).upper()
     loose = LOOSE_REL_RE.search(text[-300:]) if "REL" in text[-300:] else None
-    return "REL " + loose.group(1) if loose else None
+    if loose is None:
+        return None
+    return "".join((loose.group("level") or "").split()) + "REL " + loose.group(2)
 
 
 def non_papers(blocks: list[Block]) -> list[NonPaper]:

@@ -9,7 +9,8 @@ from . import intent, tasking
 from .action import asks, scope_of
 from .blocks import Block
 from .model import ActionRequest, Addressee, Cable, NonPaper, Paragraph
-from .posts import action_posts
+from .pointers import declaration
+from .posts import action_posts, named_posts
 from .reading import special_instructions
 from .text import releasable_to
 
@@ -18,6 +19,17 @@ END_LINE_RE = re.compile(r"\s*\(?\bEND\s+(?:OF\s+)?(?:U\.S\.\s+)?[A-Z][A-Z .'-]{
 HAND_OVER = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass|letter)"
 HAND_OVER_RE = re.compile("(?i)" + HAND_OVER)
 HAND_OVER_LOWER_RE = re.compile(HAND_OVER)  # for ASCII text already lower-cased
+# Whom the pointer addresses: "This is an action request for Embassy Moscow", "... for posts in London and Paris"
+POINTER_FOR_RE = re.compile(
+    r"(?i)\b(?:action|demarche)\s+(?:request|cable|message|telegram|instruction)s?\s+for\s+"
+    r"([^.;:\n]{2,200}?)\s*(?:[.;:]|,?\s+(?:please|see)\b|$)"
+)
+# "Embassy Moscow, please see paragraph 8", "Embassies Paris and London: see para 4", "USUN, please see ..."
+POINTER_TO_RE = re.compile(
+    r"(?:^|[.:;!]\s)\s*(?:[Ff]or\s+|FOR\s+)?((?:Embass(?:y|ies)|EMBASS(?:Y|IES)|Consulates?(?:\s+General)?|CONSULATES?|"
+    r"Missions?|MISSIONS?|Posts?\s+in|POSTS?\s+IN|US[A-Z]{2,6}\b|UNVIE|AIT)\b[^.,:;\n]{0,160}?)\s*[,:]\s*"
+    r"(?:please|PLEASE|see|SEE)\b"
+)
 
 
 def complete(cable: Cable, blocks: list[Block], head: str, from_department: bool) -> None:
@@ -42,6 +54,8 @@ def complete(cable: Cable, blocks: list[Block], head: str, from_department: bool
     request.report_by = request.deadline.date if request.deadline else None
     request.level = tasking.level(scope)
     _tasked(request, cable.action_addressees)
+    if request.posts is None:
+        request.posts = _pointer_posts(cable.paragraphs, head, cable.action_addressees)
     instructions = [e.instruction for e in request.exceptions if e.instruction and not e.excluded]
     request.kind = intent.kind_of(request.requests, instructions, scope, not from_department)
     request.department_action = request.kind == "department"
@@ -75,6 +89,24 @@ def _tasked(request: ActionRequest, addressees: list[Addressee]) -> None:
     if everyone and everyone <= {e.code for e in named}:
         return  # a paragraph for each post: all of them are tasked
     request.posts = [(e.post, e.code) for e in named]
+
+
+def _pointer_posts(paragraphs: list[Paragraph], head: str, addressees: list[Addressee]) -> list | None:
+    """Only the action posts the pointer addresses are tasked ('This is an action request. Embassy Moscow, please
+    see paragraph 8': Caracas, also an action addressee, is not asked): None when it names none or all of them."""
+    declared = declaration(paragraphs, head)
+    pointer = next((p for p in paragraphs if declared and p.number == declared[0] is not None), None)
+    if pointer is None:
+        return None
+    text = " ".join(pointer.text[:800].split())
+    match = POINTER_FOR_RE.search(text) or POINTER_TO_RE.search(text)
+    if match is None:
+        return None
+    everyone = {post[1]: post for post in action_posts(addressees)}
+    named = [everyone[post[1]] for post in named_posts(match.group(1), addressees) if post[1] in everyone]
+    if not named or len({post[1] for post in named}) == len(everyone):
+        return None
+    return [(post[0], post[1]) for post in dict.fromkeys(named)]
 
 
 def _guidance_points(cable: Cable, scope: list[Paragraph]) -> list[str]:

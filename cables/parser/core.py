@@ -7,9 +7,11 @@ import re
 from . import anomalies, header, identity
 from .action import find_action_request
 from .addressees import resolve, split_addressees
+from .background import noforn_sections
 from .blocks import Block, find_blocks, non_papers
 from .body import PAGE_BREAK_RE, PAGE_LINE_RE, parse_body
 from .complete import complete
+from .distribution import share_out
 from .formats import Source, decode_bytes, normalise
 from .model import Cable, CableParseError, Paragraph, TalkingPoints
 from .references import merge_archive_refs, parse_refs
@@ -161,6 +163,11 @@ def _body(cable: Cable, body, lines: list[str], head: str, source: Source) -> No
     cable.talking_points = _talking_points(cable, blocks, announced)
     if cable.action_request is not None:  # a reply or a report asks nothing: no anomaly, the null says it
         complete(cable, blocks, head, from_department)
+        spans = [(b.paragraph, b.spans) for b in blocks]
+        found = noforn_sections(cable.paragraphs, cable.action_addressees, cable.action_request, cable.talking_points, spans)
+        if found:  # after complete(): background is neither announced points nor a post's section
+            attribute(found, cable.action_addressees, cable.action_request.text)
+            cable.talking_points = sorted(cable.talking_points + found, key=lambda s: s.paragraph or 0)
     anomalies.missing_paragraphs(cable)
     anomalies.announced_mismatch(cable)
     anomalies.uncovered_posts(cable)
@@ -175,6 +182,10 @@ def _talking_points(cable: Cable, blocks: list[Block], announced: list[int]) -> 
     skip = covered | {n for b in blocks for n in b.spans}
     sections += headed_sections(cable.paragraphs, addressees, announced, skip)
     attribute(sections, addressees, cable.action_request.text if cable.action_request else "")
+    if cable.action_request is not None and any("ullet" in p.text for p in cable.paragraphs):
+        texts = {p.number: p.text for p in cable.paragraphs if p.number is not None}
+        texts.update({b.paragraph: b.text for b in blocks if b.paragraph is not None})
+        sections = share_out(cable.paragraphs, sections, texts, addressees)
     return sorted(sections, key=lambda s: s.paragraph or 0)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-PARSER_VERSION = "1.2"
+PARSER_VERSION = "1.3"
 
 
 class CableParseError(ValueError):
@@ -69,6 +69,9 @@ class ActionException:
     code: str | None
     excluded: bool
     instruction: str | None
+    # excluded only from what these paragraphs hold, not the whole request: "USNATO, Embassies in NATO Capitals
+    # (except for Embassies Warsaw and Prague) ... are instructed also to deliver the tailored points in paras 5-8"
+    paragraphs: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -216,7 +219,7 @@ def _talking_points(section: TalkingPoints) -> dict[str, Any]:
 
 def _action_request(request: ActionRequest) -> dict[str, Any]:
     result = _flat(request, "non_paper_paragraphs", "talking_point_paragraphs", "requests", "questions")
-    result["exceptions"] = [_flat(e) for e in request.exceptions]
+    result["exceptions"] = [_flat(e, "paragraphs") for e in request.exceptions]
     result["posts"] = [{"post": p, "code": c} for p, c in request.posts] if request.posts is not None else None
     result["deadline"] = _flat(request.deadline) if request.deadline else None
     return result

@@ -183,3 +183,25 @@ def point_markings(text: str) -> list[str]:
             if marking:
                 found.append(marking)
     return found
+
+
+LEVELS = {"U": 0, "UNCLAS": 0, "UNCLASSIFIED": 0, "SBU": 0, "FOUO": 0, "C": 1, "CONFIDENTIAL": 1,
+          "S": 2, "SECRET": 2, "TS": 3, "TOP": 3}  # fmt: skip
+
+
+def level(marking: str | None) -> int:
+    """A marking's classification level: 0 unclassified (U, SBU), 1 C, 2 S, 3 TS; -1 for none."""
+    if not marking:
+        return -1
+    return LEVELS.get(re.split(r"[/ ,]", marking.strip().upper(), maxsplit=1)[0], -1)
+
+
+def own_marking(marking: str | None, text: str) -> str | None:
+    """The section's marking: its paragraph's, unless the lines of the section carry higher ones ('(U) Saudi
+    Arabia talking points' over '(S/REL USA, SAU) We ...' lines): then the first of the highest. A paragraph is
+    marked at the level of its highest portion, so a lower paragraph marking belongs to the heading only."""
+    if "(" not in text:
+        return marking
+    found = point_markings(text[:100000])
+    top = max(found, key=level, default=None)  # max() keeps the first of equals
+    return top if top is not None and level(top) > level(marking) else marking

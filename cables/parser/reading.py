@@ -11,8 +11,10 @@ from .intent import REPLY_LABEL_RE, information_requests
 from .model import ActionException, ActionRequest, Addressee
 from .posts import Post, named_posts, post_label
 from .requests import clause_of, first_sentence, instruction, lower_first
-from .text import sentences
+from .text import number_range, sentences
 
+ALSO_RE = re.compile(r"(?i)\b(?:(?:is|are|should)\s+(?:\w+\s+)?also|also\s+(?:to\s+)?(?:deliver|make|draw|use|present|provide)|in\s+addition)\b")
+PARA_RE = re.compile(r"(?i)\bpara(?:graph)?s?\.?\s*(\d{1,3})(?:\s*(?:-|\u2013|through|to|and)\s*(\d{1,3}))?")
 EXCEPT_RE = re.compile(r"(?i)\b(?:except(?:\s+for)?|other\s+than|with\s+the\s+exception\s+of|excluding)\s+")
 EXCEPT_STOP_RE = re.compile(r"(?i)[);:]|\.\s|\s(?:are|is|should|who|will|which|may|must|to)\s")
 EXCEPT_PREFIX_RE = re.compile(
@@ -65,8 +67,10 @@ def _part_instruction(part: str) -> str | None:
 def _read_requests(text: str, request: ActionRequest, addressees: list[Addressee]) -> None:
     last: list[Post] = []
     for sentence in sentences(text[:20000]):
-        for name in _excepted(sentence):
-            _add_exception(request, name, excluded=True, instruction=None)
+        excepted = _excepted(sentence)
+        only = _also_paragraphs(sentence) if excepted else []
+        for name in excepted:
+            _add_exception(request, name, excluded=True, instruction=None, paragraphs=only)
         what = clause_of(sentence)
         if what and (CONDITION_RE.match(sentence) or REPLY_LABEL_RE.search(what)):
             continue  # "If a site visit is not possible, please ...", "please slug replies for ISN"
@@ -94,6 +98,22 @@ def _excepted_before(request: ActionRequest, posts: list[Post]) -> bool:
     return any(e.code in codes for e in request.exceptions if e.code)
 
 
+def _also_paragraphs(sentence: str) -> list[int]:
+    """The paragraphs an additional request cites ('... (except for Embassies Warsaw and Prague) ... are
+    instructed also to deliver the tailored talking points ... in paragraphs 5-8'): its exceptions are excluded
+    from those only; [] when the sentence asks nothing extra or cites no paragraph. Only the clause the exception
+    stands in counts: 'FOR ALL POSTS (except Moscow ...): Please draw on ... -- ... Posts should also ...' excepts
+    from the whole request."""
+    start = EXCEPT_RE.search(sentence)
+    line = re.split(r"\n|:|\s--", sentence[start.start() :], maxsplit=1)[0] if start else ""
+    if ALSO_RE.search(line) is None:
+        return []
+    found: list[int] = []
+    for match in PARA_RE.finditer(line):
+        found += [n for n in number_range(match.group(1), match.group(2)) if n not in found]
+    return found
+
+
 def _excepted(sentence: str) -> list[str]:
     names: list[str] = []
     lower = sentence.lower()
@@ -110,23 +130,29 @@ def _excepted(sentence: str) -> list[str]:
     return names
 
 
-def _add_exception(request: ActionRequest, name: str, *, excluded: bool, instruction: str | None) -> None:
+def _add_exception(
+    request: ActionRequest, name: str, *, excluded: bool, instruction: str | None, paragraphs: list[int] | None = None
+) -> None:
     post = lookup_post(name)
     label = post.name if post is not None else " ".join(name.split())
-    _add_post_exception(request, label, post.code if post is not None else None, excluded, instruction)
+    _add_post_exception(request, label, post.code if post is not None else None, excluded, instruction, paragraphs)
 
 
 def _add_post_exception(
-    request: ActionRequest, label: str, code: str | None, excluded: bool, instruction: str | None
+    request: ActionRequest, label: str, code: str | None, excluded: bool, instruction: str | None,
+    paragraphs: list[int] | None = None,
 ) -> None:
     for existing in request.exceptions:
         if (code and existing.code == code) or existing.post == label:
             if instruction and existing.instruction and instruction not in existing.instruction:
                 existing.instruction = f"{existing.instruction}; {instruction}"
             existing.instruction = existing.instruction or instruction
+            if excluded:  # excluded from the whole request wins over from some paragraphs
+                whole = (existing.excluded and not existing.paragraphs) or not paragraphs
+                existing.paragraphs = [] if whole else sorted({*existing.paragraphs, *(paragraphs or [])})
             existing.excluded = existing.excluded or excluded
             return
-    request.exceptions.append(ActionException(label, code, excluded, instruction))
+    request.exceptions.append(ActionException(label, code, excluded, instruction, list(paragraphs or []) if excluded else []))
 
 
 def special_instructions(request: ActionRequest, action_addressees: list[Addressee]) -> None:

@@ -8,7 +8,7 @@ import re
 
 from .instructions import segments
 from .model import Addressee, Point, TalkingPoints
-from .points import split_points
+from .points import own_marking, split_points
 from .posts import Post
 from .text import is_marking, releasable_to, split_marking
 
@@ -53,7 +53,7 @@ def build(
             points = split_points(sub_text)
             if not points:
                 continue
-            sec_marking = own or marking
+            sec_marking = own or own_marking(marking, sub_text)
             sec_heading = sub_heading or heading
             background = _background(sec_marking, sub_heading, heading, sub_text if not sub_heading else "")
             conditional = bool(sec_heading and CONDITIONAL_RE.search(sec_heading)) or all(p.conditional for p in points)

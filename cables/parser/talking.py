@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .addressees import lookup_country
+from .addressees import lookup_rel
 from .blocks import Block
 from .instructions import segments
 from .model import Addressee, Paragraph, TalkingPoints
@@ -152,7 +152,7 @@ def attribute(sections: list[TalkingPoints], addressees: list[Addressee], reques
             continue
         countries = [name for name in section.releasable_to if name not in {"USA", "US", "UNITED STATES"}]
         if len(countries) == 1:
-            info = lookup_country(countries[0])
+            info = lookup_rel(countries[0])
             match = _action_post(info, posts) if info is not None else None
             if match is not None:
                 section.post, section.code = match.post, match.code

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from cables.models import Cable, CableAddressee, Collective, Post
 
 from ..models import Demarche
-from .generation import UNTASKED_KINDS
+from .generation import UNTASKED_KINDS, _paragraphs
 
 UNTASKABLE_KINDS = {"collective", "unknown", "other", "", None}
 ANOMALY_WORDS = {
@@ -134,7 +134,10 @@ def draft_flags(demarche: Demarche) -> list[str]:
             flags.append(f"{a.get('post')} is an action addressee the request does not name, so it was not tasked.")
     tasked = set(demarche.posts.filter(removed=False).values_list("post__code", flat=True))
     for e in request.get("exceptions") or []:
-        if e.get("excluded") and e.get("code") in tasked:
+        if e.get("excluded") and e.get("code") in tasked and e.get("paragraphs"):
+            flags.append(f"{e.get('post')} is excluded from {_paragraphs(e['paragraphs'])} only: it does the rest of"
+                         " the request. Check this against the cable.")
+        elif e.get("excluded") and e.get("code") in tasked:
             own = (e.get("instruction") or "").strip()
             flags.append(f"{e.get('post')} is excluded from the request: it hands nothing over and makes no points"
                          + (f"; its own instruction: {own}" if own else ", and the cable gives it no instruction")

@@ -163,9 +163,14 @@ def _plans_for(post: Post, parsed: dict, request: dict, texts: list[dict], by_ha
     own_instruction = ((exception or {}).get("instruction") or "").strip()
     # An excluded post does its own instruction instead of the request ("except Canberra", "FOR MOSCOW, PARIS
     # ...: posts may share the general tenor ... but do not need to deploy the points"): no text, no points.
-    excluded = bool(exception and exception.get("excluded"))
+    # Excluded from some paragraphs only ("(except for Embassies Warsaw and Prague) ... also ... paras 5-8"): the
+    # post does the rest of the request; the general sections and texts of those paragraphs are not its own.
+    partial = set(exception.get("paragraphs") or []) if exception and exception.get("excluded") else set()
+    excluded = bool(exception and exception.get("excluded")) and not partial
     all_sections = parsed.get("talking_points") or []
-    sections = [] if excluded else [s for s in all_sections if not s.get("code") or s.get("code") == post.code]
+    sections = [] if excluded else [s for s in all_sections if s.get("code") == post.code
+                                    or (not s.get("code") and s.get("paragraph") not in partial)]
+    texts = [t for t in texts if t.get("paragraph") not in partial]
     cable_has_points = any(not s.get("background") for s in all_sections)
     # Like the parser's no_talking_points: a post named in the header is owed points when other posts have
     # their own and none are for all; a collective's members and excluded posts are not.

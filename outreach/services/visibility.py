@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cables.models import Post
+from cables.postdata import resolve_releasability
 
 from ..models import Demarche, DemarchePost, PostTask
 from .generation import _norm
@@ -20,7 +21,18 @@ def releasable_to_post(releasable_to: list, post: Post, audience: str = "") -> b
     names = {_norm(n) for n in (post.releasability_names or [])} | {_norm(post.country)}
     if audience:
         names.add(_norm(audience))
-    return any(_norm(r) in names for r in releasable_to)
+    if any(_norm(r) in names for r in releasable_to):
+        return True
+    # Two-letter codes ("REL AS, CA, GM, IS"): FIPS 10-4 first, then ISO (cables/relcodes.py). Only the post
+    # that represents the host carries REL names, so a consulate's host is not resolved by code either.
+    if not post.releasability_names:
+        return False
+    return any(_host(r) == post.country for r in releasable_to if len(r.strip()) == 2)
+
+
+def _host(code: str) -> str | None:
+    info = resolve_releasability(code, codes=True)
+    return info.country if info is not None else None
 
 
 def redact_for(user, tasks):

@@ -236,14 +236,15 @@ def test_it_finds_country_sections_by_their_heading():
     request = cable.action_request
     assert request.talking_point_paragraphs == [5, 6, 8, 10, 12, 13]  # as announced, 13 included
     assert (request.report_by, request.level) == ("2010-01-19", "Ambassadors/Charge D\u2019Affaires")
-    assert sections(cable) == [
+    points = [t for t in cable.talking_points if not t.background]  # 7, 9, 11, 13, 15: (S/NF) background
+    assert [(t.paragraph, t.post, t.releasable_to, len(t.points)) for t in points] == [
         (5, None, [], 3), (6, None, [], 3), (8, "Riyadh", ["USA", "SAU"], 7), (10, "Kuwait", ["USA", "KWT"], 9),
         (12, "Abu Dhabi", ["USA", "ARE"], 6), (14, "Islamabad", ["USA", "PAK"], 9),
     ]  # fmt: skip
-    saudi = cable.talking_points[2].points
+    saudi = points[2].points
     assert saudi[0].text.startswith("We recognize your government\u2019s efforts to disrupt al-Qa\u2019ida networks")
     assert not any(p.text.startswith("(") for p in saudi)  # the portion markings are removed
-    kuwait = cable.talking_points[3].points
+    kuwait = points[3].points
     assert kuwait[7].conditional and kuwait[7].text.startswith("Kuwait RIHS: We have shared our concerns")
     general = cable.talking_points[0].points
     assert general[2].text.endswith("including vigorous enforcement.")  # the (1)-(5) list stays in its point
@@ -282,7 +283,8 @@ def test_it_redirects_a_pointer_to_the_wrong_paragraph():
     assert sanaa.action_request.paragraph == 6 and sanaa.action_request.level == "highest appropriate level"
     assert ("announced_paragraph_mismatch", 5) in [(a.kind, a.paragraph) for a in sanaa.anomalies]
     assert sanaa.action_request.non_paper_paragraphs == []  # "may not/not provide these points ... as a non-paper"
-    [points] = sanaa.talking_points
+    [background, points] = sanaa.talking_points
+    assert (background.paragraph, background.marking, background.background) == (8, "S//NF", True)
     assert (points.paragraph, points.post, points.releasable_to, len(points.points)) == (9, "Sanaa", ["ROYG"], 12)
     assert points.points[2].text.startswith("We have specific information that a weapons smuggling network")
     berlin = load("09STATE122950.txt")

@@ -23,7 +23,7 @@ REQUESTS = {
     "09STATE120288": (3, "demarche", None, [], "2009-11-25", None),
     "09STATE122950": (3, "demarche", None, [(4, "non-paper")], None, None),
     "09STATE131801": (3, "demarche", None, [], "2010-01-19", None),
-    "09STATE14070": (8, "demarche", None, [], None, None),
+    "09STATE14070": (8, "demarche", ["moscow"], [], None, None),  # "Embassy Moscow, please see paragraph 8"
     "09STATE15113": (13, "report", None, [], "2009-03-20", None),  # REQUEST FOR INFORMATION
     "09STATE16285": (6, "demarche", None, [], None, None),
     "09STATE28302": (3, "demarche", None, [(5, "non-paper")], None, None),
@@ -47,16 +47,19 @@ SECTIONS = {
         (4, "kyiv", False, False), (5, "moscow", False, False), (5, "riga", False, False),
         (6, "belmopan", False, False), (7, "nairobi", False, False),
     ],
-    "08STATE79112": [(8, None, False, False)],
+    "08STATE79112": [(8, code, False, False) for code in (  # para 7 shares the bullets out between the posts
+        "ashgabat", "astana", "beijing", "bishkek", "dushanbe", "kabul", "tashkent")],
     "09STATE120288": [(11, None, False, False)],
     "09STATE122950": [(4, "berlin", False, False)],
     "09STATE131801": [
-        (5, None, False, False), (6, None, False, False), (8, "riyadh", False, False), (10, "kuwait", False, False),
-        (12, "abu-dhabi", False, False), (14, "islamabad", False, False),
+        (5, None, False, False), (6, None, False, False), (7, "riyadh", False, True), (8, "riyadh", False, False),
+        (9, "kuwait", False, True), (10, "kuwait", False, False), (11, "abu-dhabi", False, True),
+        (12, "abu-dhabi", False, False), (13, "islamabad", False, True), (14, "islamabad", False, False),
+        (15, "doha", False, True),  # "(U) <Country> background" over (S/NF) lines: that post's background
     ],
     "09STATE14070": [(8, "moscow", False, False)],
     "09STATE28302": [(5, "ankara", False, False)],
-    "09STATE72112": [(9, "sanaa", False, False)],
+    "09STATE72112": [(8, "sanaa", False, True), (9, "sanaa", False, False)],  # para 8 (S//NF) frames the points
     "10STATE4108": [(6, None, False, False)],
 }  # fmt: skip
 

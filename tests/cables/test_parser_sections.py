@@ -57,7 +57,8 @@ def test_general_points_and_country_points_both_stand_in_the_parse():
     cable = parse((DATA / "09STATE131801.txt").read_text(encoding="utf-8"))
     general = [t for t in cable.talking_points if t.code is None]
     assert [t.paragraph for t in general] == [5, 6]  # "all posts ... the general talking points in paras 5-6"
-    assert {t.code for t in cable.talking_points if t.code} == {"riyadh", "kuwait", "abu-dhabi", "islamabad"}
+    assert {t.code for t in cable.talking_points if t.code and not t.background} == {
+        "riyadh", "kuwait", "abu-dhabi", "islamabad"}
     assert cable.action_request.talking_point_paragraphs == [5, 6, 8, 10, 12, 13]  # "(3) UAE ) para 12"
 
 

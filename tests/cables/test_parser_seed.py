@@ -149,6 +149,7 @@ def test_it_reads_the_action_request(seed):
                 "excluded": True,
                 "instruction": "share the non-paper in paragraph 3 with the Australian MTCR Chair to inform his "
                 "outreach efforts and to let him know which governments the U.S. is approaching",
+                "paragraphs": [],  # excluded from the whole request
             }
         ],
         "requests": [

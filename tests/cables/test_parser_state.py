@@ -66,7 +66,8 @@ SECTIONS = {
     "08STATE3800": [(2, "usun-new-york", False, False)],
     "09STATE116029": [(4, "tirana", False, False)],
     "09STATE118094": [(5, "brasilia", False, False)],
-    "09STATE52348": [(6, "berlin", False, False), (6, "london", False, False), (6, "valletta", False, False)],
+    "09STATE52348": [(4, None, False, True), (5, None, False, True),  # (S//NF), cited "for information purposes"
+                     (6, "berlin", False, False), (6, "london", False, False), (6, "valletta", False, False)],
     "09STATE60608": [(9, "reykjavik", False, False)],
     "09STATE67207": [(5, None, False, False)] + [
         (n, code, False, False)

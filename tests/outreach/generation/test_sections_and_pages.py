@@ -89,12 +89,15 @@ def test_staff_get_the_sections_releasable_to_their_host_and_no_other(desk_offic
     demarche = _demarche_of("09STATE131801.txt", desk_officer)
     riyadh = task_of(demarche, "riyadh", K.TALKING_POINTS)
     [redacted] = redact_for(make_embassy_user("riyadh-staff", "riyadh"), [PostTask.objects.get(pk=riyadh.pk)])
-    # Paras 5-6 carry no REL; para 8 is REL USA, SAU: all three are Riyadh's to make.
-    assert [s["withheld"] for s in redacted.sections] == [False, False, False]
+    # Paras 5-6 carry no REL; para 8 is REL USA, SAU: all three are Riyadh's to make. Para 7 (S/NF) is
+    # Riyadh's background: shown to its staff as such, never as points.
+    assert [(s["paragraph"], s.get("withheld")) for s in redacted.sections if not s["background"]] == [
+        (5, False), (6, False), (8, False)]
+    assert [(s["paragraph"], s["marking"]) for s in redacted.sections if s["background"]] == [(7, "S/NF")]
     assert redacted.talking_points == riyadh.talking_points and not redacted.points_withheld
 
     kuwait = Post.objects.get(code="kuwait")
-    sections = [dict(s, releasable_to=["SAU"]) for s in riyadh.sections]
+    sections = [dict(s, releasable_to=["SAU"]) for s in riyadh.sections if not s["background"]]
     [other] = redact_for(make_embassy_user("kuwait-staff", "kuwait"), [PostTask(post=kuwait, sections=sections)])
     assert [s["withheld"] for s in other.sections] == [True, True, True]
     assert other.talking_points == [] and other.points_withheld
@@ -132,4 +135,5 @@ def test_points_a_desk_officer_edits_replace_the_cables_sections(desk_officer):
     edited = [{"text": "Only this point.", "conditional": False}]
     update_task(task, by=desk_officer, version=task.version, talking_points=edited)
     task.refresh_from_db()
-    assert [s["points"] for s in task.sections] == [edited] and task.talking_points == edited
+    assert [s["points"] for s in task.sections if not s["background"]] == [edited] and task.talking_points == edited
+    assert [s["paragraph"] for s in task.sections if s["background"]] == [7]  # Riyadh's S/NF background stays
