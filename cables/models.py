@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
+from django.db.models.functions import Substr
 from django.urls import reverse
 
 from accounts.roles import can_read_all, is_desk_officer, is_embassy_staff
@@ -75,6 +76,11 @@ class Post(models.Model):
 
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
+    # Lists sort posts by place: "AIT Taipei" files under T, beside the embassies.
+    sort_name = models.GeneratedField(
+        expression=Case(When(name__startswith="AIT ", then=Substr("name", 5)), default=F("name")),
+        output_field=models.CharField(max_length=120), db_persist=True,
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     city = models.CharField(max_length=80, blank=True)
     country = models.CharField(max_length=120, blank=True)
@@ -95,7 +101,7 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
 
     def __str__(self) -> str:
         return self.name

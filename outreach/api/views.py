@@ -82,7 +82,7 @@ class DemarcheDetail(generics.RetrieveAPIView):
         tasks = (
             dashboards.live_tasks(request.user)
             .filter(demarche=demarche)
-            .order_by("post__name", "audience", "position", "pk")
+            .order_by("post__sort_name", "audience", "position", "pk")
             .values_list("pk", "post__code", "audience", "kind", "status", "due")
         )
         return Response(s.demarche_detail_data(demarche, tasks=list(tasks), request=request))

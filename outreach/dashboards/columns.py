@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from cables.templatetags.page_dates import PAGE_DATE
+
 from ..models import Demarche, PostTask
 
 
@@ -19,8 +21,7 @@ def date_format(value, fmt: str) -> str:
     return _date_format(value, fmt)
 
 
-# The one way pages write a date ("7 Dec 2026"); exports write ISO 8601 (CSV) or date cells (XLSX).
-PAGE_DATE = "j M Y"
+# Pages write dates one way (cables/templatetags/page_dates.py); exports write ISO 8601 (CSV) or date cells (XLSX).
 
 
 def page_date(value) -> str:

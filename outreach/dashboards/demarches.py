@@ -151,6 +151,7 @@ def demarche_matrix(demarche: Demarche, user, *, today: date) -> list[dict]:
         .values("post_id", "audience")
         .annotate(
             post_name=Max("post__name"),
+            post_sort=Max("post__sort_name"),
             post_code=Max("post__code"),
             region=Max("post__region"),
             acknowledged_at=Max("demarche_post__acknowledged_at"),
@@ -161,7 +162,7 @@ def demarche_matrix(demarche: Demarche, user, *, today: date) -> list[dict]:
             **step_aggregates("talking", TALKING),
             **step_aggregates("report", REPORT),
         )
-        .order_by("post_name", "audience")
+        .order_by("post_sort", "audience")
     )
     rows = list(rows)
     for row in rows:

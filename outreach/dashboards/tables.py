@@ -85,7 +85,7 @@ class DemarcheTable(BaseTable):
 
 
 class MatrixTable(BaseTable):
-    post_name = PostLinkColumn("Post")
+    post_name = PostLinkColumn("Post", order_by=("post_sort", "audience"))
     region = tables.Column("Region")
     audience = tables.Column("Audience", empty_values=())
     acknowledged_at = DateCol("Receipt")
@@ -198,7 +198,7 @@ class PostTaskTable(BaseTable):
 
 class OverdueTable(BaseTable):
     demarche = tables.Column("Demarche", accessor="demarche__reference_id", attrs={"td": {"class": "mono"}})
-    post = tables.Column("Post", accessor="post__name")
+    post = tables.Column("Post", accessor="post__name", order_by=("post__sort_name",))
     region = tables.Column("Region", accessor="post__region")
     kind = tables.Column("Task")
     due = DateCol("Due")

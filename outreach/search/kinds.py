@@ -12,10 +12,12 @@ from datetime import date
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Left
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
 from accounts.roles import can_read_all
 from cables.models import Cable, CableAddressee
+from cables.templatetags.page_dates import PAGE_DATE
 
 from ..models import Demarche, DemarchePost, PostTask, ReplyMatch
 from ..services.visibility import redact_for
@@ -224,7 +226,7 @@ class TaskKind:
                                    req.words)
         audience = f" (for {task.audience})" if task.audience else ""
         facts = [f"Demarche {task.demarche.reference_id}: {task.demarche.subject}", task.get_status_display(),
-                 f"due {task.due:%Y-%m-%d}"]
+                 f"due {date_format(task.due, PAGE_DATE)}"]
         if task.response:
             facts.append(f"response: {task.get_response_display().lower()}")
         return Hit(self.kind, f"{task.get_kind_display()}: {task.post.name}{audience}", task.get_absolute_url(),

@@ -13,7 +13,7 @@ def demarche_status(demarche: Demarche) -> dict:
     tasks = (
         demarche.tasks.filter(demarche_post__removed=False)
         .select_related("post")
-        .order_by("post__name", "post_id", "audience")
+        .order_by("post__sort_name", "post_id", "audience")
     )
     entries: dict = {}
     for task in tasks:

@@ -47,11 +47,11 @@ def demarche_list(request):
 
 
 def _detail_context(request, demarche: Demarche, **extra) -> dict:
-    tasks = list(demarche.tasks.select_related("post", "reply_cable").order_by("post__name", "audience", "position"))
+    tasks = list(demarche.tasks.select_related("post", "reply_cable").order_by("post__sort_name", "audience", "position"))
     by_post: dict = {}
     for task in tasks:
         by_post.setdefault(task.demarche_post_id, []).append(task)
-    dposts = demarche.posts.select_related("post", "assigned_officer", "acknowledged_by")
+    dposts = demarche.posts.select_related("post", "assigned_officer", "acknowledged_by").order_by("post__sort_name")
     desk = is_desk_officer(request.user) and demarche.is_editable
     context = {
         "demarche": demarche, "flags": services.draft_flags(demarche),

@@ -160,7 +160,7 @@ def test_it_lists_results_with_headings_dates_and_marked_snippets(client, users,
     assert re.search(r'<h2 id="results-tasks">Tasks and reported responses \(1\)</h2>', page)
     assert '<h3><a href="/tasks/' in page and "Report back: Abu Dhabi" in page
     assert "<mark>gruntled</mark>" in page
-    assert re.search(r"\d{4}-\d{2}-\d{2} · Demarche 09STATE4690", page)
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}</span> · Demarche 09STATE4690", page)
 
 
 def test_a_snippet_is_escaped(client, users, issued):

@@ -1,0 +1,26 @@
+"""The posts x steps matrix at phone width: cards, no sideways scrolling, every post readable (issue 13, §5)."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PASSWORD = "pw-for-tests-only"  # tests/conftest.py gives every fixture user this password
+
+
+def test_the_seed_matrix_fits_a_phone(page, live_server, seed_cable, desk_officer, shoot):
+    from outreach.services import create_demarche, issue_demarche
+
+    demarche = issue_demarche(create_demarche(seed_cable, by=desk_officer), by=desk_officer)
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "desk")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/dashboards/demarches/{demarche.reference_id}/")
+    names = page.locator("section[aria-labelledby=h-matrix] table.dash tbody td:first-child a")
+    assert names.count() >= 30
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    for i in (0, names.count() - 1):
+        names.nth(i).scroll_into_view_if_needed()
+        box = names.nth(i).bounding_box()
+        assert names.nth(i).is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    shoot(page, "matrix-phone")
