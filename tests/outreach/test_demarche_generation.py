@@ -177,7 +177,9 @@ def test_the_report_date_a_cable_gives_is_the_due_date_and_says_where_it_came_fr
 def test_general_and_country_points_both_apply(db, desk_officer):
     demarche = _demarche_of("09STATE131801.txt", desk_officer)
     riyadh = task_of(demarche, "riyadh", K.TALKING_POINTS)
-    assert [s["paragraph"] for s in riyadh.sections] == [5, 6, 8]
+    assert [s["paragraph"] for s in riyadh.sections if not s.get("background")] == [5, 6, 8]
+    # Para 7 (S/NF) is Riyadh's background: shown apart, never among the points to make.
+    assert [s["paragraph"] for s in riyadh.sections if s.get("background")] == [7]
     assert riyadh.tp_paragraph == 8
     assert "paragraphs 5, 6 and 8" in riyadh.instruction
     assert any("Saudi" in p["text"] for p in riyadh.talking_points)
