@@ -49,7 +49,7 @@ def sweep_at_once(threads: int = 3) -> list:
     return results
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_sweeps_send_each_reminder_once_and_each_person_one_email(desk_officer, make_embassy_user):
     world(desk_officer, make_embassy_user, 40)
     results = sweep_at_once()
@@ -60,7 +60,7 @@ def test_concurrent_sweeps_send_each_reminder_once_and_each_person_one_email(des
     assert ReminderLog.objects.filter(status="sent").count() == 120
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_without_the_sweep_lock_the_claims_still_send_each_reminder_once(desk_officer, make_embassy_user):
     world(desk_officer, make_embassy_user, 15)
     with mock.patch.object(claims, "one_sweep_at_a_time", lambda: nullcontext(True)):
