@@ -69,7 +69,7 @@ def _check_task(task: PostTask, want, where: str) -> None:
         assert words.lower() in task.instruction.lower(), f"{where}: {words!r} not in {task.instruction[:300]!r}"
 
 
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", list(_params()))
 def test_the_generator_meets_the_expectation(db, desk_officer, case: Case):
     from cables.models import Collective
     from cables.services import ingest_cable
