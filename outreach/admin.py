@@ -9,6 +9,7 @@ leaves a TaskEvent (services.history.save_admin_edit).
 from django import forms
 from django.contrib import admin
 
+from .forms import BoundedTexts
 from .models import (
     CalendarFeed,
     Demarche,
@@ -26,7 +27,6 @@ from .models import (
     ReplyMatch,
     TaskEvent,
 )
-from .services import bounds
 from .services.history import save_admin_edit
 
 
@@ -35,18 +35,8 @@ class NoDelete:
         return False
 
 
-class BoundedAdminForm(forms.ModelForm):
-    """The admin keeps the bounds the pages and the API keep (services.bounds)."""
-
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):  # add_error() takes the field out of `data`
-            if isinstance(value, str):
-                try:
-                    bounds.check_texts(**{name: value})
-                except forms.ValidationError as exc:
-                    self.add_error(name, exc.message_dict[name])
-        return data
+class BoundedAdminForm(BoundedTexts, forms.ModelForm):
+    """The admin keeps the bounds the pages and the API keep."""
 
 
 class VersionedAdmin(NoDelete, admin.ModelAdmin):

@@ -11,7 +11,7 @@ from .services import bounds
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BoundedForm(forms.Form):
+class BoundedTexts:
     """Refuse text over its length limit (services.bounds) as a field error, keeping what was typed."""
 
     def clean(self):
@@ -23,6 +23,10 @@ class BoundedForm(forms.Form):
                 except forms.ValidationError as exc:
                     self.add_error(name, exc.message_dict[name])
         return data
+
+
+class BoundedForm(BoundedTexts, forms.Form):
+    pass
 
 
 class VersionedForm(BoundedForm):

@@ -85,3 +85,18 @@ def build_world(desk_officer, manager, make_embassy_user) -> World:
 @pytest.fixture
 def world(db, desk_officer, manager, make_embassy_user) -> World:
     return build_world(desk_officer, manager, make_embassy_user)
+
+
+@pytest.fixture
+def throttled(settings):
+    """Login throttling on (the test settings turn it off), with a clean slate before and after."""
+    settings.AXES_ENABLED = True
+    from axes.utils import reset
+
+    reset()
+    yield
+    reset()
+
+
+def attempt(client, username: str, password: str):
+    return client.post("/accounts/login/", {"username": username, "password": password})

@@ -5,21 +5,9 @@ from datetime import timedelta
 import pytest
 from django.db.models import F
 
+from tests.security.conftest import attempt
+
 RIGHT = "pw-for-tests-only"  # tests/conftest.py gives every user this password
-
-
-@pytest.fixture
-def throttled(settings):
-    settings.AXES_ENABLED = True
-    from axes.utils import reset
-
-    reset()
-    yield
-    reset()
-
-
-def attempt(client, username: str, password: str):
-    return client.post("/accounts/login/", {"username": username, "password": password})
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from config.logredact import GunicornLogger, RedactSecrets, redact
+from tests.security.conftest import attempt
 
 TOKEN = "kX9_secretTOKENvalue-0123456789abcdef"
 RIGHT = "pw-for-tests-only"  # tests/conftest.py gives every user this password
@@ -59,23 +60,9 @@ def test_djangos_own_log_lines_about_a_feed_never_hold_the_token(client):
 # ---------------------------------------------------------------- the lockout
 
 
-@pytest.fixture
-def throttled(settings):
-    settings.AXES_ENABLED = True
-    settings.LOCKOUT_CONTACT = "the Operations Center (ops@example.org)"
-    from axes.utils import reset
-
-    reset()
-    yield
-    reset()
-
-
-def attempt(client, username: str, password: str):
-    return client.post("/accounts/login/", {"username": username, "password": password})
-
-
 @pytest.mark.django_db
-def test_the_lockout_page_says_for_how_long_and_whom_to_ask(client, desk_officer, throttled):
+def test_the_lockout_page_says_for_how_long_and_whom_to_ask(client, desk_officer, throttled, settings):
+    settings.LOCKOUT_CONTACT = "the Operations Center (ops@example.org)"
     for _ in range(5):
         attempt(client, "desk", "wrong-guess")
     response = attempt(client, "desk", RIGHT)
