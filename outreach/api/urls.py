@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import threads, views
 
 app_name = "api"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("tasks/<int:pk>/", _api(views.TaskDetail), name="task-detail"),
     path("tasks/<int:pk>/status/", _api(views.TaskDetail), name="task-status"),
     path("cables/", _api(views.CableIngest), name="cable-ingest"),
+    path("threads/<int:dpost_pk>/messages/", _api(threads.ThreadMessages), name="thread-messages"),
+    path("threads/<int:dpost_pk>/messages/<int:message_pk>/", _api(threads.ThreadMessage), name="thread-message"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     # The split view serves Swagger UI's setup script as a file: the CSP forbids inline scripts.
     path(
