@@ -12,15 +12,16 @@ from ..models import Demarche, PostTask, TaskEvent
 
 
 def record_event(demarche: Demarche, action: str, *, by, task: PostTask | None = None,
-                 changes: dict | None = None, note: str = "") -> TaskEvent:
+                 changes: dict | None = None, note: str = "", figures: bool = True) -> TaskEvent:
     """Write one TaskEvent; `by` may be None or an unsaved system actor.
 
-    Every write passes here, so here the overview's snapshots learn that their figures changed.
+    Every write passes here, so here the overview's snapshots learn that their figures changed
+    (figures=False: a write no figure counts, such as a thread message).
     """
     from ..dashboards.snapshots import forget
 
     # A draft is in no figure until it is issued, so its edits leave the snapshots alone.
-    if demarche.state != Demarche.State.DRAFT or action == "issued":
+    if figures and (demarche.state != Demarche.State.DRAFT or action == "issued"):
         region = task.post.region if task is not None else None
         transaction.on_commit(partial(forget, region=region))
     return TaskEvent.objects.create(

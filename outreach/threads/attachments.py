@@ -90,6 +90,6 @@ def attach_to_task(task: PostTask, uploads, *, by) -> list[Attachment]:
     if not [u for u in uploads if u]:
         raise ValidationError({"files": "Choose a file to attach."})
     stored = store(dpost, uploads, by=by, task=task)
-    record_event(dpost.demarche, "files_attached", by=by, task=task,
+    record_event(dpost.demarche, "files_attached", by=by, task=task, figures=False,
                  note=", ".join(f"{a.name} ({_mb(a.size)})" for a in stored))
     return stored

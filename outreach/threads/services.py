@@ -46,9 +46,10 @@ def post_message(dpost: DemarchePost, *, by, body: str, is_question: bool = Fals
     if from_desk:
         answered = Message.objects.filter(demarche_post=dpost).pending().update(
             answered_at=message.created_at, answered_by=by)
-    record_event(dpost.demarche, "question_asked" if message.is_question else "message_posted", by=by, task=task,
-                 note=f"{dpost.post.name}: {excerpt(body, 200)}"
-                 + (f" (answers {answered} question{'s' if answered != 1 else ''})" if answered else ""))
+    action = "question_asked" if message.is_question else "message_posted"
+    answers = f" (answers {answered} question{'s' if answered != 1 else ''})" if answered else ""
+    record_event(dpost.demarche, action, by=by, task=task, figures=False,
+                 note=f"{dpost.post.name}: {excerpt(body, 200)}{answers}")
     notify.tell_other_side(message)
     return message
 
@@ -73,7 +74,7 @@ def edit_message(message: Message, *, by, body: str, version: int | None, now=No
     old = current.body
     current.body, current.edited_at, current.version = body, now or timezone.now(), current.version + 1
     current.save(update_fields=["body", "edited_at", "version"])
-    record_event(dpost.demarche, "message_edited", by=by, task=current.task,
+    record_event(dpost.demarche, "message_edited", figures=False, by=by, task=current.task,
                  changes={"message": [excerpt(old), excerpt(body)]}, note=dpost.post.name)
     return current
 
@@ -86,7 +87,7 @@ def resolve_questions(dpost: DemarchePost, *, by) -> int:
         raise PermissionDenied("Only desk officers resolve a post's questions.")
     resolved = Message.objects.filter(demarche_post=dpost).pending().update(answered_at=timezone.now(), answered_by=by)
     if resolved:
-        record_event(dpost.demarche, "questions_resolved", by=by,
+        record_event(dpost.demarche, "questions_resolved", by=by, figures=False,
                      note=f"{dpost.post.name}: {resolved} question{'s' if resolved != 1 else ''} resolved")
     return resolved
 
