@@ -6,6 +6,7 @@ get 403 on a write. Files are attached on the pages; here each message lists its
 
 from django.http import Http404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from outreach.services import ConflictError, bounds
 from outreach.threads import access
 from outreach.threads import services as threads
 from outreach.threads.queries import messages_of
+from outreach.threads.views import file_response
 
 from .views import HasRole
 
@@ -28,7 +30,7 @@ class AttachmentSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
-        return reverse("outreach:thread_file", args=[attachment.demarche_post_id, attachment.pk])
+        return reverse("api:thread-file", args=[attachment.demarche_post_id, attachment.pk])
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -136,3 +138,13 @@ class ThreadMessage(APIView):
             return Response({"detail": str(exc), "current": self._data(request, current)},
                             status=status.HTTP_409_CONFLICT)
         return Response(self._data(request, self._message(request, dpost_pk, message_pk)))
+
+
+class ThreadFile(APIView):
+    """Download one file of a thread or of its tasks: always as an attachment, with nosniff."""
+
+    permission_classes = [permissions.IsAuthenticated, HasRole]
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, dpost_pk: int, attachment_pk: int):
+        return file_response(request.user, dpost_pk, attachment_pk)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("cables/", _api(views.CableIngest), name="cable-ingest"),
     path("threads/<int:dpost_pk>/messages/", _api(threads.ThreadMessages), name="thread-messages"),
     path("threads/<int:dpost_pk>/messages/<int:message_pk>/", _api(threads.ThreadMessage), name="thread-message"),
+    path("threads/<int:dpost_pk>/files/<int:attachment_pk>/", _api(threads.ThreadFile), name="thread-file"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     # The split view serves Swagger UI's setup script as a file: the CSP forbids inline scripts.
     path(

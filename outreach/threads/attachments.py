@@ -36,11 +36,12 @@ def _read(upload, limit: int) -> bytes:
     """The upload's bytes, refusing before reading a file whose declared size is over the limit."""
     name = filetypes.clean_name(getattr(upload, "name", ""))
     declared = getattr(upload, "size", None)
+    too_big = f"a file may be at most {_mb(limit)} ({limit:,} bytes)."
     if declared is not None and declared > limit:
-        raise ValidationError({"files": f"{name} is {_mb(declared)}; a file may be at most {_mb(limit)}."})
+        raise ValidationError({"files": f"{name} is {_mb(declared)} ({declared:,} bytes); {too_big}"})
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError({"files": f"{name} is over {_mb(limit)}; a file may be at most {_mb(limit)}."})
+        raise ValidationError({"files": f"{name} is over {_mb(limit)}; {too_big}"})
     if not data:
         raise ValidationError({"files": f"{name} is empty."})
     return data

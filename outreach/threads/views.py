@@ -96,11 +96,17 @@ def resolve(request, dpost_pk: int):
 @require_safe
 def download(request, dpost_pk: int, attachment_pk: int):
     """Send a file as a download, never inline: a file's bytes are the uploader's to choose."""
+    return file_response(request.user, dpost_pk, attachment_pk)
+
+
+def file_response(user, dpost_pk: int, attachment_pk: int) -> FileResponse:
+    """The download of one file the user may read (the page's and the API's)."""
     try:
-        attachment = access.attachment_for(request.user, dpost_pk, attachment_pk)
+        attachment = access.attachment_for(user, dpost_pk, attachment_pk)
+        handle = attachment.file.open("rb")
     except Exception as exc:  # DoesNotExist, or a file the storage has lost
         raise Http404("No such file.") from exc
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name,
                             content_type=files.served_type(attachment.content_type))
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
