@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -139,6 +140,11 @@ class ThreadMessage(APIView):
                             status=status.HTTP_409_CONFLICT)
         return Response(self._data(request, self._message(request, dpost_pk, message_pk)))
 
+    @extend_schema(request=EditMessageSerializer,
+                   responses={200: MessageSerializer, 409: MessageConflictSerializer, 428: MessageConflictSerializer})
+    def post(self, request, dpost_pk: int, message_pk: int):
+        return self.patch(request, dpost_pk, message_pk)
+
 
 class ThreadFile(APIView):
     """Download one file of a thread or of its tasks: always as an attachment, with nosniff."""
@@ -148,3 +154,9 @@ class ThreadFile(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, dpost_pk: int, attachment_pk: int):
         return file_response(request.user, dpost_pk, attachment_pk)
+
+    @extend_schema(exclude=True)
+    def post(self, request, dpost_pk: int, attachment_pk: int):
+        # Another post's file answers 404 whatever the method: a 405 would say that it exists.
+        file_response(request.user, dpost_pk, attachment_pk).close()
+        raise MethodNotAllowed("POST")

@@ -5,7 +5,7 @@ another post's thread, message or file is a 404.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -93,10 +93,13 @@ def resolve(request, dpost_pk: int):
     return redirect(dpost_url(dpost))
 
 
-@require_safe
 def download(request, dpost_pk: int, attachment_pk: int):
     """Send a file as a download, never inline: a file's bytes are the uploader's to choose."""
-    return file_response(request.user, dpost_pk, attachment_pk)
+    response = file_response(request.user, dpost_pk, attachment_pk)
+    if request.method not in ("GET", "HEAD"):  # after the access check: another post's file is a 404 either way
+        response.close()
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return response
 
 
 def file_response(user, dpost_pk: int, attachment_pk: int) -> FileResponse:
