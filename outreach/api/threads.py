@@ -140,7 +140,7 @@ class ThreadMessage(APIView):
                             status=status.HTTP_409_CONFLICT)
         return Response(self._data(request, self._message(request, dpost_pk, message_pk)))
 
-    @extend_schema(request=EditMessageSerializer,
+    @extend_schema(request=EditMessageSerializer, operation_id="threads_messages_correct",
                    responses={200: MessageSerializer, 409: MessageConflictSerializer, 428: MessageConflictSerializer})
     def post(self, request, dpost_pk: int, message_pk: int):
         return self.patch(request, dpost_pk, message_pk)
@@ -151,7 +151,8 @@ class ThreadFile(APIView):
 
     permission_classes = [permissions.IsAuthenticated, HasRole]
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # Any of the accepted types (PDF, images, office documents, text), told from the file's bytes.
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request, dpost_pk: int, attachment_pk: int):
         return file_response(request.user, dpost_pk, attachment_pk)
 
