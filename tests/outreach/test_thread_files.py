@@ -192,3 +192,13 @@ def test_files_are_in_the_database_and_have_no_public_url(reply):
     assert bytes(stored.data) == PDF and stored.size == len(PDF)
     with pytest.raises(NotImplementedError, match="no public URL"):
         reply.file.url
+
+
+def test_a_body_no_quota_could_hold_is_refused_before_it_is_read(client, ad, abu_dhabi_staff, settings):
+    settings.ATTACHMENT_MAX_PER_POST = 1024
+    client.force_login(abu_dhabi_staff)
+    big = PDF + bytes(2 * 1024 * 1024)
+    response = client.post(reverse("outreach:thread", args=[ad.pk]), {"body": "", "files": [upload("big.pdf", big)]})
+    assert response.status_code == 413
+    assert "a file may be at most 10 MB, and a post" in " ".join(response.content.decode().split())
+    assert not Attachment.objects.exists()
