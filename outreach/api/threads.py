@@ -51,7 +51,10 @@ class MessageSerializer(serializers.ModelSerializer):
 
     def get_editable(self, message) -> bool:
         user = self.context["request"].user
-        return access.can_edit(user, message) and access.can_write(user, message.demarche_post)
+        writable = self.context.get("can_write")
+        if writable is None:
+            writable = access.can_write(user, message.demarche_post)
+        return writable and access.can_edit(user, message)
 
 
 class NewMessageSerializer(serializers.Serializer):
@@ -85,8 +88,14 @@ class ThreadMessages(generics.ListAPIView):
     serializer_class = MessageSerializer
 
     def get_queryset(self):
-        return messages_of(_thread(self.request, self.kwargs["dpost_pk"])).select_related("demarche_post__post",
-                                                                                          "demarche_post__demarche")
+        self.dpost = _thread(self.request, self.kwargs["dpost_pk"])
+        return messages_of(self.dpost)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "dpost", None) is not None:  # once per page, not once per message
+            context["can_write"] = access.can_write(self.request.user, self.dpost)
+        return context
 
     @extend_schema(request=NewMessageSerializer, responses={201: MessageSerializer})
     def post(self, request, dpost_pk: int):

@@ -174,6 +174,10 @@ def claim_digest(post_id: int, local_date: date, addresses: str) -> int | None:
 def stalled_messages() -> list[int]:
     """Thread messages' emails claimed but never sent (as stalled(); those waiting for a digest wait)."""
     now = timezone.now()
+    # The post stopped its daily digest while a message waited for it: send it on its own after all.
+    MessageEmail.objects.filter(via_digest=True, digest__isnull=True, status=MessageEmail.Status.CLAIMED).exclude(
+        message__demarche_post__post__reminder_preference__daily_digest=True).exclude(recipient="").update(
+        via_digest=False)
     MessageEmail.objects.filter(status=MessageEmail.Status.SENDING, updated_at__lt=now - SENDING_LEASE).update(
         status=MessageEmail.Status.FAILED, error="worker stopped while sending", updated_at=now)
     waiting = Q(status="claimed", updated_at__lt=now - REQUEUE_CLAIMED_AFTER) | Q(

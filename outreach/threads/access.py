@@ -21,6 +21,15 @@ from ..models import Attachment, Demarche, DemarchePost, Message
 EDIT_WINDOW = timedelta(minutes=5)
 
 
+# The largest id a database key holds: a bigger one in a URL names nothing (and SQLite cannot compare it).
+MAX_ID = 2**63 - 1
+
+
+def _ids(model, *values: int) -> None:
+    if not all(0 < int(v) <= MAX_ID for v in values):
+        raise model.DoesNotExist
+
+
 def threads_visible_to(user):
     """The demarche posts whose threads the user may read (never a draft's)."""
     return DemarchePost.objects.visible_to(user).exclude(demarche__state=Demarche.State.DRAFT)
@@ -28,16 +37,19 @@ def threads_visible_to(user):
 
 def thread_for(user, dpost_pk: int) -> DemarchePost:
     """Load one thread the user may read; another post's raises DoesNotExist."""
+    _ids(DemarchePost, dpost_pk)
     return threads_visible_to(user).select_related("demarche__cable", "post").get(pk=dpost_pk)
 
 
 def message_for(user, dpost_pk: int, pk: int) -> Message:
+    _ids(Message, dpost_pk, pk)
     return Message.objects.select_related("demarche_post__demarche", "demarche_post__post", "task").get(
         pk=pk, demarche_post_id=dpost_pk, demarche_post__in=threads_visible_to(user))
 
 
 def attachment_for(user, dpost_pk: int, pk: int) -> Attachment:
     """Load one attachment through the thread's rule; another post's raises DoesNotExist."""
+    _ids(Attachment, dpost_pk, pk)
     return Attachment.objects.get(pk=pk, demarche_post_id=dpost_pk, demarche_post__in=threads_visible_to(user))
 
 

@@ -52,7 +52,7 @@ def tell_other_side(message: Message) -> MessageEmail:
         post_id=message.demarche_post.post_id, daily_digest=True).exists()
     now = timezone.now()
     status = MessageEmail.Status.CLAIMED if addresses or via_digest else MessageEmail.Status.NO_RECIPIENT
-    email = MessageEmail.objects.create(message=message, recipient="" if via_digest else addresses, status=status,
+    email = MessageEmail.objects.create(message=message, recipient=addresses, status=status,
                                         via_digest=via_digest, claimed_at=now, updated_at=now)
     if status == MessageEmail.Status.CLAIMED and not via_digest:
         from .. import tasks

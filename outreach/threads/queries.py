@@ -3,7 +3,9 @@ questions, and each post's last message (matrix, exports, lists, overview)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
+
+from accounts.roles import is_desk_officer
 
 from ..models import Attachment, DemarchePost, Message
 from . import access
@@ -25,8 +27,6 @@ def thread_context(user, dpost: DemarchePost, *, form: MessageForm | None = None
     for message in rows:
         message.edit_form = (EditMessageForm(initial={"body": message.body, "version": message.version})
                              if writable and access.can_edit(user, message) else None)
-    from accounts.roles import is_desk_officer
-
     return {
         "dpost": dpost, "thread_messages": rows, "can_write": writable,
         "message_form": (form or MessageForm(initial={"task": task.pk if task else None})) if writable else None,
@@ -70,8 +70,6 @@ def list_context(user, *, limit: int = 100) -> dict:
     last_at = Subquery(Message.objects.filter(demarche_post=OuterRef("pk")).order_by("-created_at")
                        .values("created_at")[:1])
     threads = (access.threads_visible_to(user).filter(Exists(Message.objects.filter(demarche_post=OuterRef("pk"))))
-               .annotate(pending=pending_exists(), last_at=last_at,
-                         pending_n=Count("messages", filter=Q(messages__is_question=True,
-                                                              messages__answered_at__isnull=True)))
+               .annotate(pending=pending_exists(), last_at=last_at)
                .select_related("demarche", "post").order_by("-pending", "-last_at")[:limit])
     return {"threads": threads, "pending_total": pending_count(user)}

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import can_read_all, is_embassy_staff, role_required
@@ -29,13 +30,11 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _back(request, dpost: DemarchePost, task: PostTask | None):
+def _back(dpost: DemarchePost, task: PostTask | None):
     return redirect(task.get_absolute_url() + "#thread" if task else dpost_url(dpost))
 
 
 def dpost_url(dpost: DemarchePost) -> str:
-    from django.urls import reverse
-
     return reverse("outreach:thread", args=[dpost.pk])
 
 
@@ -54,7 +53,7 @@ def thread(request, dpost_pk: int):
                 threads.post_message(dpost, by=request.user, body=form.cleaned_data["body"], task=task,
                                      is_question=form.cleaned_data["is_question"], files=request.FILES.getlist("files"))
                 messages.success(request, "Message sent.")
-                return _back(request, dpost, task)
+                return _back(dpost, task)
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
         messages.error(request, "Nothing was sent: correct what is marked below.")

@@ -111,3 +111,12 @@ def test_another_posts_file_is_not_reachable_through_the_api_either(api, ad, hon
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"] == 'attachment; filename="r.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_id_no_database_key_holds_is_a_404(api, ad, abu_dhabi_staff):
+    api.force_authenticate(abu_dhabi_staff)
+    huge = 19833008025149508681728
+    assert api.get(reverse("api:thread-messages", args=[huge])).status_code == 404
+    assert api.patch(reverse("api:thread-message", args=[huge, 1]), {"body": "x", "version": 1},
+                     format="json").status_code == 404
+    assert api.get(reverse("api:thread-file", args=[ad.pk, huge])).status_code == 404

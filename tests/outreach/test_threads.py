@@ -293,3 +293,16 @@ def test_a_lost_message_email_is_sent_by_the_next_sweep(ad, abu_dhabi_staff):
     sent = [m for m in mail.outbox if "message from the post" in m.subject]
     assert [m.to for m in sent] == [["desk@example.org"]]
     assert MessageEmail.objects.get().status == "sent"
+
+
+def test_a_message_waiting_for_a_digest_the_post_stopped_goes_on_its_own(desk_officer, make_embassy_user):
+    post = make_post("paris", name="Paris")
+    staff = make_embassy_user("paris1", post.code)
+    set_daily_digest(post, by=staff, enabled=True)
+    task = make_task(make_demarche(desk_officer), post, due=DUE + timedelta(days=60))
+    message = threads.post_message(task.demarche_post, by=desk_officer, body="Waiting for the digest.")
+    set_daily_digest(post, by=staff, enabled=False)
+    MessageEmail.objects.filter(pk=message.email.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    sweep(now=datetime(2026, 12, 14, 10, 0, tzinfo=dt_timezone.utc), inline=True)
+    [sent] = mail.outbox
+    assert sent.to == [staff.email] and "message from the desk" in sent.subject
