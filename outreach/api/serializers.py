@@ -41,6 +41,9 @@ class PostStatusSerializer(serializers.Serializer):
     response = serializers.CharField(allow_null=True)
     response_text = serializers.CharField(allow_null=True)
     overdue = serializers.BooleanField()
+    thread = serializers.IntegerField(source="thread_id", allow_null=True,
+                                      help_text="The post's thread with the desk: /api/threads/{thread}/messages/.")
+    question_pending = serializers.BooleanField(help_text="The post asked the desk a question not yet answered.")
 
     def _step(self, row, prefix):
         return {"state": row[f"{prefix}_state"], "due": row[f"{prefix}_due"], "done_on": row[f"{prefix}_on"]}
@@ -133,6 +136,8 @@ def demarche_detail_data(demarche: Demarche, *, tasks: list[tuple], request) -> 
         item["response"] = _str(row["response"])
         item["response_text"] = _str(row["response_text"])
         item["overdue"] = None if row["overdue"] is None else bool(row["overdue"])
+        item["thread"] = row.get("thread_id")
+        item["question_pending"] = bool(row.get("question_pending"))
         posts.append(item)
     return {
         "reference_id": demarche.reference_id,

@@ -20,9 +20,16 @@ def messages_of(dpost: DemarchePost):
             .prefetch_related("revisions", "attachments"))
 
 
-def thread_context(user, dpost: DemarchePost, *, form: MessageForm | None = None, task=None) -> dict:
+# A page shows this many messages, the latest; "Earlier messages" pages back. A thread grows, its page must not.
+MESSAGES_ON_PAGE = 100
+
+
+def thread_context(user, dpost: DemarchePost, *, form: MessageForm | None = None, task=None,
+                   before: int | None = None) -> dict:
     """What a thread shows (its page, or a task page's section): messages, files, and the forms the user may use."""
-    rows = list(messages_of(dpost))
+    shown = messages_of(dpost).filter(pk__lt=before) if before else messages_of(dpost)
+    rows = list(shown.order_by("-id")[:MESSAGES_ON_PAGE])[::-1]
+    earlier = rows[0].pk if rows and shown.filter(pk__lt=rows[0].pk).exists() else None
     writable = access.can_write(user, dpost)
     for message in rows:
         message.edit_form = (EditMessageForm(initial={"body": message.body, "version": message.version})
@@ -30,7 +37,7 @@ def thread_context(user, dpost: DemarchePost, *, form: MessageForm | None = None
     return {
         "dpost": dpost, "thread_messages": rows, "can_write": writable,
         "message_form": (form or MessageForm(initial={"task": task.pk if task else None})) if writable else None,
-        "pending": sum(1 for m in rows if m.is_question and not m.answered_at),
+        "pending": Message.objects.filter(demarche_post=dpost).pending().count(), "earlier": earlier,
         "can_resolve": writable and is_desk_officer(user),
         "task_files": Attachment.objects.filter(demarche_post=dpost, task__isnull=False).select_related("task"),
         "accept": ACCEPT, "thread_task": task,

@@ -57,8 +57,10 @@ def thread(request, dpost_pk: int):
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
         messages.error(request, "Nothing was sent: correct what is marked below.")
-    return render(request, "outreach/thread.html", queries.thread_context(request.user, dpost, form=form),
-                  status=400 if form.errors else 200)
+    before = request.GET.get("before", "")
+    context = queries.thread_context(request.user, dpost, form=form,
+                                     before=int(before) if before.isdigit() and len(before) < 19 else None)
+    return render(request, "outreach/thread.html", context, status=400 if form.errors else 200)
 
 
 @require_POST

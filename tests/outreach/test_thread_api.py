@@ -120,3 +120,15 @@ def test_an_id_no_database_key_holds_is_a_404(api, ad, abu_dhabi_staff):
     assert api.patch(reverse("api:thread-message", args=[huge, 1]), {"body": "x", "version": 1},
                      format="json").status_code == 404
     assert api.get(reverse("api:thread-file", args=[ad.pk, huge])).status_code == 404
+
+
+def test_the_demarche_api_names_each_posts_thread_and_its_pending_question(api, issued, ad, abu_dhabi_staff,
+                                                                           desk_officer):
+    threads.post_message(ad, by=abu_dhabi_staff, body="Which level?", is_question=True)
+    api.force_authenticate(desk_officer)
+    posts = api.get(reverse("api:demarche-detail", args=[issued.reference_id])).json()["posts"]
+    abu_dhabi = next(p for p in posts if p["post"] == "abu-dhabi")
+    assert (abu_dhabi["thread"], abu_dhabi["question_pending"]) == (ad.pk, True)
+    assert not any(p["question_pending"] for p in posts if p["post"] != "abu-dhabi")
+    api.force_authenticate(abu_dhabi_staff)
+    assert api.get(messages_url(ad)).status_code == 200

@@ -306,3 +306,16 @@ def test_a_message_waiting_for_a_digest_the_post_stopped_goes_on_its_own(desk_of
     sweep(now=datetime(2026, 12, 14, 10, 0, tzinfo=dt_timezone.utc), inline=True)
     [sent] = mail.outbox
     assert sent.to == [staff.email] and "message from the desk" in sent.subject
+
+
+def test_a_long_thread_shows_the_latest_messages_and_pages_back(client, ad, abu_dhabi_staff):
+    from outreach.threads.queries import MESSAGES_ON_PAGE
+
+    Message.objects.bulk_create([Message(demarche_post=ad, author=abu_dhabi_staff, body=f"number {i:03d}.")
+                                 for i in range(MESSAGES_ON_PAGE + 5)])
+    client.force_login(abu_dhabi_staff)
+    page = client.get(thread_url(ad))
+    shown = [m.body for m in page.context["thread_messages"]]
+    assert len(shown) == MESSAGES_ON_PAGE and shown[-1] == f"number {MESSAGES_ON_PAGE + 4:03d}."
+    earlier = client.get(thread_url(ad), {"before": page.context["earlier"]}).context["thread_messages"]
+    assert [m.body for m in earlier] == [f"number {i:03d}." for i in range(5)]
