@@ -32,7 +32,9 @@ def thread_context(user, dpost: DemarchePost, *, form: MessageForm | None = None
     earlier = rows[0].pk if rows and shown.filter(pk__lt=rows[0].pk).exists() else None
     writable = access.can_write(user, dpost)
     for message in rows:
-        message.edit_form = (EditMessageForm(initial={"body": message.body, "version": message.version})
+        # One form per message on the page: ids of their own, or labels would point at the first one.
+        message.edit_form = (EditMessageForm(initial={"body": message.body, "version": message.version},
+                                             auto_id=f"id_message{message.pk}_%s")
                              if writable and access.can_edit(user, message) else None)
     return {
         "dpost": dpost, "thread_messages": rows, "can_write": writable,
