@@ -83,7 +83,7 @@ def main() -> None:
         ("upload 10 MB PDF (staff)", upload),
         ("download 10 MB PDF (staff)",
          timed(staff, "get", reverse("outreach:thread_file", args=[ad.pk, attachment.pk]), args.runs)),
-        (f"thread page, {args.messages} messages (staff)",
+        (f"thread page, latest 100 of {args.messages} (staff)",
          timed(staff, "get", reverse("outreach:thread", args=[ad.pk]), args.runs)),
         ("thread API page of 50 (staff)",
          timed(staff, "get", reverse("api:thread-messages", args=[ad.pk]), args.runs)),
