@@ -62,7 +62,7 @@ def _dates(qs, field: str, req: SearchRequest):
 class CableKind:
     kind, model = Kind.CABLES, Cable
     fields = ["reference_id", "subject", "tags_text", "parsed__paragraphs"]
-    order_by = F("sent_at").desc(nulls_last=True)
+    day = F("sent_at")  # newest first among equal ranks
 
     def visible(self, user):
         return Cable.objects.current() if can_read_all(user) else None
@@ -108,7 +108,7 @@ class CableKind:
 class DemarcheKind:
     kind, model = Kind.DEMARCHES, Demarche
     fields = ["reference_id", "subject", "instructions"]
-    order_by = Coalesce("issued_at", "created_at").desc(nulls_last=True)
+    day = Coalesce("issued_at", "created_at")
 
     def visible(self, user):
         # The demarche pages are for desk officers and managers; staff find their tasks instead.
@@ -150,7 +150,7 @@ class DemarcheKind:
 class TaskKind:
     kind, model = Kind.TASKS, PostTask
     fields = ["instruction", "response_text", "status_reason", "reply_reference_id", "officials"]
-    order_by = F("issued_on").desc(nulls_last=True)
+    day = F("issued_on")
 
     def visible(self, user):
         return PostTask.objects.visible_to(user)

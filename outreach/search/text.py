@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Expression, Func, Q
+from django.db.models import Expression, F, Func, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -77,6 +77,26 @@ def heading_matches(column: str, q: str) -> Q:
 
 def rank(column: str, q: str) -> SearchRank:
     return SearchRank(Vector(column), web_query(q))
+
+
+def ranked_page(found, *, rank, day, cap: int, size: int, offset: int) -> tuple[list[int], int | None]:
+    """Rank the first cap + 1 matches and return one page of their ids, and how many there were.
+
+    One query: the matches are found once (the LIMIT stops the scan at cap + 1), each ranked from the
+    vector the scan already read, and counted by a window over those candidates only; the outer ORDER BY
+    sorts at most cap + 1 rows. The count is None when the page is past the end (no row to carry it).
+    """
+    columns = {"hit_id": F("pk"), "hit_day": day}
+    if rank is not None:
+        columns["hit_rank"] = rank
+    candidates = found.order_by().values(**columns)[: cap + 1]
+    sql, params = candidates.query.sql_with_params()
+    order = ("hit_rank DESC, " if rank is not None else "") + "hit_day DESC NULLS LAST, hit_id DESC"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT hit_id, count(*) OVER () FROM ({sql}) candidates ORDER BY {order} "
+                       "LIMIT %s OFFSET %s", [*params, size, offset])
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][1] if rows else None if offset else 0)
 
 
 def contains_all(words: list[str], fields: list[str]) -> Q:
