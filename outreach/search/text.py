@@ -111,6 +111,12 @@ def ranked_page(found, *, rank, day, cap: int, size: int, offset: int) -> tuple[
     return [row[0] for row in rows], (rows[0][1] if rows else None if offset else 0)
 
 
+def word_starts(words: list[str]) -> list[str]:
+    """PostgreSQL regular expressions for a word beginning like each searched word: its first letters, a
+    little shorter than its stem ("treat" for "treaties", whose stem "treati" does not begin "treaty")."""
+    return [r"\m" + re.escape(word[: max(3, len(word) - 3)]) for word in words]
+
+
 def contains_all(words: list[str], fields: list[str]) -> Q:
     """SQLite: every word in one of the fields, ignoring case."""
     return reduce(and_, (reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words))
