@@ -7,7 +7,8 @@
 --ingest receives every cable of a folder (as `ingest_cable` does; already stored ones are unchanged).
 --fill-text gives the generated tasks the words real ones have, since the generator leaves them blank:
 the instruction of each kind (as outreach.services.generation writes them), talking points naming the
-post's country, and a recorded response on each answered report-back. Without it every task search
+post's country (in a section, every tenth demarche's REL JORDAN), and a recorded response on each answered
+report-back. Without it every task search
 is trivially empty. Each search runs through Django's test Client as a desk officer, a manager or an
 embassy user (whole request: queries and template); the table gives the median and 95th percentile
 over --runs after one warm-up, and the p95 over every request.
@@ -26,6 +27,8 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_TESTING", "1")
+# Persistent connections, as docs/deploy.md runs the site (the default, 0, connects afresh per request).
+os.environ.setdefault("DB_CONN_MAX_AGE", "60")
 
 import django  # noqa: E402
 
@@ -62,6 +65,16 @@ SEARCHES = [
     (STAFF, "Country 000", {}),
 ]
 
+# The talking points in one section each, as generation writes them; every tenth demarche's marked REL
+# JORDAN, which staff of the (fictional) bench posts may not read: their search must check those tasks.
+SECTIONS = """
+UPDATE outreach_posttask t SET
+  releasable_to = CASE WHEN t.demarche_id % 10 = 0 THEN '["JORDAN"]'::jsonb ELSE '[]'::jsonb END,
+  sections = jsonb_build_array(jsonb_build_object('paragraph', 4 + t.post_id % 28, 'heading', '', 'marking',
+    'CONFIDENTIAL', 'conditional', false, 'background', false, 'releasable_to',
+    CASE WHEN t.demarche_id % 10 = 0 THEN '["JORDAN"]'::jsonb ELSE '[]'::jsonb END, 'points', t.talking_points))
+WHERE t.kind = 'talking_points' AND t.sections = '[]'::jsonb;
+"""
 FILL_TEXT = """
 SET session_replication_role = replica;
 UPDATE outreach_posttask t SET
@@ -87,6 +100,7 @@ UPDATE outreach_posttask t SET
       'asked about export controls.', 'mentioned the upcoming plenary.', 'offered no commitment.'])[1 + t.id % 5]
     ELSE '' END
 FROM outreach_demarche d, cables_post p WHERE d.id = t.demarche_id AND p.id = t.post_id;
+""" + SECTIONS + """
 SET session_replication_role = origin;
 """
 
@@ -100,10 +114,15 @@ def ingest(folder: Path) -> None:
 
 
 def fill_text() -> None:
+    started = time.perf_counter()
     if PostTask.objects.exclude(instruction="").exists():
+        if PostTask.objects.filter(kind=PostTask.Kind.TALKING_POINTS, sections=[]).exists():
+            with connection.cursor() as cursor:  # text filled before the sections were
+                cursor.execute(f"SET session_replication_role = replica; {SECTIONS} SET session_replication_role = origin")
+                cursor.execute("VACUUM ANALYZE outreach_posttask")
+            print(f"gave the talking points their sections in {time.perf_counter() - started:.0f} s")
         print("tasks already have text")
         return
-    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(FILL_TEXT)
         cursor.execute("VACUUM ANALYZE outreach_posttask")
@@ -141,7 +160,8 @@ def measure(runs: int) -> None:
               f"{statistics.median(times):>9.1f} {p95(times):>7.1f}")
     print(f"\nall {len(everything)} requests: median {statistics.median(everything):.1f} ms, "
           f"p95 {p95(everything):.1f} ms, max {max(everything):.1f} ms")
-    print(f"data: {Cable.objects.count():,} cables, {PostTask.objects.count():,} tasks")
+    print(f"data: {Cable.objects.count():,} cables, {PostTask.objects.count():,} tasks; "
+          f"DB_CONN_MAX_AGE={os.environ['DB_CONN_MAX_AGE']}; load average {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:

@@ -245,3 +245,42 @@ def test_it_pages_through_one_kind_and_links_to_the_rest(client, users, issued):
     assert "q=host+government&amp;kind=tasks" in page and "Show all tasks and reported responses" in page
     page = client.get(reverse("search"), {"q": "host government", "kind": "tasks", "page_size": 10}).content.decode()
     assert "Page 1 of" in page and "page=2" in page
+
+
+@pytest.mark.postgres_only("which tasks the withheld-points check loads is chosen in SQL (jsonpath)")
+def test_the_withheld_points_check_loads_every_task_whose_points_staff_may_not_read(users, issued):
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    from outreach.search.kinds import MAYBE_WITHHELD_SQL
+    from outreach.services.visibility import redact_for
+
+    shapes = {
+        "as generated": lambda t: {},
+        "no REL marking": lambda t: {"releasable_to": [], "sections": [dict(s, releasable_to=[]) for s in t.sections]},
+        "REL on the task": lambda t: {"releasable_to": ["JORDAN"]},
+        "REL on a section": lambda t: {"sections": [dict(s, releasable_to=["JORDAN"]) for s in t.sections]},
+        "points not the sections'": lambda t: {"talking_points": [*t.talking_points, {"text": "x", "conditional": False}]},
+        "background not a flag": lambda t: {"sections": [dict(s, background="yes") for s in t.sections]},
+        "points not a list": lambda t: {"sections": [dict(s, points=None) for s in t.sections]},
+    }
+    points = PostTask.objects.filter(demarche=issued, kind=K.TALKING_POINTS)
+    original = {t.pk: (t.talking_points, t.sections, t.releasable_to) for t in points}
+    with_sections = {pk for pk, (_, sections, _) in original.items() if sections}
+    assert with_sections
+    for shape, change in shapes.items():
+        for pk, (talking_points, sections, releasable_to) in original.items():
+            task = PostTask(talking_points=talking_points, sections=sections, releasable_to=releasable_to)
+            PostTask.objects.filter(pk=pk).update(**{"talking_points": talking_points, "sections": sections,
+                                                     "releasable_to": releasable_to, **change(task)})
+        tasks = list(points.select_related("post"))
+        before = {t.pk: list(t.talking_points) for t in tasks}
+        changed = {t.pk for t in redact_for(users["abu_dhabi"], tasks) if t.talking_points != before[t.pk]}
+        loaded = set(points.filter(RawSQL(MAYBE_WITHHELD_SQL, [], output_field=BooleanField())).values_list("pk", flat=True))
+        assert changed <= loaded, shape
+        # Without a REL marking nothing is withheld and nothing is loaded; the shapes made here load every
+        # task they touch (the section shapes touch only tasks with sections).
+        expected = {"as generated": loaded, "no REL marking": set(), "REL on the task": set(original)}.get(
+            shape, with_sections)
+        assert loaded == expected, shape
+    assert changed  # the last shapes did withhold points
