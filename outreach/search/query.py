@@ -96,7 +96,7 @@ class SearchForm(forms.Form):
     """The search page's fields; the choices offered depend on what the user may see."""
 
     q = forms.CharField(label="Search for", max_length=MAX_QUERY_CHARS)
-    kind = forms.ChoiceField(label="Show", required=False)
+    kind = forms.ChoiceField(label="Show", required=False, widget=QuickSelect)
     post = forms.ModelChoiceField(queryset=Post.objects.none(), required=False, empty_label="Any post",
                                   to_field_name="code", widget=QuickSelect)
     region = forms.ChoiceField(choices=[("", "Any region"), *Region.choices], required=False, widget=QuickSelect)
@@ -106,7 +106,7 @@ class SearchForm(forms.Form):
     end = forms.DateField(label="To", required=False, widget=DateInput)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     page_size = forms.TypedChoiceField(label="Per page", choices=[(n, n) for n in PAGE_SIZES], coerce=int,
-                                       required=False)
+                                       required=False, widget=QuickSelect)
 
     def __init__(self, data, *, posts, kinds):
         super().__init__(data)

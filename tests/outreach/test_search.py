@@ -284,3 +284,11 @@ def test_the_withheld_points_check_loads_every_task_whose_points_staff_may_not_r
             shape, with_sections)
         assert loaded == expected, shape
     assert changed  # the last shapes did withhold points
+
+
+def test_a_page_past_the_last_still_says_how_many_were_found(users, issued):
+    first = services.search(users["desk"], SearchRequest(q="host government", kind="tasks", page_size=10))[0]
+    past = services.search(users["desk"], SearchRequest(q="host government", kind="tasks", page_size=10,
+                                                        page=first.pages + 1))[0]
+    assert first.hits and not past.hits
+    assert (past.count, past.more_than, past.pages) == (first.count, first.more_than, first.pages)
