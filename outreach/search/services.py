@@ -38,8 +38,7 @@ def posts_for(user):
 def search(user, req: SearchRequest) -> list[Section]:
     """Return the user's results of each kind asked for, best first."""
     kinds = [k for k in kinds_for(user) if not req.kind or k == req.kind]
-    with text.planner_settings():
-        return [_section(KINDS[kind], user, req, paged=bool(req.kind)) for kind in kinds]
+    return [_section(KINDS[kind], user, req, paged=bool(req.kind)) for kind in kinds]
 
 
 def _section(kind, user, req: SearchRequest, *, paged: bool) -> Section:
