@@ -16,7 +16,16 @@ from django.utils import timezone
 from outreach.models import ReminderLog
 from tests.outreach.factories import make_demarche, make_post, make_task, use_broker
 
-BROKER = os.environ.get("REMINDER_TEST_BROKER", "redis://127.0.0.1:6379/7")
+
+def _broker() -> str:
+    """Each pytest-xdist worker its own Redis database: a test flushes it, and a Celery worker started by
+    one test must never take another test's messages."""
+    base, db = os.environ.get("REMINDER_TEST_BROKER", "redis://127.0.0.1:6379/7").rsplit("/", 1)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"{base}/{int(db) + int(worker.removeprefix('gw') or 0)}"
+
+
+BROKER = _broker()
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
