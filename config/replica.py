@@ -22,10 +22,11 @@ REPLICA = "replica"
 # Lag is 0 while the replica streams from the primary and has replayed all it received: an idle
 # primary writes no commits, so "now() - last replayed commit" alone would grow without any lag.
 # Otherwise (replaying a backlog, or cut off from the primary) it is the age of the last replayed commit.
+# "<=", not "=": a restarted replica reports as received the start of the WAL segment it resumed from.
 LAG_SQL = """
     SELECT pg_is_in_recovery(),
            CASE WHEN EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
-                     AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                     AND pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
                 ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float END
 """
 
@@ -73,6 +74,7 @@ class Breaker:
         try:
             lag = measure_lag()
         except DatabaseError as exc:
+            self.lag = None
             self.trip("unreachable", detail=first_line(exc))
             return self.status(ok=False)
         self.lag = lag
