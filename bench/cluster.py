@@ -44,7 +44,7 @@ VENV = ROOT / ".venv" / "bin"
 CABLES = Path(os.environ.get("CABLES_DIR", "/work/shared/cables"))
 LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "150"))
 REPLICA_DOWN_SECONDS = int(os.environ.get("REPLICA_DOWN_SECONDS", "30"))
-LOAD_POSTS = 8  # posts whose staff record deliveries; the demarche's other posts get the reminders
+LOAD_POSTS = 16  # posts whose staff record deliveries; the demarche's other posts get the reminders
 WORK = Path(tempfile.mkdtemp(prefix="outreach-cluster-"))
 PORTS = {name: free_port() for name in ("balancer", "web1", "web2", "redis")}
 BASE = f"http://127.0.0.1:{PORTS['balancer']}"
@@ -162,7 +162,7 @@ backend web
     option httpchk
     http-check send meth GET uri /healthz/ready ver HTTP/1.1 hdr Host 127.0.0.1
     http-check expect status 200
-    default-server check inter 1s fall 2 rise 2
+    default-server check inter 1s fall 3 rise 2
     server web1 127.0.0.1:{web1}
     server web2 127.0.0.1:{web2}
 """
@@ -261,7 +261,9 @@ def main() -> int:
 
 def rehearse(data: dict, due: str) -> tuple[list, list]:
     stop = threading.Event()
-    clients = [EmbassyStaff(BASE, s["session"], stop, pause=0.6, tasks=s["tasks"]) for s in data["staff"]]
+    # Each post's three tasks take four or five writes (reopened ones again): spread over the whole load.
+    clients = [EmbassyStaff(BASE, s["session"], stop, pause=1.5, tasks=s["tasks"], write_chance=0.05)
+               for s in data["staff"]]
     clients += [Manager(BASE, m, stop, pause=0.3, reference=data["reference"], posts=data["posts"])
                 for m in data["managers"]]
     clients.append(DeskOfficer(BASE, data["desk"], stop, pause=2.0, cables=sorted(CABLES.glob("*.txt"))))

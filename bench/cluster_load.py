@@ -90,9 +90,13 @@ class EmbassyStaff(Client):
     """Works through the post's tasks: delivers, reports back, and reopens what is done to go again."""
 
     tasks: list[int] = field(default_factory=list)
+    write_chance: float = 1.0  # the share of steps that write; the others read the inbox or a task
     counter: int = 0
 
     def step(self):
+        if self.random.random() > self.write_chance:
+            self.request("task page", self.random.choice(["/inbox/", f"/tasks/{self.random.choice(self.tasks)}/"]))
+            return
         pk = self.tasks[self.counter % len(self.tasks)]
         self.counter += 1
         path = f"/tasks/{pk}/"
