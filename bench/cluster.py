@@ -312,7 +312,7 @@ def rehearse(data: dict, due: str) -> tuple[list, list]:
     reads.mark("end")
     log("load over; letting the reminder sweep finish")
     settle()
-    return report.verify(PAIR, clients, events, reads, due, mail=WORK / "mail")
+    return report.verify(PAIR, clients, events, reads, due, work=WORK)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,14 @@ def _phase_of(at: float, events: list[tuple[str, float]]) -> str:
     return current
 
 
-def verify(pair, clients, events, reads, due: str, *, mail: Path) -> tuple[list, list]:
+def breaker_lines(work: Path) -> tuple[int, int]:
+    """How often the web processes logged the replica breaker opening and closing (once per process each)."""
+    text = "".join(p.read_text(errors="replace") for p in work.glob("web*.log"))
+    return text.count("reading from the primary for"), text.count("Read replica usable again")
+
+
+def verify(pair, clients, events, reads, due: str, *, work: Path) -> tuple[list, list]:
+    mail = work / "mail"
     problems, rows = [], []
     answers = [a for c in clients for a in c.answers]
     kills = [when for name, when in events if "SIGKILL" in name and "web" in name]
@@ -92,6 +99,8 @@ def verify(pair, clients, events, reads, due: str, *, mail: Path) -> tuple[list,
             problems.append(f"{phase}: {p} dashboard queries on the primary, {r} on the replica")
         if phase == "replica down" and p == 0:
             problems.append("replica down: no dashboard query answered by the primary")
+    opened, closed = breaker_lines(work)
+    rows.append(("  breaker log lines (web processes: 2 per node)", f"opened {opened}", f"closed {closed}"))
     rows.append(("All reads of tracker tables by server", "primary", "replica"))
     for phase, delta in reads.phases():
         rows.append((f"  {phase}", str(delta[("primary", "tracker")]), str(delta[("replica", "tracker")])))
