@@ -129,6 +129,7 @@ class ReplicaRouter:
             and model._meta.app_label in REPLICA_APPS
             and not connections["default"].in_atomic_block
             and REPLICA in settings.DATABASES
+            and replica.breaker.usable  # tripped mid-request: the rest of it reads the primary
         ):
             return REPLICA
         return "default"

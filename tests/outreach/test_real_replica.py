@@ -30,6 +30,7 @@ TASK_READS = "%outreach_posttask%"  # every dashboard reads the tasks; nothing e
 pytestmark = [
     pytest.mark.postgres_only(reason="streams a real PostgreSQL replica"),
     pytest.mark.django_db,  # so that pytest-django creates the test database, whose schema is copied
+    pytest.mark.xdist_group("real-replica"),  # one worker makes the clusters, for both tests
     pytest.mark.skipif(pg_bin() is None, reason="needs Debian's PostgreSQL server binaries"),
 ]
 
