@@ -139,6 +139,23 @@ def test_a_replica_that_fails_mid_request_is_answered_from_the_primary(with_repl
     assert replica.breaker.usable is False
 
 
+def test_in_all_mode_too_a_failed_replica_query_is_answered_from_the_primary(with_replica, settings, monkeypatch):
+    settings.REPLICA_READS = "all"
+    seen = []
+
+    @read_from_replica
+    def view(request):
+        seen.append(router.db_for_read(PostTask))
+        if seen[-1] == "replica":
+            raise OperationalError("terminating connection due to administrator command")
+        return HttpResponse("figures")
+
+    monkeypatch.setattr(connections["default"], "errors_occurred", True)  # stands in for the replica's
+    monkeypatch.setattr(db_router, "connections", {"replica": connections["default"], "default": connections["default"]})
+    response = ReplicaReadsMiddleware(view)(RequestFactory().get("/dashboards/"))
+    assert (response.content, seen) == (b"figures", ["replica", "default"])
+
+
 def test_after_its_own_write_a_session_reads_the_primary(with_replica):
     seen = []
 
