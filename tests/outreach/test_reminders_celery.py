@@ -64,6 +64,10 @@ def worker(tmp_path, celery_app):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     proc.log_path = tmp_path / "worker.log"
+    # Under load (the newcomer crawl runs on the other xdist worker) a worker can take longer to start
+    # than a task takes to run: wait for it, so the tests' own timeouts measure the work, not the start.
+    ready = wait_for(lambda: proc.poll() is not None or "ready." in proc.log_path.read_text(), timeout=240)
+    assert ready and proc.poll() is None, proc.log_path.read_text()[-3000:]
     yield mail_dir, proc
     proc.terminate()
     try:
