@@ -8,6 +8,8 @@ from functools import partial
 
 from django.db import transaction
 
+from config.db_router import note_write
+
 from ..models import Demarche, PostTask, TaskEvent
 
 
@@ -15,8 +17,10 @@ def record_event(demarche: Demarche, action: str, *, by, task: PostTask | None =
                  changes: dict | None = None, note: str = "") -> TaskEvent:
     """Write one TaskEvent; `by` may be None or an unsaved system actor.
 
-    Every write passes here, so here the overview's snapshots learn that their figures changed.
+    Every write passes here, so here the overview's snapshots learn that their figures changed, and the
+    request's session reads its next pages from the primary (read your writes, config/db_router.py).
     """
+    note_write()
     # A draft is in no figure until it is issued, so its edits leave the snapshots alone.
     if demarche.state != Demarche.State.DRAFT or action == "issued":
         region = task.post.region if task is not None else None

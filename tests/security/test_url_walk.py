@@ -15,7 +15,7 @@ from django.urls import reverse
 from .conftest import normalise
 from .urlwalk import leaves, post_forms, urls_for
 
-PUBLIC = {"login", "admin:login", "healthz", "favicon"}  # pages meant for people who are not logged in yet
+PUBLIC = {"login", "admin:login", "healthz", "ready", "favicon"}  # pages meant for people who are not logged in yet
 # A manager reads the domain and never changes it, but the reminder emails they receive are theirs to shape.
 OWN_SETTINGS = {"outreach.PersonReminderPreference"}
 SESSION_ENDERS = ("logout",)  # posting these ends the walk's session; checked on their own
