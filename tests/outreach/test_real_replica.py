@@ -30,7 +30,8 @@ TASK_READS = "%outreach_posttask%"  # every dashboard reads the tasks; nothing e
 pytestmark = [
     pytest.mark.postgres_only(reason="streams a real PostgreSQL replica"),
     pytest.mark.django_db,  # so that pytest-django creates the test database, whose schema is copied
-    pytest.mark.xdist_group("real-replica"),  # one worker makes the clusters, for both tests
+    # A hint that one worker make the clusters for both tests (pytest-xdist 3.8 ignores it on pytest 9).
+    pytest.mark.xdist_group("real-replica"),
     pytest.mark.skipif(pg_bin() is None, reason="needs Debian's PostgreSQL server binaries"),
 ]
 
