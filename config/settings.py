@@ -182,6 +182,30 @@ STORAGES = {
     },
 }
 
+# Attachments on a post's thread and its delivery or report (outreach/threads/): where every web node can
+# read them. "database" keeps the bytes in the database (outreach.StoredFile); "s3" uses django-storages'
+# S3 backend (install django-storages[s3]; the bucket, keys and endpoint come from its AWS_* variables).
+ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "database").strip().lower()
+if ATTACHMENT_STORAGE == "database":
+    STORAGES["attachments"] = {"BACKEND": "outreach.threads.storage.DatabaseStorage"}
+elif ATTACHMENT_STORAGE == "s3":
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("ATTACHMENT_S3_PREFIX", "outreach"),
+            # Private objects; downloads go through the app's access check, never a bucket URL.
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"ATTACHMENT_STORAGE must be database or s3, not {ATTACHMENT_STORAGE!r}")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_PER_POST = env.int("ATTACHMENT_MAX_PER_POST", default=50 * 1024 * 1024)
+
 # Cables are text; anything near this size is not a cable.
 CABLE_MAX_BYTES = env.int("CABLE_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = CABLE_MAX_BYTES + 1024 * 1024

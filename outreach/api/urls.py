@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.db_router import read_from_replica
 
-from . import views
+from . import threads, views
 
 app_name = "api"
 
@@ -25,6 +25,9 @@ urlpatterns = [
     path("tasks/<int:pk>/", _api(views.TaskDetail), name="task-detail"),
     path("tasks/<int:pk>/status/", _api(views.TaskDetail), name="task-status"),
     path("cables/", _api(views.CableIngest), name="cable-ingest"),
+    path("threads/<int:dpost_pk>/messages/", _api(threads.ThreadMessages), name="thread-messages"),
+    path("threads/<int:dpost_pk>/messages/<int:message_pk>/", _api(threads.ThreadMessage), name="thread-message"),
+    path("threads/<int:dpost_pk>/files/<int:attachment_pk>/", _api(threads.ThreadFile), name="thread-file"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     # The split view serves Swagger UI's setup script as a file: the CSP forbids inline scripts.
     path(

@@ -166,10 +166,17 @@ def demarche_matrix(demarche: Demarche, user, *, today: date) -> list[dict]:
         .order_by("post_sort", "audience")
     )
     rows = list(rows)
+    from ..threads.queries import thread_summaries
+
+    threads = thread_summaries(demarche, user) if demarche.state != Demarche.State.DRAFT else {}
     for row in rows:
         for prefix in ("deliver", "talking", "report"):
             row[f"{prefix}_state"] = step_state(row, prefix, today)
         row["overdue"] = "overdue" in (row["deliver_state"], row["talking_state"], row["report_state"])
+        thread = threads.get(row["post_id"], {})  # the post's thread with the desk (outreach/threads/)
+        row["thread_id"], row["question_pending"] = thread.get("pk"), bool(thread.get("pending"))
+        row["last_message"], row["last_message_at"] = thread.get("last_body") or "", thread.get("last_at")
+        row["last_message_from_desk"] = thread.get("last_from_desk")
     return rows
 
 

@@ -11,6 +11,7 @@ from cables.models import Post
 from config.db_router import read_from_replica
 
 from .. import dashboards
+from ..threads.queries import pending_count
 from . import charts, exports, mapdata, params, worldmap
 from .filters import DemarcheFilter, OverviewFilter, PostTaskFilter
 from .tables import (
@@ -180,6 +181,8 @@ def dash_overview(request):
             "tables": tables,
             "since": since,
             "snapshot_minutes": settings.OVERVIEW_SNAPSHOT_MINUTES,
+            # Live, like the overdue list: a question waits for a person, not for the next snapshot.
+            "questions_pending": pending_count(request.user),
             "region_chart": _region_chart(data["regions"], "Completion by region"),
             "world_map": worldmap.render(
                 mapdata.overview_map_posts(request.user, today=today, since=since, region=region)

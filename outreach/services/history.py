@@ -14,15 +14,16 @@ from ..models import Demarche, PostTask, TaskEvent
 
 
 def record_event(demarche: Demarche, action: str, *, by, task: PostTask | None = None,
-                 changes: dict | None = None, note: str = "") -> TaskEvent:
+                 changes: dict | None = None, note: str = "", figures: bool = True) -> TaskEvent:
     """Write one TaskEvent; `by` may be None or an unsaved system actor.
 
-    Every write passes here, so here the overview's snapshots learn that their figures changed, and the
-    request's session reads its next pages from the primary (read your writes, config/db_router.py).
+    Every write passes here, so here the overview's snapshots learn that their figures changed
+    (figures=False: a write no figure counts, such as a thread message), and the request's session reads
+    its next pages from the primary (read your writes, config/db_router.py).
     """
     note_write()
     # A draft is in no figure until it is issued, so its edits leave the snapshots alone.
-    if demarche.state != Demarche.State.DRAFT or action == "issued":
+    if figures and (demarche.state != Demarche.State.DRAFT or action == "issued"):
         region = task.post.region if task is not None else None
         transaction.on_commit(partial(_forget_once, _pending_forgets(), region))
     return TaskEvent.objects.create(
