@@ -43,6 +43,10 @@ class RequestTooLargeMiddleware:
         # API bodies are JSON or form data, never file uploads: their declared length is the limit.
         if is_api and _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return self.refuse(request)
+        # A file upload's bytes are not in DATA_UPLOAD_MAX_MEMORY_SIZE; a body no post's file quota could hold is
+        # refused before Django spools it to disk.
+        if request.method == "POST" and _declared_length(request) > settings.ATTACHMENT_MAX_PER_POST + 1024 * 1024:
+            return self.refuse(request, files=True)
         if request.method == "POST":
             try:
                 request.POST  # parsed once here; the CSRF check and the view reuse it
@@ -50,7 +54,7 @@ class RequestTooLargeMiddleware:
                 return self.refuse(request)
         return self.get_response(request)
 
-    def refuse(self, request):
+    def refuse(self, request, *, files: bool = False):
         size, limit = _declared_length(request), settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.path.startswith("/api/"):
             return JsonResponse(
@@ -62,6 +66,9 @@ class RequestTooLargeMiddleware:
         # The "go back" link is a fixed page: the request path is the sender's to choose
         # (POST //evil.example/.. once became <a href="//evil.example/..">).
         context = {"size_mb": f"{size / 1_048_576:.1f}", "limit_mb": f"{settings.CABLE_MAX_BYTES / 1_048_576:.0f}"}
+        if files:
+            context.update(files=True, file_mb=f"{settings.ATTACHMENT_MAX_BYTES / 1_048_576:.0f}",
+                           post_mb=f"{settings.ATTACHMENT_MAX_PER_POST / 1_048_576:.0f}")
         return render(request, "413.html", context, status=413)
 
 

@@ -132,11 +132,21 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # A replica that does not answer costs a request at most this long before the primary takes over.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
     MIDDLEWARE.append("config.db_router.ReplicaReadsMiddleware")
 REPLICA_READS = os.environ.get("REPLICA_READS", "dashboards")  # dashboards | all
 if REPLICA_READS not in {"dashboards", "all"}:
     raise ImproperlyConfigured(f"REPLICA_READS={REPLICA_READS!r} is neither dashboards nor all")
+# Reads fall back to the primary while the replica lags more than this (or is down), for
+# REPLICA_RETRY_SECONDS before it is tried again; its health is checked every REPLICA_CHECK_SECONDS.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5)
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=15)
+# After a session's own write its pages read the primary this long: at least the lag the replica may
+# have, so a user always sees what they just did.
+REPLICA_READ_YOUR_WRITES_SECONDS = env.int("REPLICA_READ_YOUR_WRITES_SECONDS", default=int(REPLICA_MAX_LAG_SECONDS) + 1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Celery workers and the web server write the same file: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -171,6 +181,30 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Attachments on a post's thread and its delivery or report (outreach/threads/): where every web node can
+# read them. "database" keeps the bytes in the database (outreach.StoredFile); "s3" uses django-storages'
+# S3 backend (install django-storages[s3]; the bucket, keys and endpoint come from its AWS_* variables).
+ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "database").strip().lower()
+if ATTACHMENT_STORAGE == "database":
+    STORAGES["attachments"] = {"BACKEND": "outreach.threads.storage.DatabaseStorage"}
+elif ATTACHMENT_STORAGE == "s3":
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("ATTACHMENT_S3_PREFIX", "outreach"),
+            # Private objects; downloads go through the app's access check, never a bucket URL.
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"ATTACHMENT_STORAGE must be database or s3, not {ATTACHMENT_STORAGE!r}")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_PER_POST = env.int("ATTACHMENT_MAX_PER_POST", default=50 * 1024 * 1024)
 
 # Cables are text; anything near this size is not a cable.
 CABLE_MAX_BYTES = env.int("CABLE_MAX_BYTES", default=5 * 1024 * 1024)
@@ -267,7 +301,7 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Load balancers probe over plain HTTP on the private network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?$"]
 
 # Content Security Policy (django-csp 4): only this site's own scripts, styles and images; no inline code.
 CONTENT_SECURITY_POLICY = {

@@ -11,11 +11,15 @@ from django.contrib import admin
 
 from .forms import BoundedTexts
 from .models import (
+    Attachment,
     CalendarFeed,
     Demarche,
     DemarchePost,
     DemarcheStats,
     DigestLog,
+    Message,
+    MessageEmail,
+    MessageRevision,
     Notification,
     OverviewSnapshot,
     PersonReminderPreference,
@@ -25,6 +29,7 @@ from .models import (
     ReminderLog,
     ReminderSweep,
     ReplyMatch,
+    StoredFile,
     TaskEvent,
 )
 from .services.history import save_admin_edit
@@ -189,4 +194,41 @@ class DemarcheStatsAdmin(ReadOnly, admin.ModelAdmin):
 @admin.register(OverviewSnapshot)
 class OverviewSnapshotAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["today", "since", "region", "computed_at"]
+    exclude = ["data"]
+
+
+# Threads (outreach/threads/): history as written, changed only through the services' edit window.
+@admin.register(Message)
+class MessageAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["demarche_post", "author", "from_desk", "is_question", "answered_at", "created_at"]
+    list_filter = ["from_desk", "is_question"]
+    search_fields = ["demarche_post__demarche__reference_id", "body"]
+    raw_id_fields = ["demarche_post", "task", "author", "answered_by"]
+
+
+@admin.register(MessageRevision)
+class MessageRevisionAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["message", "replaced_at", "replaced_by"]
+    raw_id_fields = ["message", "replaced_by"]
+
+
+@admin.register(MessageEmail)
+class MessageEmailAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["message", "recipient", "status", "via_digest", "sent_at"]
+    list_filter = ["status", "via_digest"]
+    raw_id_fields = ["message", "digest"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnly, admin.ModelAdmin):
+    """Metadata only: a file leaves through the download view, which checks access."""
+
+    list_display = ["name", "demarche_post", "content_type", "size", "uploaded_by", "created_at"]
+    exclude = ["file"]
+    raw_id_fields = ["demarche_post", "message", "task", "uploaded_by"]
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["name", "size", "created_at"]
     exclude = ["data"]

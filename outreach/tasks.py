@@ -36,6 +36,15 @@ def send_digest(digest_id: int) -> str:
     return reminders.deliver_digest(digest_id)
 
 
+@shared_task(
+    acks_late=True, autoretry_for=RETRY_ON, retry_backoff=30, retry_backoff_max=3600, retry_jitter=True,
+    max_retries=settings.REMINDER_SEND_MAX_RETRIES,
+)
+def send_message_email(email_id: int) -> str:
+    """A thread message's email to the other side (outreach/threads/notify.py)."""
+    return reminders.deliver_message_email(email_id)
+
+
 @shared_task
 def refresh_overview_snapshots() -> str:
     """Recompute the overview's snapshots (outreach.dashboards.snapshots); a missed run costs only freshness."""

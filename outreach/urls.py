@@ -28,6 +28,8 @@ urlpatterns = [
     path("acknowledge/<int:dpost_pk>/", tasks.acknowledge, name="acknowledge"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/reporting-cable.txt", tasks.reporting_cable, name="reporting_cable"),
+    # Threads and files (outreach/threads/): before task_action, whose <action> would take "files".
+    path("", include("outreach.threads.urls")),
     path("tasks/<int:pk>/<str:action>/", tasks.task_action, name="task_action"),
     path("notifications/", include("outreach.notifications.urls")),
     # The sub-packages' pages, in the same namespace (outreach:dash_*, outreach:calendar_*).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from accounts.roles import can_read_all
+from config.db_router import read_alias
 
 from ..models import Demarche, DemarchePost
 from .expressions import (
@@ -59,7 +60,7 @@ def demarches_with_figures(user, *, today: date):
     delivered reads 7,000 rows instead of 2,000,000 tasks); everyone else, and SQLite, counts the tasks.
     tests/outreach/test_figure_parity.py holds the two equal.
     """
-    if connection.vendor == "postgresql" and can_read_all(user):
+    if connections[read_alias(Demarche)].vendor == "postgresql" and can_read_all(user):
         return demarches_with_stored_figures(user, today=today)
     return demarches_with_counted_figures(user, today=today)
 
@@ -165,10 +166,17 @@ def demarche_matrix(demarche: Demarche, user, *, today: date) -> list[dict]:
         .order_by("post_sort", "audience")
     )
     rows = list(rows)
+    from ..threads.queries import thread_summaries
+
+    threads = thread_summaries(demarche, user) if demarche.state != Demarche.State.DRAFT else {}
     for row in rows:
         for prefix in ("deliver", "talking", "report"):
             row[f"{prefix}_state"] = step_state(row, prefix, today)
         row["overdue"] = "overdue" in (row["deliver_state"], row["talking_state"], row["report_state"])
+        thread = threads.get(row["post_id"], {})  # the post's thread with the desk (outreach/threads/)
+        row["thread_id"], row["question_pending"] = thread.get("pk"), bool(thread.get("pending"))
+        row["last_message"], row["last_message_at"] = thread.get("last_body") or "", thread.get("last_at")
+        row["last_message_from_desk"] = thread.get("last_from_desk")
     return rows
 
 

@@ -1,4 +1,4 @@
-"""Dashboard pages and their CSV/XLSX exports. Read-only."""
+"""Dashboard pages and their CSV/XLSX exports. Read-only: they read from the replica when there is one."""
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -8,8 +8,10 @@ from django.views.decorators.http import require_safe
 
 from accounts.roles import can_read_all, is_embassy_staff, role_required
 from cables.models import Post
+from config.db_router import read_from_replica
 
 from .. import dashboards
+from ..threads.queries import pending_count
 from . import charts, exports, mapdata, params, worldmap
 from .filters import DemarcheFilter, OverviewFilter, PostTaskFilter
 from .tables import (
@@ -46,6 +48,7 @@ def _export(request, tables: dict, filename: str):
     return exports.export_response(tables[name], fmt, stem)
 
 
+@read_from_replica
 def export_all_demarches(request):
     """The /demarches/ page's export: every demarche the user may see, with the list's figures."""
     today = timezone.localdate()
@@ -63,6 +66,7 @@ def _region_chart(rows, title):
     )
 
 
+@read_from_replica
 @require_safe
 @any_role
 def dash_demarches(request):
@@ -79,6 +83,7 @@ def dash_demarches(request):
     )
 
 
+@read_from_replica
 @require_safe
 @any_role
 def dash_demarche(request, reference_id: str):
@@ -119,6 +124,7 @@ def dash_demarche(request, reference_id: str):
     )
 
 
+@read_from_replica
 @require_safe
 @any_role
 def dash_post(request, code: str):
@@ -141,6 +147,7 @@ def dash_post(request, code: str):
     )
 
 
+@read_from_replica
 @require_safe
 @any_role
 def dash_overview(request):
@@ -174,6 +181,8 @@ def dash_overview(request):
             "tables": tables,
             "since": since,
             "snapshot_minutes": settings.OVERVIEW_SNAPSHOT_MINUTES,
+            # Live, like the overdue list: a question waits for a person, not for the next snapshot.
+            "questions_pending": pending_count(request.user),
             "region_chart": _region_chart(data["regions"], "Completion by region"),
             "world_map": worldmap.render(
                 mapdata.overview_map_posts(request.user, today=today, since=since, region=region)

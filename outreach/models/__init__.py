@@ -12,8 +12,14 @@ from .reminders import (
     ReminderLog,
     ReminderSweep,
 )
+from .threads import Attachment, Message, MessageEmail, MessageRevision, StoredFile
 
 __all__ = [
+    "Attachment",
+    "Message",
+    "MessageEmail",
+    "MessageRevision",
+    "StoredFile",
     "CalendarFeed",
     "Demarche",
     "DemarchePost",

@@ -2,7 +2,7 @@
 (sweep) and the sending of each (delivery). docs/reminders.md tells the whole story.
 """
 
-from .delivery import deliver_digest, deliver_email
+from .delivery import deliver_digest, deliver_email, deliver_message_email
 from .ledger import DIGEST, SweepResult
 from .policy import Calendar, DueReminder, Policy, assess, describe, reminders_due
 from .sweep import Kind, candidate_tasks, requeue_stalled
@@ -20,6 +20,7 @@ __all__ = [
     "candidate_tasks",
     "deliver_digest",
     "deliver_email",
+    "deliver_message_email",
     "describe",
     "reminders_due",
     "requeue_stalled",

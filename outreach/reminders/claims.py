@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import DigestLog, ReminderEmail, ReminderLog
+from ..models import DigestLog, MessageEmail, ReminderEmail, ReminderLog
 
 if TYPE_CHECKING:
     from .recipients import Directory
@@ -165,7 +165,24 @@ def claim_digest(post_id: int, local_date: date, addresses: str) -> int | None:
     ReminderLog.objects.filter(
         task__post_id=post_id, via_digest=True, digest__isnull=True, status=ReminderLog.Status.CLAIMED
     ).update(digest_id=digest_id, recipient=addresses, updated_at=stamp)
+    MessageEmail.objects.filter(
+        message__demarche_post__post_id=post_id, via_digest=True, digest__isnull=True, status=MessageEmail.Status.CLAIMED
+    ).update(digest_id=digest_id, recipient=addresses, updated_at=stamp)
     return digest_id
+
+
+def stalled_messages() -> list[int]:
+    """Thread messages' emails claimed but never sent (as stalled(); those waiting for a digest wait)."""
+    now = timezone.now()
+    # The post stopped its daily digest while a message waited for it: send it on its own after all.
+    MessageEmail.objects.filter(via_digest=True, digest__isnull=True, status=MessageEmail.Status.CLAIMED).exclude(
+        message__demarche_post__post__reminder_preference__daily_digest=True).exclude(recipient="").update(
+        via_digest=False)
+    MessageEmail.objects.filter(status=MessageEmail.Status.SENDING, updated_at__lt=now - SENDING_LEASE).update(
+        status=MessageEmail.Status.FAILED, error="worker stopped while sending", updated_at=now)
+    waiting = Q(status="claimed", updated_at__lt=now - REQUEUE_CLAIMED_AFTER) | Q(
+        status="failed", updated_at__lt=now - FAILED_RETRY_AFTER, attempts__lt=settings.REMINDER_SEND_MAX_RETRIES + 1)
+    return list(MessageEmail.objects.filter(waiting, via_digest=False).order_by().values_list("id", flat=True))
 
 
 def stalled() -> tuple[list[int], list[int]]:

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import DigestLog, PostTask, ReminderEmail, ReminderLog
+from ..models import DigestLog, MessageEmail, PostTask, ReminderEmail, ReminderLog
 from .compose import DATE_FORMAT, absolute, context_of, day
 from .markings import may_email
 
@@ -68,9 +68,13 @@ def deliver_digest(digest_id: int) -> str:
         task.url = task_url(task.id)
         task.overdue = task.due < digest.local_date
         task.shown_audience = task.audience if may_email(task.demarche.cable.classification) else ""
-    context = {"post": digest.post, "tasks": tasks, "date": digest.local_date}
+    # The desk's messages to the post since its last digest (outreach/threads/notify.py).
+    messages = [_message_item(m) for m in MessageEmail.objects.filter(digest_id=digest_id).select_related(
+        "message__author", "message__demarche_post__demarche__cable", "message__demarche_post__post")]
+    context = {"post": digest.post, "tasks": tasks, "date": digest.local_date, "messages": messages}
+    news = f", {len(messages)} new message{'s' if len(messages) != 1 else ''}" if messages else ""
     try:
-        _send(subject=f"[Outreach] {digest.post.name}: {len(tasks)} open tasks on {day(digest.local_date)}",
+        _send(subject=f"[Outreach] {digest.post.name}: {len(tasks)} open tasks{news} on {day(digest.local_date)}",
               template="digest", context=context, to=digest.recipient.split(", "))
     except Exception as exc:
         DigestLog.objects.finish(digest_id, exc)
@@ -78,4 +82,32 @@ def deliver_digest(digest_id: int) -> str:
     DigestLog.objects.finish(digest_id, None)
     now = timezone.now()
     ReminderLog.objects.filter(digest_id=digest_id).update(status="sent", sent_at=now, updated_at=now)
+    MessageEmail.objects.filter(digest_id=digest_id).update(status="sent", sent_at=now, updated_at=now)
+    return "sent"
+
+
+def _message_item(entry: MessageEmail) -> dict:
+    """One thread message as an email shows it: its text only when the demarche's marking allows email."""
+    from ..threads.notify import headline, thread_url
+
+    message = entry.message
+    open_text = may_email(message.demarche_post.demarche.cable.classification)
+    return {"headline": headline(message), "body": message.body if open_text else "", "url": thread_url(message),
+            "is_question": message.is_question}
+
+
+def deliver_message_email(email_id: int) -> str:
+    """Send a thread message's one email to the other side. Safe to call twice; raises when the mail server fails."""
+    if not MessageEmail.objects.start_sending(email_id):
+        return "skipped"
+    entry = MessageEmail.objects.select_related(
+        "message__author", "message__demarche_post__demarche__cable", "message__demarche_post__post").get(pk=email_id)
+    item = _message_item(entry)
+    try:
+        _send(subject=f"[Outreach] {item['headline']}", template="message", context={"message": item},
+              to=entry.recipient.split(", "))
+    except Exception as exc:
+        MessageEmail.objects.finish(email_id, exc)
+        raise
+    MessageEmail.objects.finish(email_id, None)
     return "sent"

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from cables.models import Post
 
-from ..models import DigestLog, Notification, PostTask, ReminderLog, ReminderSweep
+from ..models import DigestLog, MessageEmail, Notification, PostTask, ReminderLog, ReminderSweep
 from . import claims
 from .candidates import TaskRow, candidate_tasks
-from .delivery import deliver_digest, deliver_email, task_url
+from .delivery import deliver_digest, deliver_email, deliver_message_email, task_url
 from .ledger import DIGEST, EMAILED, NO_RECIPIENT, POST_DIGEST, SweepResult
 from .policy import SKIP_CAP, Calendar, DueReminder, Policy, assess, describe
 from .recipients import Directory
@@ -225,9 +225,11 @@ def _dispatch(ids: list[int], *, deliver, task_name: str, inline: bool | None = 
 def requeue_stalled(*, inline: bool) -> int:
     """Queue again what was claimed but never sent: a lost message, a dead worker, an old failure."""
     email_ids, digest_ids = claims.stalled()
+    message_ids = claims.stalled_messages()
     _dispatch(email_ids, deliver=deliver_email, task_name="send_reminder_email", inline=inline)
     _dispatch(digest_ids, deliver=deliver_digest, task_name="send_digest", inline=inline)
-    return len(email_ids) + len(digest_ids)
+    _dispatch(message_ids, deliver=deliver_message_email, task_name="send_message_email", inline=inline)
+    return len(email_ids) + len(digest_ids) + len(message_ids)
 
 
 def _sweep_digests(state: SweepState) -> None:
@@ -238,7 +240,11 @@ def _sweep_digests(state: SweepState) -> None:
     waiting = set(
         ReminderLog.objects.filter(via_digest=True, digest__isnull=True, status=ReminderLog.Status.CLAIMED)
         .values_list("task__post_id", flat=True).distinct()
-    ) & directory.digest_posts
+    ) | set(  # the desk's thread messages waiting for the post's digest
+        MessageEmail.objects.filter(via_digest=True, digest__isnull=True, status=MessageEmail.Status.CLAIMED)
+        .values_list("message__demarche_post__post_id", flat=True).distinct()
+    )
+    waiting &= directory.digest_posts
     post_ids = waiting | state.digest_wanted if state.dry_run else waiting
     for post in Post.objects.filter(id__in=post_ids).only("id", "timezone", "weekend", "country_code"):
         calendar = state.calendars.get(post.id) or Calendar.for_post(

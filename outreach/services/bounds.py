@@ -21,6 +21,7 @@ MAX_INSTRUCTIONS = 100_000
 MAX_LINE = 255
 TEXT_LIMITS = {
     "response_text": MAX_TEXT,
+    "body": MAX_TEXT,  # a thread message
     "instruction": MAX_TEXT,
     "instructions": MAX_INSTRUCTIONS,
     "subject": 2_000,

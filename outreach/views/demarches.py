@@ -17,6 +17,7 @@ from cables.models import Cable
 from .. import forms, services
 from ..models import Demarche, DemarchePost, PostTask, ReplyMatch
 from ..services.history import recent_events
+from ..threads.queries import pending_exists, pending_per_demarche
 
 
 def error_text(exc: ValidationError) -> str:
@@ -41,6 +42,7 @@ def demarche_list(request):
         post_count=count(DemarchePost, removed=False),
         open_count=count(PostTask, status=PostTask.Status.OPEN),
         flagged=count(PostTask, status=PostTask.Status.OPEN, needs_attention__gt=""),
+        questions=Coalesce(pending_per_demarche(), 0),
     )
     page = Paginator(demarches, 50).get_page(request.GET.get("page"))
     return render(request, "outreach/demarche_list.html", {"demarches": page, "page": page})
@@ -51,7 +53,8 @@ def _detail_context(request, demarche: Demarche, **extra) -> dict:
     by_post: dict = {}
     for task in tasks:
         by_post.setdefault(task.demarche_post_id, []).append(task)
-    dposts = demarche.posts.select_related("post", "assigned_officer", "acknowledged_by").order_by("post__sort_name")
+    dposts = (demarche.posts.select_related("post", "assigned_officer", "acknowledged_by")
+              .annotate(question_pending=pending_exists(), message_count=Count("messages")).order_by("post__sort_name"))
     desk = is_desk_officer(request.user) and demarche.is_editable
     context = {
         "demarche": demarche, "flags": services.draft_flags(demarche),

@@ -18,6 +18,7 @@ from ..models import Demarche, DemarchePost, PostTask
 from ..services.briefing import instruction_for
 from ..services.history import recent_events
 from ..services.reporting import draft_reply
+from ..threads.queries import thread_context
 from .demarches import error_text
 
 
@@ -113,6 +114,8 @@ def _task_forms(request, task: PostTask) -> dict:
 
 def _render_task(request, task: PostTask, status: int = 200, **bound):
     drafted = task.kind == PostTask.Kind.REPORT_BACK and task.demarche.state != Demarche.State.DRAFT
+    if task.demarche.state != Demarche.State.DRAFT:  # a draft has no thread: its posts do not see it yet
+        bound.setdefault("thread", thread_context(request.user, task.demarche_post, task=task))
     context = {"task": task, **recent_events(task.events.select_related("actor")),
                "brief": instruction_for(task, request.user), "reporting_cable": draft_reply(task) if drafted else "",
                **_task_forms(request, task), **bound}

@@ -24,6 +24,7 @@ class World:
     tasks_by_post: dict  # post code -> [task ids]
     dposts_by_post: dict  # post code -> DemarchePost id
     texts_by_post: dict = field(default_factory=dict)  # post code -> talking point texts
+    files_by_post: dict = field(default_factory=dict)  # post code -> [attachment and message ids] of its thread
 
     def foreign_fragments(self, own_code: str) -> list[str]:
         """Distinctive snippets of other posts' points that never occur in this post's own points."""
@@ -79,7 +80,28 @@ def build_world(desk_officer, manager, make_embassy_user) -> World:
     for code in ("abu-dhabi", "hong-kong", "astana"):
         assert tasks_by_post.get(code), f"the seed demarche has no task for {code}"
         assert texts_by_post.get(code), f"the seed demarche gives {code} no talking points"
-    return World(cable, demarche, users, tasks_by_post, dposts, texts_by_post)
+    return World(cable, demarche, users, tasks_by_post, dposts, texts_by_post, thread_world(users, dposts))
+
+
+def thread_world(users, dposts) -> dict:
+    """A question with a file from each seed post's staff, a file on a task, and the desk's answer to one."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outreach.models import DemarchePost
+    from outreach.threads import attachments, services
+
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    found: dict = {}
+    for role, code in OWN_POSTS.items():
+        dpost = DemarchePost.objects.select_related("demarche", "post").get(pk=dposts[code])
+        message = services.post_message(dpost, by=users[role], body=f"Question from {code}", is_question=True,
+                                        files=[SimpleUploadedFile(f"{code}.pdf", pdf)])
+        [on_task] = attachments.attach_to_task(dpost.tasks.first(), [SimpleUploadedFile("reply.pdf", pdf)],
+                                               by=users[role])
+        found[code] = [message.attachments.get().pk, on_task.pk, message.pk]
+    services.post_message(DemarchePost.objects.select_related("demarche", "post").get(pk=dposts["abu-dhabi"]),
+                          by=users["desk"], body="The desk's answer")
+    return found
 
 
 @pytest.fixture

@@ -165,3 +165,24 @@ def test_the_backup_holds_every_model_of_the_tracker_apps():
             assert model._meta.label in labels
     assert "auth.User" in labels and "auth.Group" in labels
     assert "sessions.Session" not in labels and "auth.Permission" not in labels
+
+
+def test_restored_attachments_download_byte_for_byte(full_database, tmp_path, client):
+    from django.urls import reverse
+
+    from outreach.models import Attachment, Message, StoredFile
+
+    assert Attachment.objects.count() == 4 and StoredFile.objects.count() == 4 and Message.objects.count() == 3
+    files = {a.pk: (a.demarche_post_id, a.name, a.file.read()) for a in Attachment.objects.all()}
+    path = tmp_path / "backup.jsonl"
+    call_command("export_data", str(path), stdout=StringIO())
+    flush()
+    assert not StoredFile.objects.exists()
+    call_command("import_data", str(path), stdout=StringIO())
+
+    client.force_login(full_database.users["desk"])
+    for pk, (dpost_pk, name, data) in files.items():
+        response = client.get(reverse("outreach:thread_file", args=[dpost_pk, pk]))
+        assert response.status_code == 200 and b"".join(response.streaming_content) == data
+        assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert Message.objects.pending().count() == 1  # Hong Kong's question; the desk answered Abu Dhabi's
