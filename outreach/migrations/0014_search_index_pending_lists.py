@@ -35,6 +35,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outreach", "0012_bound_history"), ("cables", "0007_search_index_no_pending_list")]
+    dependencies = [("outreach", "0013_threads"), ("cables", "0007_search_index_no_pending_list")]
 
     operations = [migrations.RunPython(forward, backward)]
