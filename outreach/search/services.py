@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from accounts.roles import can_read_all
 from cables.models import Post
 
-from . import text
+from . import recent, text
 from .kinds import KINDS, Hit
 from .query import MAX_MATCHES, Kind, SearchRequest
 
@@ -47,7 +47,14 @@ def _section(kind, user, req: SearchRequest, *, paged: bool) -> Section:
     size = req.page_size if paged else FIRST
     offset = (req.page - 1) * size if paged else 0
     rank = kind.rank(req, user, **prepared) if text.full_text() else None
-    page_ids, count = text.ranked_page(found, rank=rank, day=kind.day, cap=MAX_MATCHES, size=size, offset=offset)
+    page_ids, count = [], None
+    recent_matches = recent.window(kind, found, req, user)
+    if recent_matches is not None:  # every word common: the newest 2,001 matches, if the window holds them
+        page_ids, count = text.ranked_page(recent_matches, rank=rank, day=kind.day, cap=MAX_MATCHES, size=size,
+                                           offset=offset, newest_first=True)
+    if count is None or count <= MAX_MATCHES:
+        page_ids, count = text.ranked_page(found, rank=rank, day=kind.day, cap=MAX_MATCHES, size=size,
+                                           offset=offset)
     if count is None:  # a page past the end: count the matches alone
         count = found.order_by()[: MAX_MATCHES + 1].count()
     more_than, count = count > MAX_MATCHES, min(count, MAX_MATCHES)

@@ -80,17 +80,20 @@ def rank(column: str, q: str) -> SearchRank:
     return SearchRank(Vector(column), web_query(q))
 
 
-def ranked_page(found, *, rank, day, cap: int, size: int, offset: int) -> tuple[list[int], int | None]:
+def ranked_page(found, *, rank, day, cap: int, size: int, offset: int,
+                newest_first: bool = False) -> tuple[list[int], int | None]:
     """Rank the first cap + 1 matches and return one page of their ids, and how many there were.
 
     One query: the matches are found once (the LIMIT stops the scan at cap + 1), each ranked from the
     vector the scan already read, and counted by a window over those candidates only; the outer ORDER BY
     sorts at most cap + 1 rows. The count is None when the page is past the end (no row to carry it).
+    newest_first (PostgreSQL; found bounded by the caller, see recent.py): the newest matches, read
+    backwards along the primary key and checked row by row, never through a bitmap of every match.
     """
     columns = {"hit_id": F("pk"), "hit_day": day}
     if rank is not None:
         columns["hit_rank"] = rank
-    candidates = found.order_by().values(**columns)[: cap + 1]
+    candidates = found.order_by(*(["-pk"] if newest_first else [])).values(**columns)[: cap + 1]
     alias = candidates.db  # the replica when the router reads from one
     sql, params = candidates.query.get_compiler(using=alias).as_sql()
     order = ("hit_rank DESC, " if rank is not None else "") + "hit_day DESC NULLS LAST, hit_id DESC"
@@ -101,6 +104,8 @@ def ranked_page(found, *, rank, day, cap: int, size: int, offset: int) -> tuple[
     with transaction.atomic(using=alias) if postgres else nullcontext(), connections[alias].cursor() as cursor:
         if postgres:
             cursor.execute("SET LOCAL jit = off")
+        if newest_first:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute(sql, [*params, size, offset])
         rows = cursor.fetchall()
     return [row[0] for row in rows], (rows[0][1] if rows else None if offset else 0)

@@ -292,3 +292,26 @@ def test_a_page_past_the_last_still_says_how_many_were_found(users, issued):
                                                         page=first.pages + 1))[0]
     assert first.hits and not past.hits
     assert (past.count, past.more_than, past.pages) == (first.count, first.more_than, first.pages)
+
+
+@pytest.mark.postgres_only("how common a word is comes from pg_stats; the newest-first scan is PostgreSQL's")
+def test_a_search_of_common_words_ranks_the_newest_matches_and_only_for_readers_of_all(users, issued, monkeypatch):
+    from django.db import connection
+
+    from outreach.search import recent, text
+
+    monkeypatch.setattr(services, "MAX_MATCHES", 5)
+    monkeypatch.setattr(recent, "_stats", {})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE outreach_posttask")
+    assert recent.every_word_common("host government", "outreach_posttask")
+    assert not recent.every_word_common("host -government", "outreach_posttask")  # NOT: the GIN scan
+    matching = PostTask.objects.filter(text.matches("search_vector", "host government")
+                                       | text.matches("points_vector", "host government"))
+    newest = {t.get_absolute_url() for t in matching.order_by("-pk")[:6]}
+    assert newest != {t.get_absolute_url() for t in matching.order_by("pk")[:6]}  # the GIN scan's first six
+    section = services.search(users["desk"], SearchRequest(q="host government", kind="tasks", page_size=10))[0]
+    assert section.more_than and {hit.url for hit in section.hits} == newest
+    # Staff search their own posts' tasks as before: every hit theirs.
+    staff = services.search(users["abu_dhabi"], SearchRequest(q="host government", kind="tasks"))[0]
+    assert staff.hits and all("Abu Dhabi" in hit.title for hit in staff.hits)
