@@ -33,10 +33,10 @@ class Body:
     trailing_junk: str | None = None
 
 
-def parse_body(lines: list[str], start: int) -> Body:
-    """Split lines[start:] into numbered paragraphs."""
+def parse_body(lines: list[str], start: int, text: str | None = None) -> Body:
+    """Split lines[start:] into numbered paragraphs; text, when given, is "\\n".join(lines), already at hand."""
     body = Body()
-    starts = find_starts(lines, start, body)
+    starts = find_starts(lines, start, body, text)
     if not starts:
         return body
     body.first_line = starts[0].line
@@ -96,6 +96,9 @@ def _split_heading(chunk: list[str], last: bool = False) -> tuple[list[str], str
     heading: str | None = None
     while len(lines) > 1:
         last = lines[-1]
+        first = last[:1]
+        if first and first not in "-/=*_~+." and not first.isspace():
+            break  # a line opening with a word is neither a rule nor a framed heading: no call needed
         ruled, framed = is_separator(last), framed_heading(last)
         if last.strip() and not ruled and not framed:
             break

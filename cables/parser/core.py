@@ -29,8 +29,9 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
     if isinstance(text, (bytes, bytearray)):
         text = decode_bytes(bytes(text))
     source = normalise(text)
-    lines = _scrub(source.text)
-    body = parse_body(lines, 0)
+    text = _scrub(source.text)
+    lines = text.split("\n")
+    body = parse_body(lines, 0, text)
     header_text = "\n".join(lines[: body.first_line] if body.first_line is not None else lines)[:MAX_HEADER]
     routing = parse_routing(header_text)
     _refuse_non_cable(source, routing, body, header_text)
@@ -46,21 +47,29 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
     return cable
 
 
-def _scrub(text: str) -> list[str]:
-    """Remove SIPDIS markers and page-break lines ('BERN 00000881 002 OF 002') once, for the whole text."""
-    if "IPDIS" in text or "ipdis" in text:
-        text = _drop_sipdis(text)
-    if " OF 0" in text:
-        text = _sub_lines(text, (" OF 0",), PAGE_BREAK_RE)
+def _scrub(text: str) -> str:
+    """Remove SIPDIS markers and page-break lines ('BERN 00000881 002 OF 002') once, for the whole text. Each
+    step's own str.find is its test: an 'in' test first would scan the text twice where the marker occurs."""
+    text = _drop_sipdis(text)
+    text = _sub_lines(text, (" OF 0",), PAGE_BREAK_RE)
     if "PAGE " in text:
         text = PAGE_LINE_RE.sub("", text)
-    return text.split("\n")
+    return text
 
 
 def _drop_sipdis(text: str) -> str:
     """SIPDIS_RE.sub(" ", text), trying the pattern only where 'IPDIS'/'ipdis' occurs: a full scan, even line by
     line, tries every position of long one-line cables. Matches are six letters and never overlap."""
-    starts = sorted(at - 1 for needle in ("IPDIS", "ipdis") for at in _finds(text, needle) if at)
+    starts: list[int] = []
+    for needle in ("IPDIS", "ipdis"):
+        at = text.find(needle)
+        while at != -1:
+            if at:
+                starts.append(at - 1)
+            at = text.find(needle, at + 5)
+    if not starts:
+        return text
+    starts.sort()
     parts: list[str] = []
     done = 0
     for start in starts:
@@ -71,17 +80,9 @@ def _drop_sipdis(text: str) -> str:
     return "".join(parts)
 
 
-def _finds(text: str, needle: str):
-    at = text.find(needle)
-    while at != -1:
-        yield at
-        at = text.find(needle, at + 1)
-
-
 def _sub_lines(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) -> str:
     """pattern.sub(" ", line) on each line holding a needle (a line left blank is dropped). str.find locates those
-    lines; testing every line,
-    or one regex pass over the whole text (the pattern has no literal prefix to skip ahead by), is slower."""
+    lines; testing every line, or one regex pass over the whole text (the pattern has no literal prefix to skip ahead by), is slower."""
     spans: set[tuple[int, int]] = set()
     for needle in needles:
         at = text.find(needle)
@@ -90,6 +91,8 @@ def _sub_lines(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) ->
             end = len(text) if end == -1 else end
             spans.add((text.rfind("\n", 0, at) + 1, end))
             at = text.find(needle, end)
+    if not spans:
+        return text
     parts: list[str] = []
     done = 0
     for start, end in sorted(spans):

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .text import is_separator, split_marking
+from .text import is_separator, marking_of, split_marking
 
 if TYPE_CHECKING:
     from .body import Body
@@ -31,12 +31,13 @@ class Start:
     rest: str = ""  # the line after its paragraph number, kept so it need not be matched again
 
 
-def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
+def find_starts(lines: list[str], start: int, body: Body, text: str | None = None) -> list[Start]:
+    """Where the numbered paragraphs of lines[start:] open; text, when given, is "\\n".join(lines)."""
     starts: list[Start] = []
     previous = 0
     splice: tuple[int, int, list] | None = None
     last = start - 1
-    candidates = _candidates(lines, start)
+    candidates = _candidates(lines, start, text if start == 0 else None)
     for index in candidates:
         number, rest = _numbered(lines[index])
         if number is None:
@@ -67,10 +68,10 @@ def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
     return starts
 
 
-def _candidates(lines: list[str], start: int) -> list[int]:
+def _candidates(lines: list[str], start: int, joined: str | None = None) -> list[int]:
     """Indexes of the lines opening with a digit (or a marking): one scan of the joined text, the line numbers
     counted between the hits at C speed, instead of a test on every line."""
-    text = "\n" + "\n".join(lines[start:])
+    text = "\n" + (joined if joined is not None else "\n".join(lines[start:]))
     found: list[int] = []
     index, done = start - 1, 0
     for match in CANDIDATE_RE.finditer(text):
@@ -161,5 +162,6 @@ def _accept(number: int, previous: int, has_mark: bool, started: bool) -> bool:
 
 
 def _has_marking(rest: str, next_line: str) -> bool:
-    marking, _ = split_marking(f"{rest} {next_line}" if "(" in rest and ")" not in rest else rest)
-    return marking is not None
+    if "(" not in rest:
+        return False  # a marking opens with its parenthesis, on this line
+    return marking_of(f"{rest} {next_line}" if ")" not in rest else rest) is not None

@@ -51,22 +51,46 @@ def framed_heading(line: str) -> str | None:
 
 def split_marking(text: str) -> tuple[str | None, str]:
     """Split a leading portion marking such as '(C/RELEASABLE UAE)' off a paragraph's text."""
-    at = 0
-    size = len(text)
-    while at < size and text[at] in " \t\n\r":  # no lstrip(): it would copy a long paragraph
-        at += 1
-    if at >= size or text[at] != "(":
-        return None, text
-    close = text.find(")", at + 1, at + 400)
-    if close == -1:
-        return None, text
-    label = " ".join(text[at + 1 : close].split())
-    if not is_marking(label):
+    close, marking = _leading_marking(text)
+    if marking is None:
         return None, text
     rest = text[close + 1 :].lstrip()
-    if rest.startswith(":"):
+    if rest[:1] == ":":
         rest = rest[1:].lstrip()
-    return label.upper().rstrip(":"), rest
+    return marking, rest
+
+
+def marking_of(text: str) -> str | None:
+    """split_marking(text)[0], without copying the rest of a long paragraph."""
+    return _leading_marking(text)[1]
+
+
+_MARKINGS: dict[str, str | None] = {}  # what is inside the parentheses -> the marking, or None when it is none
+_NO_MARKING = (-1, None)
+
+
+def _leading_marking(text: str) -> tuple[int, str | None]:
+    """(offset of the closing parenthesis, the marking upper-cased) of a leading '(...)' marking, else (-1, None).
+    The few labels ('C', 'SBU', 'S/NF', 'C/REL UAE') recur in every paragraph: they are read once and kept."""
+    at = 0
+    if text[:1] != "(":
+        size = len(text)
+        while at < size and text[at] in " \t\n\r":  # no lstrip(): it would copy a long paragraph
+            at += 1
+        if at >= size or text[at] != "(":
+            return _NO_MARKING
+    close = text.find(")", at + 1, at + 400)
+    if close == -1:
+        return _NO_MARKING
+    inside = text[at + 1 : close]
+    try:
+        marking = _MARKINGS[inside]
+    except KeyError:
+        label = " ".join(inside.split())
+        marking = label.upper().rstrip(":") if is_marking(label) else None
+        if len(_MARKINGS) < 20000:  # bounded: odd parentheses of a long run of cables must not grow it forever
+            _MARKINGS[inside] = marking
+    return (close, marking) if marking is not None else _NO_MARKING
 
 
 def is_marking(label: str) -> bool:
