@@ -23,6 +23,10 @@ TRAILER_FIRST = frozenset("BN#E")  # first letters of the trailer lines: most li
 DB_TAIL_RE = re.compile(r"\s\d \d{2}/\d{2}/\d{4} \d{1,7} [A-Z]{2,6}(?:,[A-Z]{2,6}){1,30} ")
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+THREE_CAPITALS_RE = re.compile(r"[A-Z]{3}")
+
+
 @dataclass
 class Body:
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -150,7 +154,7 @@ def _pop_bare_heading(lines: list[str]) -> str | None:
     candidate = lines[-1].strip()
     if len(candidate) > 80 or candidate.upper() != candidate or candidate.endswith((".", ":")):
         return None
-    if not re.search(r"[A-Z]{3}", candidate):
+    if not THREE_CAPITALS_RE.search(candidate):
         return None
     lines.pop()
     return candidate

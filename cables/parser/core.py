@@ -24,6 +24,12 @@ LETTER_START_RE = re.compile(r"^\(?[A-Za-z][.)]\s")
 KEYED_LINE_RE = re.compile(r"(?im)^\s*(?:SUBJECT:|TAGS?:|E\.?\s?O\.?\s+1\d{4})")
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+SIPDIS_NOFORN_LINE_RE = re.compile(r"(?i)^\s*(?:SIPDIS|NOFORN)\b")
+REF_LINE_RE = re.compile(r"(?i)^\s*REF")
+DIGIT_RE = re.compile(r"\d")
+
+
 def parse(text: str | bytes, filename: str | None = None) -> Cable:
     """Parse one cable in any supported format; raise CableParseError when the input is not a cable."""
     if isinstance(text, (bytes, bytearray)):
@@ -197,7 +203,7 @@ def _unnumbered(lines: list[str], head: str) -> list[Paragraph]:
     head_lines = head.split("\n")
     start = 0
     for index, line in enumerate(head_lines):
-        if index >= start and (header.KEYWORD_LINE_RE.match(line) or re.match(r"(?i)^\s*(?:SIPDIS|NOFORN)\b", line)):
+        if index >= start and (header.KEYWORD_LINE_RE.match(line) or SIPDIS_NOFORN_LINE_RE.match(line)):
             start = _field_end(head_lines, index)
     marking, text = split_marking(join_lines(head_lines[start:], wrapped=True).strip())
     return [Paragraph(None, marking, text.strip())] if text.strip() else []
@@ -206,11 +212,11 @@ def _unnumbered(lines: list[str], head: str) -> list[Paragraph]:
 def _field_end(lines: list[str], index: int) -> int:
     """The line after a header field's block. A REF block runs over reference-like lines only, and any block
     ends where a marked sentence ('(C) The UK will ...') opens the text, blank line or not."""
-    is_ref = re.match(r"(?i)^\s*REF", lines[index]) is not None
+    is_ref = REF_LINE_RE.match(lines[index]) is not None
     end = index + 1
     while end < len(lines) and lines[end].strip():
         line = lines[end].strip()
-        ref_like = bool(re.search(r"\d", line)) and len(line.split()) <= 10
+        ref_like = bool(DIGIT_RE.search(line)) and len(line.split()) <= 10
         if (is_ref and not ref_like and not LETTER_START_RE.match(line)) or (
             split_marking(line)[0] is not None and not ref_like
         ):

@@ -34,6 +34,11 @@ NON_SPACE_RE = re.compile(r"\S")
 CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+PRECEDENCE_TOKEN_RE = re.compile(r"^[ROPZ]$")
+RELAY_LINE_RE = re.compile(r"(?m)^(VZCZC|ZNY |ZNR |DE RUE)")
+
+
 @dataclass
 class Source:
     format: str
@@ -152,7 +157,7 @@ def _split_line_header(match: re.Match[str]) -> tuple[dict[str, str], str]:
     meta["classification"] = cls.group(0)
     rest = rest[cls.end() :].lstrip()
     token, _, after = rest.partition(" ")
-    if REFS_TOKEN_RE.match(token) and not re.match(r"^[ROPZ]$", token):
+    if REFS_TOKEN_RE.match(token) and not PRECEDENCE_TOKEN_RE.match(token):
         meta["references"] = token
         rest = after
     return meta, rest
@@ -174,4 +179,4 @@ def _from_page(text: str, anchored: bool) -> Source:
 def _looks_like_page(text: str) -> bool:
     # Page text keeps WikiLeaks' anchors and the relay's transmission lines; a typed telegram has neither.
     head = text[:3000]
-    return bool(re.search(r"(?m)^(VZCZC|ZNY |ZNR |DE RUE)", head))
+    return bool(RELAY_LINE_RE.search(head))

@@ -28,6 +28,16 @@ SUMMARY_LEAD_RE = re.compile(r"^\s*(?:AND\s+[A-Za-z ]{1,40}?)?\s*[:.\-\n]", re.I
 SUMMARY_NUMBER_RE = re.compile(r"(?m)^\s*\d{1,3}\.\s*(?:\([^()\n]{1,40}\))?\s*")
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+NOFORN_LINE_RE = re.compile(r"(?im)^\s*NOFORN\b")
+SENSITIVE_LINE_RE = re.compile(r"(?im)^\s*SENSITIVE\b")
+US_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+ISO_DATE_RE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+TAG_SPLIT_RE = re.compile(r"[,;\s]+")
+CLASSIFIED_AGAIN_RE = re.compile(r"(?i)\s*(?:\(U\)\s*)?(?:classified\s+by\b\s*:?\s*)?")
+REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
+
+
 def block(text: str, start: int, limit: int = 600) -> str:
     """Text from start to the first blank line or the next header keyword line."""
     lines = text[start : start + limit].split("\n")
@@ -45,9 +55,9 @@ def caveat(head: str, banner_class: str | None) -> str | None:
     upto = EO_RE.search(head)
     zone = head[: upto.start() if upto else 800]
     upper = zone.upper()
-    if "NOFORN" in upper and re.search(r"(?im)^\s*NOFORN\b", zone):
+    if "NOFORN" in upper and NOFORN_LINE_RE.search(zone):
         return f"{banner_class}//NOFORN"
-    if banner_class == "UNCLASSIFIED" and "SENSITIVE" in upper and re.search(r"(?im)^\s*SENSITIVE\b", zone):
+    if banner_class == "UNCLASSIFIED" and "SENSITIVE" in upper and SENSITIVE_LINE_RE.search(zone):
         return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
     return banner_class
 
@@ -61,11 +71,11 @@ def eo_and_declassify(head: str) -> tuple[str | None, str | None]:
 
 def iso_date(value: str) -> str | None:
     value = value.strip(" .,;")
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", value)
+    match = US_DATE_RE.fullmatch(value)
     if match:
         month, day, year = int(match[1]), int(match[2]), int(match[3])
     else:
-        match = re.fullmatch(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", value)
+        match = ISO_DATE_RE.fullmatch(value)
         if not match:
             return None
         year, month, day = int(match[1]), int(match[2]), int(match[3])
@@ -79,7 +89,7 @@ def tags(head: str) -> list[str]:
     match = TAGS_RE.search(head)
     if not match:
         return []
-    tokens = [t for t in re.split(r"[,;\s]+", block(head, match.end(), 400).upper()) if t]
+    tokens = [t for t in TAG_SPLIT_RE.split(block(head, match.end(), 400).upper()) if t]
     result: list[str] = []
     index = 0
     while index < len(tokens):
@@ -110,7 +120,7 @@ def classified_by(head: str) -> tuple[str | None, list[str]]:
         return None, []
     text = _classified_block(head, match.end())
     while True:  # "Classified By: (U) CLASSIFIED BY ..." repeats itself
-        again = re.match(r"(?i)\s*(?:\(U\)\s*)?(?:classified\s+by\b\s*:?\s*)?", text)
+        again = CLASSIFIED_AGAIN_RE.match(text)
         if not again or not again.group(0):
             break
         text = text[again.end() :]
@@ -143,7 +153,7 @@ def reasons(text: str) -> list[str]:
     for index, section in enumerate(sections):
         end = sections[index + 1].start() if index + 1 < len(sections) else min(len(text), section.end() + 80)
         label = f"{section[1]}.{section[2]}"
-        letters = re.findall(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])", text[section.end() : end])
+        letters = REASON_LETTER_RE.findall(text[section.end() : end])
         found.extend(f"{label}({letter.lower()})" for letter in letters) if letters else found.append(label)
     return list(dict.fromkeys(found))
 

@@ -34,6 +34,12 @@ ARCHIVE_ID_RE = re.compile(r"\d{2}([A-Z][A-Z-]{1,30}?)(\d{1,7})")
 MAX_STATE_SERIAL, MAX_POST_SERIAL = 400_000, 30_000
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+REF_WORD_RE = re.compile(r"(?i)(?:REFS?|REFTELS?)\b")
+REF_LETTER_COLON_RE = re.compile(r"^ [A-Z]:")
+SEMICOLON_RE = re.compile(r"[;]")
+
+
 @dataclass
 class Refs:
     references: list[str] = field(default_factory=list)
@@ -73,9 +79,9 @@ def ref_block(head: str) -> str | None:
             break
         kept.append(stripped)
     text = " ".join(" ".join(kept).split())
-    letter_at = re.match(r"(?i)(?:REFS?|REFTELS?)\b", text)
+    letter_at = REF_WORD_RE.match(text)
     text = text[letter_at.end() :] if letter_at else text
-    if re.match(r"^ [A-Z]:", text):  # "REF A: STATE 120288"
+    if REF_LETTER_COLON_RE.match(text):  # "REF A: STATE 120288"
         text = f"{text[1]}. {text[3:]}"
     stop = REF_STOP_RE.search(text)
     return text[: stop.start()].strip(" :.") if stop else text.strip(" :.")
@@ -84,7 +90,7 @@ def ref_block(head: str) -> str | None:
 def _items(block: str) -> list[tuple[str | None, str]]:
     marks = list(LETTER_RE.finditer(block))
     if not marks:
-        return [(None, part) for part in re.split(r"[;]", block)]
+        return [(None, part) for part in SEMICOLON_RE.split(block)]
     items: list[tuple[str | None, str]] = []
     if block[: marks[0].start()].strip():
         items.append((None, block[: marks[0].start()]))

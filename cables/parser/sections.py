@@ -32,6 +32,10 @@ NOFORN_RE = re.compile(r"(?i)\b(?:NOFORN|NF)\b")
 TRAILING_MARK_RE = re.compile(r"(?:\b[a-z]\.\s*)?\(([^()]{1,200})\)\s*$")
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+BACKGROUND_WORD_RE = re.compile(r"(?i)\bbackground\b")
+
+
 def build(
     number: int | None,
     targets: list[Post | None],
@@ -120,7 +124,7 @@ def _background(marking: str | None, sub_heading: str | None, heading: str | Non
     meant for the host ('Posts may draw from the following background information')."""
     if _noforn(marking):
         return True
-    if sub_heading and re.search(r"(?i)\bbackground\b", sub_heading):
+    if sub_heading and BACKGROUND_WORD_RE.search(sub_heading):
         return True
     if any(h and NOT_FOR_DELIVERY_RE.search(h) for h in (sub_heading, heading)):
         return True

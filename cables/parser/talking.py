@@ -36,6 +36,11 @@ PARA_MAP_RE = re.compile(
 POINT_LABEL_RE = re.compile(r"\bPOINTS? FOR [A-Z][A-Za-z ,.'&/-]{1,400}?:")
 NOT_POINTS_RE = re.compile(r"(?i)\b(?:background|objectives?|reporting|deadline|contacts?|summary)\b")
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+GENERIC_WHO_RE = re.compile(r"(?i)^(?:general|common|core|key|main|suggested|the|draft)\b")
+NOT_A_NAME_RE = re.compile(r"(?i)^(?:all|use|delivery|posts?)\b")
+
+
 def post_sections(paragraphs: list[Paragraph], addressees: list[Addressee]) -> list[TalkingPoints]:
     """'Abu Dhabi: Embassy Abu Dhabi should make ... --' and 'For Embassy Kyiv, please ... --' paragraphs."""
     sections = []
@@ -176,7 +181,7 @@ def _title_posts(title: str, addressees: list[Addressee]) -> list[Post]:
     if not match:
         return []
     who = (match.group("who") or "").strip()
-    if who and not re.match(r"(?i)^(?:general|common|core|key|main|suggested|the|draft)\b", who):
+    if who and not GENERIC_WHO_RE.match(who):
         return named_posts(who, addressees, group=True)
     if match.group("for"):
         return named_posts(match.group("for"), addressees, group=True)
@@ -227,7 +232,7 @@ def _audience(raw: str | None, post: str, country: str | None) -> str | None:
 def _group_name(text: str) -> str | None:
     """'GULF COOPERATION COUNCIL STATES (...)' -> 'Gulf Cooperation Council States', for unattributed blocks."""
     name = " ".join(text.split("(")[0].split()).strip(" .:;")
-    if not name or len(name) > 80 or re.match(r"(?i)^(?:all|use|delivery|posts?)\b", name):
+    if not name or len(name) > 80 or NOT_A_NAME_RE.match(name):
         return None
     return name.title() if name.isupper() else name
 
