@@ -45,13 +45,14 @@ def parse_body(lines: list[str], start: int, text: str | None = None) -> Body:
         return body
     body.first_line = starts[0].line
     wrapped = _is_wrapped(lines[starts[0].line :])
+    plain = text is not None and "\t" not in text and "\xa0" not in text  # two memchr scans spare two tests a line
     excluded = {n for _, _, numbers in body.splices for n in numbers}
     heading: str | None = None
     for index, item in enumerate(starts):
         end = starts[index + 1].line if index + 1 < len(starts) else len(lines)
         chunk, next_heading = _split_heading([item.rest, *lines[item.line + 1 : end]], index == len(starts) - 1)
         if (item.line, item.number) not in excluded:
-            body.paragraphs.append(_paragraph(item.number, chunk, wrapped, heading))
+            body.paragraphs.append(_paragraph(item.number, chunk, wrapped, heading, plain))
         heading = next_heading
     if body.paragraphs:
         _strip_db_tail(body)
@@ -83,7 +84,10 @@ def _split_glued(body: Body) -> None:
 def _is_wrapped(lines: list[str]) -> bool:
     """Page text is hard-wrapped near 70 columns; the one-line archive format keeps whole paragraphs per line.
     The first 400 filled lines tell."""
-    filled = list(filter(str.strip, lines[:800]))[:400]  # map and filter loop in C, not in bytecode
+    window = lines[:800]
+    if max(map(len, window), default=0) <= 110:  # no long line at all (most page text): wrapped if any is filled
+        return any(map(str.strip, window))
+    filled = list(filter(str.strip, window))[:400]  # map and filter loop in C, not in bytecode
     if not filled:
         return False
     long_lines = sum(map((110).__lt__, map(len, filled)))
@@ -160,9 +164,9 @@ def _pop_bare_heading(lines: list[str]) -> str | None:
     return candidate
 
 
-def _paragraph(number: int, chunk: list[str], wrapped: bool, heading: str | None) -> Paragraph:
+def _paragraph(number: int, chunk: list[str], wrapped: bool, heading: str | None, plain: bool = False) -> Paragraph:
     """chunk[0] is the first line without its paragraph number."""
-    text = join_lines(chunk, wrapped)
+    text = join_lines(chunk, wrapped, plain)
     marking, text = split_marking(text)
     return Paragraph(number, marking, text.strip(), heading)
 
@@ -170,7 +174,7 @@ def _paragraph(number: int, chunk: list[str], wrapped: bool, heading: str | None
 def _strip_db_tail(body: Body) -> None:
     # 2011 pages append the database row (signature, 0, date, id, TAGS, subject, summary) to the text.
     last = body.paragraphs[-1]
-    match = DB_TAIL_RE.search(last.text)
+    match = DB_TAIL_RE.search(last.text) if "/" in last.text else None  # the row's date has slashes
     if match:
         body.trailing_junk = last.text[match.start() :].strip()
         last.text = last.text[: match.start()].rstrip()

@@ -148,13 +148,17 @@ def clean_line(line: str) -> str:
     return " ".join(line.split())
 
 
-def join_lines(lines: list[str], wrapped: bool) -> str:
-    """Rejoin a block of lines: hard-wrapped text becomes one line per logical item."""
+def join_lines(lines: list[str], wrapped: bool, plain: bool = False) -> str:
+    """Rejoin a block of lines: hard-wrapped text becomes one line per logical item. plain=True says the
+    lines hold no tab and no no-break space (the caller tested its whole text once)."""
     out: list[str] = []  # each kept line preceded by its joint: "\n" opens an item, " " continues one
     blank = True
     for raw in lines:
         # Collapsing blanks costs a split and a join; most lines only need their ends trimmed.
-        line = " ".join(raw.split()) if "  " in raw or "\t" in raw or "\xa0" in raw else raw.strip()
+        if plain:
+            line = " ".join(raw.split()) if "  " in raw else raw.strip()
+        else:
+            line = " ".join(raw.split()) if "  " in raw or "\t" in raw or "\xa0" in raw else raw.strip()
         if not line or (line[0] in "-/=*_~+." and is_separator(line)):
             blank = True
             continue
