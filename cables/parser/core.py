@@ -43,9 +43,10 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
     _refuse_non_cable(source, routing, body, header_text)
     cable = Cable(format=source.format)
     head = header_text[routing.banner_end or 0 :]
-    eo_decl = header.eo_and_declassify(head)
+    eo = header.EO_RE.search(head)  # once: the caveat, E.O. and declassification readers all need it
+    eo_decl = header.eo_and_declassify(head, eo)
     identity.read(cable, source, routing, filename, eo_decl[1])
-    _header_fields(cable, head, routing, source, filename)
+    _header_fields(cable, head, routing, source, filename, eo)
     _addressees(cable, routing)
     if anomalies.transmission(cable, routing.transmission, routing.station, routing.number):
         identity.prefer_filename(cable, filename, routing)
@@ -121,9 +122,11 @@ def _refuse_non_cable(source: Source, routing: Routing, body, header_text: str) 
     raise CableParseError("not a cable: no telegram header, reference id or numbered paragraphs found")
 
 
-def _header_fields(cable: Cable, head: str, routing: Routing, source: Source, filename: str | None) -> None:
-    cable.classification = cable.classification or header.caveat(head, routing.banner_class)
-    cable.eo, cable.declassify_on = header.eo_and_declassify(head)
+def _header_fields(
+    cable: Cable, head: str, routing: Routing, source: Source, filename: str | None, eo: re.Match[str] | None
+) -> None:
+    cable.classification = cable.classification or header.caveat(head, routing.banner_class, eo)
+    cable.eo, cable.declassify_on = header.eo_and_declassify(head, eo)
     cable.tags = header.tags(head)
     cable.subject = header.subject(head)
     cable.classified_by, cable.reasons = header.classified_by(head)

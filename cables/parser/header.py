@@ -38,6 +38,71 @@ CLASSIFIED_AGAIN_RE = re.compile(r"(?i)\s*(?:\(U\)\s*)?(?:classified\s+by\b\s*:?
 REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 
 
+# Case-blind patterns tried at every position were much of the header's cost. On ASCII text, where lower() and
+# re.IGNORECASE agree ('ſ', 'ı' and the Kelvin sign fold under re.I only), they are tried only where their key
+# word occurs in a lower-cased copy, which is kept for the next look-up in the same header.
+_lowered_last: tuple[str, str] = ("", "")  # the last text lowered and its copy, swapped whole (thread-safe)
+
+
+def _lowered(text: str) -> str | None:
+    global _lowered_last
+    if not text.isascii():
+        return None
+    last = _lowered_last
+    if last[0] is text:
+        return last[1]
+    lower = text.lower()
+    _lowered_last = (text, lower)
+    return lower
+
+
+def _at_word(pattern: re.Pattern[str], text: str, word: str) -> re.Match[str] | None:
+    """pattern.search(text) for a pattern whose every match opens with `word` (lower case), in any case."""
+    lower = _lowered(text)
+    if lower is None:
+        return pattern.search(text)
+    at = lower.find(word)
+    while at != -1:
+        match = pattern.match(text, at)
+        if match:
+            return match
+        at = lower.find(word, at + 1)
+    return None
+
+
+def _at_line_of(pattern: re.Pattern[str], text: str, word: str) -> re.Match[str] | None:
+    """pattern.search(text) for a '(?m)^[ \\t]*WORD...' pattern: tried at the start of each line holding `word`."""
+    lower = _lowered(text)
+    if lower is None:
+        return pattern.search(text)
+    tried = -1
+    at = lower.find(word)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        if start != tried:
+            match = pattern.match(text, start)
+            if match:
+                return match
+            tried = start
+        at = lower.find(word, at + 1)
+    return None
+
+
+def _tags_at(head: str) -> re.Match[str] | None:
+    """TAGS_RE.search(head): its match opens with the blank before 'TAGS' (or at the text's start)."""
+    lower = _lowered(head)
+    if lower is None:
+        return TAGS_RE.search(head)
+    at = lower.find("tag")
+    while at != -1:
+        start = at - 1 if at and head[at - 1].isspace() else at if at == 0 else -1
+        match = TAGS_RE.match(head, start) if start != -1 else None
+        if match:
+            return match
+        at = lower.find("tag", at + 1)
+    return None
+
+
 def block(text: str, start: int, limit: int = 600) -> str:
     """Text from start to the first blank line or the next header keyword line."""
     lines = text[start : start + limit].split("\n")
@@ -49,10 +114,11 @@ def block(text: str, start: int, limit: int = 600) -> str:
     return " ".join(" ".join(kept).split())
 
 
-def caveat(head: str, banner_class: str | None) -> str | None:
+def caveat(head: str, banner_class: str | None, eo: re.Match[str] | None | bool = False) -> str | None:
+    """The banner's class with its caveat; eo is EO_RE.search(head) when the caller has it (False: not yet)."""
     if not banner_class:
         return None
-    upto = EO_RE.search(head)
+    upto = EO_RE.search(head) if eo is False else eo
     zone = head[: upto.start() if upto else 800]
     upper = zone.upper()
     if "NOFORN" in upper and NOFORN_LINE_RE.search(zone):
@@ -62,8 +128,8 @@ def caveat(head: str, banner_class: str | None) -> str | None:
     return banner_class
 
 
-def eo_and_declassify(head: str) -> tuple[str | None, str | None]:
-    match = EO_RE.search(head)
+def eo_and_declassify(head: str, eo: re.Match[str] | None | bool = False) -> tuple[str | None, str | None]:
+    match = EO_RE.search(head) if eo is False else eo
     if not match:
         return None, None
     return match.group(1), iso_date(match.group(2)) if match.group(2) else None
@@ -86,7 +152,7 @@ def iso_date(value: str) -> str | None:
 
 
 def tags(head: str) -> list[str]:
-    match = TAGS_RE.search(head)
+    match = _tags_at(head)
     if not match:
         return []
     tokens = [t for t in TAG_SPLIT_RE.split(block(head, match.end(), 400).upper()) if t]
@@ -106,16 +172,16 @@ def tags(head: str) -> list[str]:
 
 
 def subject(head: str) -> str | None:
-    match = SUBJECT_RE.search(head)
+    match = _at_line_of(SUBJECT_RE, head, "subj")
     if not match:
         return None
     text = block(head, match.end(), 800)
-    glued = GLUED_FIELD_RE.search(text)  # "... AS UK PRIMEREF: A. LONDON 1939", "... RELEASE REF: STATE 86640"
+    glued = GLUED_FIELD_RE.search(text) if "REF" in text or "CLASSIFIED" in text else None  # "... AS UK PRIMEREF: A. LONDON 1939", "... RELEASE REF: STATE 86640"
     return (text[: glued.start()].rstrip() if glued else text) or None
 
 
 def classified_by(head: str) -> tuple[str | None, list[str]]:
-    match = CLASSIFIED_RE.search(head)
+    match = _at_word(CLASSIFIED_RE, head, "classified")
     if not match:
         return None, []
     text = _classified_block(head, match.end())
