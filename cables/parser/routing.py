@@ -32,8 +32,27 @@ BANNER_RE = re.compile(
     re.I,
 )
 # The same pattern without re.I, run over an upper-cased ASCII copy: case folding at every position made the
-# banner search one of the slowest steps; for ASCII text both find the same spans.
-BANNER_UPPER_RE = re.compile(BANNER_RE.pattern)
+# banner search one of the slowest steps; for ASCII text both find the same spans. CLASS_WORD is spelt out by
+# first letter, in the order the engine tries it (each branch as CLASS_WORD would go on at that letter), and
+# the look-behind follows that letter: a pattern opening with a look-behind or an optional letter is tried at
+# every position, one opening with a letter only where that letter stands.
+_SECRET, _CONF = r"E\s?C\s?R\s?E\s?T", r"O\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L"
+
+
+def _first(letter: str) -> str:
+    return f"{letter}(?<![A-Za-z]{letter})"
+
+
+CLASS_WORD_BY_LETTER = (
+    rf"(?:{_first('T')}\s?O\s?P\s{{1,3}}S\s?{_SECRET}"
+    rf"|{_first('C')}(?:(?:S\s?)?{_SECRET}|(?:C\s?)?{_CONF}|\s?{_CONF})"
+    rf"|{_first('S')}(?:(?:S\s?)?{_SECRET}|\s?{_SECRET}|(?:C\s?)?{_CONF})"
+    rf"|{_first('U')}(?:(?:S\s?)?{_SECRET}|(?:C\s?)?{_CONF}|\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?)"
+    rf"|{_first('E')}\s?C\s?R\s?E\s?T|{_first('O')}\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L)"
+)
+BANNER_UPPER_RE = re.compile(
+    r"(?P<cls>" + CLASS_WORD_BY_LETTER + r")" + BANNER_RE.pattern[BANNER_RE.pattern.index(r"(?:\s?//") :]
+)
 GARBLE_RE = re.compile(r"\bPAGE \d{2} +[A-Z]{2,}(?: [A-Z]{2,}){0,2} +\d{1,8} +\d{6}Z\b")
 # "DE RUEHRL #0180/01 0431709": the relay's transmission line names the sending station's routing indicator, the
 # last four digits of the serial and the Julian day and time it went out
