@@ -107,6 +107,9 @@ def _split_heading(chunk: list[str], last: bool = False) -> tuple[list[str], str
         first = last[:1]
         if first and first not in "-/=*_~+." and not first.isspace():
             break  # a line opening with a word is neither a rule nor a framed heading: no call needed
+        if not first or last.isspace():  # a blank line goes
+            lines.pop()
+            continue
         ruled, framed = is_separator(last), framed_heading(last)
         if last.strip() and not ruled and not framed:
             break

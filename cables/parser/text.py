@@ -45,6 +45,9 @@ def framed_heading(line: str) -> str | None:
     first = line[:1]
     if first and first not in "-/=*_" and not first.isspace():  # most lines open with a letter: no regex
         return None
+    stripped = line.strip()  # the pattern needs a rule character first and last (blanks aside)
+    if not stripped or stripped[0] not in "-/=*_" or stripped[-1] not in "-/=*_":
+        return None
     match = FRAMED_HEADING_RE.match(line)
     return match["title"].strip() if match else None
 
