@@ -240,12 +240,16 @@ def _summary_end(text: str) -> re.Match[str] | None:
     lower = text.lower()
     if len(lower) != len(text) or "summary" not in lower:
         return SUMMARY_END_RE.search(text) if len(lower) != len(text) else None
-    at = lower.find("end")
-    while at != -1:
-        match = SUMMARY_END_RE.match(text, at)
-        if match and (at == 0 or not text[at - 1].isalnum()):
-            return match
-        at = lower.find("end", at + 1)
+    # Tried from each 'summary' back to the 'end' before it ('end' is a common syllable, 'summary' is not): only
+    # blanks and 'of' may stand between them, so a match opens at that 'end' or nowhere, and in text order.
+    found = lower.find("summary")
+    while found != -1:
+        at = lower.rfind("end", 0, found)
+        if at != -1:
+            match = SUMMARY_END_RE.match(text, at)
+            if match and (at == 0 or not text[at - 1].isalnum()):
+                return match
+        found = lower.find("summary", found + 7)
     return None
 
 

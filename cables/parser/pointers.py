@@ -99,9 +99,19 @@ def _declared_in(head: str) -> re.Match[str] | None:
 def is_headline(paragraph: Paragraph) -> bool:
     """A paragraph that opens with, or stands under, an action-request heading."""
     heading = paragraph.heading or ""
-    if heading and HEADING_WORDS_RE.search(heading):
+    if heading and _may_name_request(heading) and HEADING_WORDS_RE.search(heading):
         return True
-    return bool(HEADLINE_RE.match(paragraph.text[:80]))
+    opening = paragraph.text[:80]
+    return _may_name_request(opening) and HEADLINE_RE.match(opening) is not None
+
+
+def _may_name_request(text: str) -> bool:
+    """Whether HEADLINE_RE or HEADING_WORDS_RE can match: each needs 'action' or 'request'. Tested on ASCII text
+    only, where lower() and the patterns' case-blindness agree; most paragraphs need no pattern at all."""
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    return "action" in lower or "request" in lower
 
 
 def labelled(text: str) -> bool:
