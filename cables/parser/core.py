@@ -46,7 +46,7 @@ def parse(text: str | bytes, filename: str | None = None) -> Cable:
     eo = header.EO_RE.search(head)  # once: the caveat, E.O. and declassification readers all need it
     eo_decl = header.eo_and_declassify(head, eo)
     identity.read(cable, source, routing, filename, eo_decl[1])
-    _header_fields(cable, head, routing, source, filename, eo)
+    _header_fields(cable, head, routing, source, filename, eo, eo_decl)
     _addressees(cable, routing)
     if anomalies.transmission(cable, routing.transmission, routing.station, routing.number):
         identity.prefer_filename(cable, filename, routing)
@@ -123,10 +123,16 @@ def _refuse_non_cable(source: Source, routing: Routing, body, header_text: str) 
 
 
 def _header_fields(
-    cable: Cable, head: str, routing: Routing, source: Source, filename: str | None, eo: re.Match[str] | None
+    cable: Cable,
+    head: str,
+    routing: Routing,
+    source: Source,
+    filename: str | None,
+    eo: re.Match[str] | None,
+    eo_decl: tuple[str | None, str | None],
 ) -> None:
     cable.classification = cable.classification or header.caveat(head, routing.banner_class, eo)
-    cable.eo, cable.declassify_on = header.eo_and_declassify(head, eo)
+    cable.eo, cable.declassify_on = eo_decl
     cable.tags = header.tags(head)
     cable.subject = header.subject(head)
     cable.classified_by, cable.reasons = header.classified_by(head)

@@ -237,7 +237,7 @@ def also_for(head: str) -> list[AlsoFor]:
 
 def _summary_end(text: str) -> re.Match[str] | None:
     """'END SUMMARY' in any case: one lower-cased copy, then str.find, instead of a case-blind scan."""
-    lower = text.lower()
+    lower = _lowered(text) or text.lower()  # kept for _summary_start
     if len(lower) != len(text) or "summary" not in lower:
         return SUMMARY_END_RE.search(text) if len(lower) != len(text) else None
     # Tried from each 'summary' back to the 'end' before it ('end' is a common syllable, 'summary' is not): only
@@ -255,7 +255,7 @@ def _summary_end(text: str) -> re.Match[str] | None:
 
 def _summary_start(text: str, low: int, high: int) -> re.Match[str] | None:
     """The first SUMMARY heading between low and high: tried at the lines holding the word, not at every line."""
-    lower = text.lower() if text.isascii() else None
+    lower = _lowered(text)  # the copy _summary_end made, for ASCII text
     if lower is None:
         return next(SUMMARY_START_RE.finditer(text, low, high), None)
     at = lower.find("summary", low, high)

@@ -95,9 +95,10 @@ def headed_sections(
         title = first if len(first) <= 140 and _may_head(first) and HEADING_RE.match(split_marking(first)[1]) else None
         if title and NOT_POINTS_RE.search(title) and "POINTS" not in title.upper():
             title = None
-        opening = text[:600]
-        lead_in = None
-        if ("ollowing" in opening or "OLLOWING" in opening) and (_has_bullets(text) or ": --" in text[:3000]):
+        lead_in = None  # bounded finds: no copy of the paragraph's opening
+        if (text.find("ollowing", 0, 600) != -1 or text.find("OLLOWING", 0, 600) != -1) and (
+            _has_bullets(text) or text.find(": --", 0, 3000) != -1
+        ):
             lead_in = LEAD_IN_RE.search(text[:3000])
         announced_here = paragraph.number in announced and _looks_like_points(paragraph)
         heading_here = under_points and _looks_like_points(paragraph) and not NOT_POINTS_RE.match(first)

@@ -34,8 +34,8 @@ ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]\.|\b(?:Para|para|No|Mr|Ms|Mrs|Dr|St|U\
 
 def is_separator(line: str) -> bool:
     stripped = line.strip()
-    if not stripped or stripped[0] not in "-/=*_~+.":
-        return False
+    if not stripped or stripped[0] not in "-/=*_~+." or stripped[-1] not in "-/=*_~+.":
+        return False  # a rule is rule characters (and blanks) from end to end: '-- The points' is none
     if len(stripped) < 3 or not SEPARATOR_RE.match(stripped):
         return False
     return sum(stripped.count(c) for c in "-/=*_~") >= 3  # six C counts, not a loop over every character
