@@ -40,7 +40,7 @@ class Body:
 def parse_body(lines: list[str], start: int, text: str | None = None) -> Body:
     """Split lines[start:] into numbered paragraphs; text, when given, is "\\n".join(lines), already at hand."""
     body = Body()
-    starts = find_starts(lines, start, body, text)
+    starts = find_starts(lines, start, body)
     if not starts:
         return body
     body.first_line = starts[0].line

@@ -20,8 +20,7 @@ WRAPPED_BEFORE_RE = re.compile(
     r"(?i)(?:\bparas?\.?|\bparagraphs?|\band|&|,|\bthrough|\bto|\btier|\bno\.|\bunscr|\bsection|\bjune|\bjuly|"
     r"\bjanuary|\bfebruary|\bmarch|\bapril|\bmay|\baugust|\bseptember|\boctober|\bnovember|\bdecember)$"
 )
-# a line opening (after up to eight blanks) with a digit, or with "(" for "(C) 1. ..."
-CANDIDATE_RE = re.compile(r"\n(?:[ \t]{0,8}\d|\()")
+ASCII_DIGITS = frozenset("0123456789")
 
 
 @dataclass
@@ -31,13 +30,13 @@ class Start:
     rest: str = ""  # the line after its paragraph number, kept so it need not be matched again
 
 
-def find_starts(lines: list[str], start: int, body: Body, text: str | None = None) -> list[Start]:
-    """Where the numbered paragraphs of lines[start:] open; text, when given, is "\\n".join(lines)."""
+def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
+    """Where the numbered paragraphs of lines[start:] open."""
     starts: list[Start] = []
     previous = 0
     splice: tuple[int, int, list] | None = None
     last = start - 1
-    candidates = _candidates(lines, start, text if start == 0 else None)
+    candidates = _candidates(lines, start)
     for index in candidates:
         number, rest = _numbered(lines[index])
         if number is None:
@@ -68,17 +67,23 @@ def find_starts(lines: list[str], start: int, body: Body, text: str | None = Non
     return starts
 
 
-def _candidates(lines: list[str], start: int, joined: str | None = None) -> list[int]:
-    """Indexes of the lines opening with a digit (or a marking): one scan of the joined text, the line numbers
-    counted between the hits at C speed, instead of a test on every line."""
-    text = "\n" + (joined if joined is not None else "\n".join(lines[start:]))
+def _candidates(lines: list[str], start: int) -> list[int]:
+    """Indexes of the lines opening with a digit after at most eight blanks, or with a marking's parenthesis
+    ('(C) 1. ...'): one test of each line's first character, which rules most lines out."""
     found: list[int] = []
-    index, done = start - 1, 0
-    for match in CANDIDATE_RE.finditer(text):
-        index += text.count("\n", done, match.start() + 1)
-        done = match.start() + 1
+    for index in range(start, len(lines)):
         line = lines[index]
-        if line[:1] != "(" or ") " in line[:24]:
+        first = line[:1]
+        if first in ASCII_DIGITS:
+            found.append(index)
+        elif first == "(":
+            if ") " in line[:24]:
+                found.append(index)
+        elif first == " " or first == "\t":
+            rest = line.lstrip(" \t")
+            if rest[:1].isdecimal() and len(line) - len(rest) <= 8:  # isdecimal: what the pattern's \d took
+                found.append(index)
+        elif first > "\x7f" and first.isdecimal():
             found.append(index)
     return found
 
