@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Paragraph
-from .numbering import WRAPPED_BEFORE_RE, find_starts
+from .numbering import ends_with_number_word, find_starts
 from .text import framed_heading, is_separator, join_lines, split_marking
 
 # "BERN 00000881 002 OF 002", "ABU DHABI 00000874 001.2 OF 003" (the decimal is the section)
@@ -134,7 +134,7 @@ def _unwrap_number_heading(lines: list[str]) -> None:
     before = at - 1
     while before >= 0 and not lines[before].strip():
         before -= 1
-    if match and before >= 0 and WRAPPED_BEFORE_RE.search(lines[before].rstrip()[-30:]):
+    if match and before >= 0 and ends_with_number_word(lines[before].rstrip()[-30:]):
         lines[before] = f"{lines[before].rstrip()} {match.group(1)}."
         lines[at] = match.group(2)
 

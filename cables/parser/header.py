@@ -165,10 +165,18 @@ def tags(head: str) -> list[str]:
             result.append(f"{token}, {following}")  # person tags are written SURNAME, GIVEN NAME
             index += 2
             continue
-        if TAG_TOKEN_RE.fullmatch(token):
+        if _is_tag_token(token):
             result.append(token)
         index += 1
     return result
+
+
+TAG_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+
+
+def _is_tag_token(token: str) -> bool:
+    """TAG_TOKEN_RE.fullmatch(token), by C string tests: a capital, then up to eleven capitals, digits or '-'."""
+    return 0 < len(token) <= 12 and token.isascii() and "A" <= token[0] <= "Z" and not token.strip(TAG_CHARACTERS)
 
 
 def subject(head: str) -> str | None:

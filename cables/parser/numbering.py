@@ -21,6 +21,12 @@ WRAPPED_BEFORE_RE = re.compile(
     r"\bjanuary|\bfebruary|\bmarch|\bapril|\bmay|\baugust|\bseptember|\boctober|\bnovember|\bdecember)$"
 )
 ASCII_DIGITS = frozenset("0123456789")
+# WRAPPED_BEFORE_RE's words, in every form it accepts; '&' and ',' need no word boundary
+NUMBER_WORDS = (
+    "para", "paras", "para.", "paras.", "paragraph", "paragraphs", "and", "through", "to", "tier", "no.", "unscr",
+    "section", "june", "july", "january", "february", "march", "april", "may", "august", "september", "october",
+    "november", "december",
+)  # fmt: skip
 
 
 @dataclass
@@ -122,6 +128,27 @@ def _bare_rule(recent: list[str]) -> bool:
     return not (framed or underlined)
 
 
+def ends_with_number_word(tail: str) -> bool:
+    """WRAPPED_BEFORE_RE.search(tail) is not None, by endswith on a lower-cased ASCII copy: the case-blind
+    pattern tried at every position of the tail cost more than the rest of the paragraph-start test."""
+    if not tail.isascii():
+        return WRAPPED_BEFORE_RE.search(tail) is not None
+    # '$' matches at the end and before one final newline
+    return _ends_with_word(tail) or (tail.endswith("\n") and _ends_with_word(tail[:-1]))
+
+
+def _ends_with_word(tail: str) -> bool:
+    if tail.endswith(("&", ",")):
+        return True
+    lower = tail.lower()
+    for word in NUMBER_WORDS:
+        if lower.endswith(word):
+            at = len(lower) - len(word)
+            if at == 0 or not (lower[at - 1].isalnum() or lower[at - 1] == "_"):  # the pattern's \b
+                return True
+    return False
+
+
 def _previous_line(lines: list[str], index: int) -> str:
     at = index - 1
     while at >= 0 and not lines[at].strip():
@@ -132,7 +159,7 @@ def _previous_line(lines: list[str], index: int) -> str:
 def _wrapped_number(lines: list[str], index: int) -> bool:
     """'please see paragraph' + '6. ---- BACKGROUND ----': the number ends the previous line's sentence."""
     before = _previous_line(lines, index)
-    return bool(before) and WRAPPED_BEFORE_RE.search(before[-30:]) is not None
+    return bool(before) and ends_with_number_word(before[-30:])
 
 
 def _opens_after_gap(
