@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 
 from .addressees import _postdata, lookup_post
+from .text import at_line_starts, search_line_start
 
 REF_START_RE = re.compile(r"(?im)^[ \t]*(?:REFS?|REFTELS?)\b(?:[ \t]+[A-Z](?=:))?[ \t]*[:.]?")
+REF_START_NL_RE = at_line_starts(REF_START_RE)
 # "... AS UK PRIMEREF: A. LONDON 1939": the relay glued the REF line to the end of the subject
 GLUED_REF_RE = re.compile(r"(?m)(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))REFS?:[ \t]")
 REF_STOP_RE = re.compile(r"(?i)\bclassified\s+by\b|\bE\.?\s?O\.?\s+1\d{4}|\bTAGS?:|\bSUBJECT:")
@@ -61,7 +63,7 @@ def parse_refs(head: str, year: int | None, own: tuple[str, int] | None = None, 
 
 
 def ref_block(head: str) -> str | None:
-    start = REF_START_RE.search(head)
+    start = search_line_start(REF_START_RE, REF_START_NL_RE, head)
     if not start and "REF" in head:
         start = GLUED_REF_RE.search(head)
     if not start:

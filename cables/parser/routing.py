@@ -10,6 +10,7 @@ from functools import cached_property
 
 from .addressees import split_addressees
 from .model import Precedence
+from .text import at_line_starts, search_line_start
 
 PRECEDENCE = {"R": "ROUTINE", "P": "PRIORITY", "O": "IMMEDIATE", "Z": "FLASH"}
 MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
@@ -62,6 +63,7 @@ FM_LINE_RE = re.compile(r"(?m)^[ \t]*FM[ \t]")
 FM_RE = re.compile(r"\bFM\s")
 TO_RE = re.compile(r"\bTO\s")
 HEADER_KEY_RE = re.compile(r"(?im)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJECT\b|SUBJ\b|REFS?\b|CLASSIFIED BY\b)")
+HEADER_KEY_NL_RE = at_line_starts(HEADER_KEY_RE)
 
 
 @dataclass
@@ -157,7 +159,7 @@ def _read_banner(match: re.Match[str], routing: Routing) -> None:
 
 
 def _segment_end(header: str, cursor: int) -> int:
-    key = HEADER_KEY_RE.search(header, cursor)
+    key = search_line_start(HEADER_KEY_RE, HEADER_KEY_NL_RE, header, cursor)
     fm = FM_LINE_RE.search(header, cursor, cursor + 5000)  # blank lines may stand between the DTG and FM
     blank = header.find("\n\n", fm.start() if fm else cursor)
     ends = [pos for pos in (key.start() if key else -1, blank) if pos != -1]

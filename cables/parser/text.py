@@ -147,6 +147,24 @@ def find_marker(pattern: re.Pattern[str], text: str, word: str, any_case: bool =
     return None
 
 
+def at_line_starts(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """For a '(?im)^...' pattern, the same pattern opening with a literal newline instead of '^' (and no re.M):
+    the engine skips to each newline, where it tried '^' at every position. For search_line_start."""
+    assert pattern.pattern.startswith("(?im)^")
+    return re.compile("(?i)\n" + pattern.pattern[len("(?im)^") :])
+
+
+def search_line_start(pattern: re.Pattern[str], newline: re.Pattern[str], text: str, pos: int = 0) -> re.Match[str] | None:
+    """pattern.search(text, pos) for a '(?im)^...' pattern, newline being at_line_starts(pattern): a match can
+    open at pos (when a line starts there) or just after a newline, in text order."""
+    if pos == 0 or text[pos - 1] == "\n":
+        match = pattern.match(text, pos)
+        if match:
+            return match
+    found = newline.search(text, pos)
+    return pattern.match(text, found.start() + 1) if found else None
+
+
 def clean_line(line: str) -> str:
     return " ".join(line.split())
 

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from cables.parser import header, numbering, routing
-from cables.parser.text import marking_of, split_marking
+from cables.parser import header, numbering, references, routing
+from cables.parser.text import marking_of, search_line_start, split_marking
 
 N = 10_000  # strings per property: a few seconds in all
 
@@ -124,3 +124,16 @@ def test_marking_read_once_per_label_is_the_marking_split_off():
     for text in strings(words, 8, 9):
         marking, _ = split_marking(text)
         assert marking_of(text) == marking, repr(text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "newline"),
+    [(routing.HEADER_KEY_RE, routing.HEADER_KEY_NL_RE), (references.REF_START_RE, references.REF_START_NL_RE)],
+)
+def test_line_start_search_finds_the_patterns_match(pattern, newline):
+    words = ["\n", " ", "\t", "REF", "REFS", "REFTEL", "Ref", "TAGS", "SUBJECT", "E.O. 12958", "X", ":", ".", " A:"]
+    for text in strings(words, 10, 10):
+        for start in (0, 1, 4):
+            old = pattern.search(text, start)
+            new = search_line_start(pattern, newline, text, start)
+            assert (old and old.span()) == (new and new.span()), (repr(text), start)
