@@ -157,6 +157,7 @@ def at_line_starts(pattern: re.Pattern[str]) -> re.Pattern[str]:
 def search_line_start(pattern: re.Pattern[str], newline: re.Pattern[str], text: str, pos: int = 0) -> re.Match[str] | None:
     """pattern.search(text, pos) for a '(?im)^...' pattern, newline being at_line_starts(pattern): a match can
     open at pos (when a line starts there) or just after a newline, in text order."""
+    pos = max(0, min(pos, len(text)))  # as re clamps it
     if pos == 0 or text[pos - 1] == "\n":
         match = pattern.match(text, pos)
         if match:
