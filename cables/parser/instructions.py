@@ -37,13 +37,14 @@ def segments(text: str, addressees: list[Addressee]) -> list[tuple[list[Post] | 
     """Split a text at inline post labels: (posts the part is for, None for all posts; the text; whether the
     label calls the part points, 'POINT FOR UK ONLY:')."""
     marks: list[tuple[int, int, list[Post] | None, bool]] = []
-    if "FOR" in text or "For" in text or " for " in text:
+    # every label ends in ':' (a one-character find); the label pattern is tried at every position of the text
+    if ":" in text and ("FOR" in text or "For" in text or " for " in text):
         for match in FOR_LABEL_RE.finditer(text[:50000]):
             posts = _label_posts(match.group("names"), addressees)
             if posts is not None:
                 lead = match.group(0)[: match.start("names") - match.start()].upper()
                 marks.append((match.start(), match.end(), posts, "POINT" in lead))
-    if "ACTION " in text:
+    if ":" in text and "ACTION " in text:
         for match in ACTION_LABEL_RE.finditer(text[:50000]):
             posts = named_posts(match.group("names"), addressees)
             if posts:

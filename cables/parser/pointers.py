@@ -116,7 +116,7 @@ def _may_name_request(text: str) -> bool:
 
 def labelled(text: str) -> bool:
     """'ACTION REQUEST:' anywhere in the text, in any case."""
-    return ("equest:" in text or "EQUEST:" in text) and "ACTION REQUEST:" in text.upper()
+    return ":" in text and ("equest:" in text or "EQUEST:" in text) and "ACTION REQUEST:" in text.upper()
 
 
 def subject_declares(subject: str | None, from_department: bool = True) -> bool:
