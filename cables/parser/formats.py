@@ -84,7 +84,7 @@ def normalise(text: str) -> Source:
     anchored = "\u00b6" in text
     if anchored:
         text = text.replace("\u00b6", "")  # WikiLeaks' paragraph-anchor text, never telegram text
-    if "<" in text[:5000] and HTML_RE.search(text[:5000]):  # a one-character find first: the scan is case-blind
+    if text.find("<", 0, 5000) != -1 and HTML_RE.search(text[:5000]):  # one-character find first: the scan is case-blind
         text = _strip_html(text)
     return _from_csv(text) or _from_line_header(text) or _from_page(text, anchored)
 
