@@ -50,6 +50,16 @@ NEGATION_RE = re.compile(
     r"|(?:is|are)\s+not\s+(?:an?\s+)?action\s+(?:request|cable)|for\s+information\s+(?:purposes\s+)?only)\b"
     r"(?!\s+(?:by|for|from)\s+info)"
 )
+# NEGATION_RE for lower-cased ASCII text, each word's \b after its first letter so the engine skips ahead to
+# candidate letters; tried as a yes/no test only, so the regrouped branches find a match exactly when it does.
+NEGATION_LOWER_RE = re.compile(
+    r"(?:n(?<!\w.)o\s+(?:further\s+)?(?:action|response|reply)\s+(?:is\s+)?(?:required|requested|needed|necessary)"
+    r"|t(?<!\w.)ake\s+no\s+(?:further\s+)?action|r(?<!\w.)equires?\s+no\s+(?:further\s+)?action"
+    r"|n(?<!\w.)eed\s+not\s+(?:respond|reply|report|take\s+(?:any\s+)?action)"
+    r"|i(?<!\w.)s\s+not\s+(?:an?\s+)?action\s+(?:request|cable)|a(?<!\w.)re\s+not\s+(?:an?\s+)?action\s+(?:request|cable)"
+    r"|f(?<!\w.)or\s+information\s+(?:purposes\s+)?only)\b"
+    r"(?!\s+(?:by|for|from)\s+info)"
+)
 PREAMBLE_HEADLINE_RE = re.compile(r"(?im)^[\s-]*(?:summary\s+and\s+)?action\s+requests?(?:\s+and\s+\w+)?[\s:-]*$")
 
 
@@ -130,4 +140,11 @@ def negated(paragraphs: list[Paragraph], preamble: str) -> bool:
     if "no " not in preamble.lower() and not any("o" in p.text for p in paragraphs[:1]):
         return False
     texts = [preamble[-2000:], *(p.text[:3000] for p in paragraphs[:4]), *(p.text[:3000] for p in paragraphs[-2:])]
-    return any(NEGATION_RE.search(text) for text in texts)
+    return any(says_no_action(text) for text in texts)
+
+
+def says_no_action(text: str) -> bool:
+    """NEGATION_RE.search(text) is not None; on ASCII text through a lower-cased copy and NEGATION_LOWER_RE."""
+    if not text.isascii():
+        return NEGATION_RE.search(text) is not None
+    return NEGATION_LOWER_RE.search(text.lower()) is not None

@@ -24,6 +24,13 @@ CONDITIONAL_RE = re.compile(
     r"(?i)\b(?:contingency|defensive|reactive|if\s+(?:asked|raised|pressed|queried|needed)|press\s+guidance|"
     r"press\s+points|media\s+note|q\s*(?:&|and)\s*a|questions?\s+and\s+answers?|as\s+needed)\b"
 )
+# CONDITIONAL_RE for lower-cased ASCII text: no re.I, and each word's \b after its first letter, so the engine
+# skips to the letters that open a word instead of trying the case-blind pattern at every position.
+CONDITIONAL_LOWER_RE = re.compile(
+    r"(?:c(?<!\w.)ontingency|d(?<!\w.)efensive|r(?<!\w.)eactive|i(?<!\w.)f\s+(?:asked|raised|pressed|queried|needed)|"
+    r"p(?<!\w.)ress\s+guidance|p(?<!\w.)ress\s+points|m(?<!\w.)edia\s+note|q(?<!\w.)\s*(?:&|and)\s*a|"
+    r"q(?<!\w.)uestions?\s+and\s+answers?|a(?<!\w.)s\s+needed)\b"
+)
 NOT_FOR_DELIVERY_RE = re.compile(r"(?i)\bnot\s+(?:for\s+(?:delivery|release|distribution)|to\s+be\s+(?:delivered|"
                                  r"left|handed))\b|\bfor\s+(?:post'?s?\s+)?(?:guidance|background|information)\s+only\b|"
                                  r"\b(?:provided|included)\s+for\s+guidance\b")
@@ -98,9 +105,17 @@ def _leading_marking(text: str) -> str | None:
     return split_marking(text.lstrip())[0] if text.lstrip().startswith("(") else None
 
 
+def _has_use_words(text: str) -> bool:
+    """CONDITIONAL_RE.search(text) or 'ACKGROUND' in text.upper(); on ASCII text through one lower-cased copy."""
+    if not text.isascii():
+        return CONDITIONAL_RE.search(text) is not None or "ACKGROUND" in text.upper()
+    lower = text.lower()
+    return CONDITIONAL_LOWER_RE.search(lower) is not None or "ackground" in lower
+
+
 def _by_heading(text: str) -> list[tuple[str | None, str | None, str]]:
     """(marking, heading, text) for the text before the first use heading and under each one."""
-    if not CONDITIONAL_RE.search(text) and "ACKGROUND" not in text.upper():
+    if not _has_use_words(text):
         return [(None, None, text)]
     parts: list[tuple[str | None, str | None, list[str]]] = [(None, None, [])]
     for line in text.split("\n"):

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from cables.parser import header, numbering, references, routing
+from cables.parser import header, numbering, pointers, references, routing, sections
 from cables.parser.text import marking_of, search_line_start, split_marking
 
 N = 10_000  # strings per property: a few seconds in all
@@ -137,3 +137,24 @@ def test_line_start_search_finds_the_patterns_match(pattern, newline):
             old = pattern.search(text, start)
             new = search_line_start(pattern, newline, text, start)
             assert (old and old.span()) == (new and new.span()), (repr(text), start)
+
+
+def test_use_words_test_agrees_with_the_case_blind_pattern():
+    words = [
+        "contingency", "Contingency", "DEFENSIVE", "reactive", "if", "If", " ", "\n", "asked", "RAISED", "press",
+        "guidance", "points", "media", "note", "q", "Q", "&", "and", "a", "questions", "answers", "as", "needed",
+        "x", "_", "1", "non", "BACKGROUND", "Background", "\u017f",
+    ]  # fmt: skip
+    for text in strings(words, 8, 11):
+        old = sections.CONDITIONAL_RE.search(text) is not None or "ACKGROUND" in text.upper()
+        assert sections._has_use_words(text) == old, repr(text)
+
+
+def test_no_action_test_agrees_with_the_case_blind_pattern():
+    words = [
+        "no", "No", "NO", " ", "\n", "further", "action", "ACTION", "response", "reply", "is", "are", "required",
+        "requested", "needed", "necessary", "take", "requires", "need", "not", "respond", "report", "any", "an",
+        "request", "cable", "for", "information", "purposes", "only", "by", "from", "info", "x", "_", "1", "\u212a",
+    ]  # fmt: skip
+    for text in strings(words, 9, 12):
+        assert pointers.says_no_action(text) == (pointers.NEGATION_RE.search(text) is not None), repr(text)
