@@ -6,7 +6,7 @@ import re
 
 from .addressees import lookup_post
 from .model import AlsoFor
-from .text import SIPDIS_RE, is_separator
+from .text import SIPDIS_RE, at_line_starts, is_separator, search_line_start
 
 KEYWORD_LINE_RE = re.compile(
     r"(?i)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJ(?:ECT)?\b|REF(?:TEL)?S?\b|REF [A-Z]:|CLASSIFIED\s+BY\b|\d{1,3}\.(?!\d))"
@@ -21,6 +21,7 @@ ALSO_FOR_RE = re.compile(r"(?im)^[ \t]*([A-Z][A-Z .'-]{1,40}?)[ \t]+ALSO[ \t]+FO
 SUMMARY_START_RE = re.compile(
     r"(?im)^[ \t]*(?:\d{1,3}\.[ \t]*)?(?:\([A-Z/ ,]{1,40}\)[ \t]*)?(?:-+[ \t]*)?(?:BEGIN[ \t]+)?SUMMARY\b"
 )
+SUMMARY_START_NL_RE = at_line_starts(SUMMARY_START_RE)
 GLUED_FIELD_RE = re.compile(r"(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))(?:REFS?:|CLASSIFIED\s+BY\b)")
 TAG_TOKEN_RE = re.compile(r"[A-Z][A-Z0-9-]{0,11}")
 SUMMARY_END_RE = re.compile(r"(?i)\bEND\s+(?:OF\s+)?SUMMARY\b")
@@ -265,7 +266,7 @@ def _summary_start(text: str, low: int, high: int) -> re.Match[str] | None:
     """The first SUMMARY heading between low and high: tried at the lines holding the word, not at every line."""
     lower = _lowered(text)  # the copy _summary_end made, for ASCII text
     if lower is None:
-        return next(SUMMARY_START_RE.finditer(text, low, high), None)
+        return search_line_start(SUMMARY_START_RE, SUMMARY_START_NL_RE, text, low, high)
     at = lower.find("summary", low, high)
     while at != -1:
         line = text.rfind("\n", 0, at) + 1

@@ -50,7 +50,7 @@ def post_sections(paragraphs: list[Paragraph], addressees: list[Addressee]) -> l
             continue
         if "POINT" in paragraph.text and POINT_LABEL_RE.search(paragraph.text[:50000]):
             sections.extend(_point_labels(paragraph, addressees))
-        match = LABEL_RE.match(paragraph.text)
+        match = LABEL_RE.match(paragraph.text) if ":" in text else None  # a label ends in ':'; the pattern backtracks
         post = _post(match.group("label"), addressees) if match else None
         if post is not None:
             sections.extend(_label_section(paragraph, post, match, addressees))

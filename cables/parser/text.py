@@ -154,16 +154,19 @@ def at_line_starts(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile("(?i)\n" + pattern.pattern[len("(?im)^") :])
 
 
-def search_line_start(pattern: re.Pattern[str], newline: re.Pattern[str], text: str, pos: int = 0) -> re.Match[str] | None:
-    """pattern.search(text, pos) for a '(?im)^...' pattern, newline being at_line_starts(pattern): a match can
-    open at pos (when a line starts there) or just after a newline, in text order."""
-    pos = max(0, min(pos, len(text)))  # as re clamps it
+def search_line_start(
+    pattern: re.Pattern[str], newline: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> re.Match[str] | None:
+    """pattern.search(text, pos, endpos) for a '(?im)^...' pattern, newline being at_line_starts(pattern): a
+    match can open at pos (when a line starts there) or just after a newline, in text order."""
+    endpos = len(text) if endpos is None else max(0, min(endpos, len(text)))  # as re clamps them
+    pos = max(0, min(pos, endpos))
     if pos == 0 or text[pos - 1] == "\n":
-        match = pattern.match(text, pos)
+        match = pattern.match(text, pos, endpos)
         if match:
             return match
-    found = newline.search(text, pos)
-    return pattern.match(text, found.start() + 1) if found else None
+    found = newline.search(text, pos, endpos)
+    return pattern.match(text, found.start() + 1, endpos) if found else None
 
 
 def clean_line(line: str) -> str:

@@ -128,15 +128,22 @@ def test_marking_read_once_per_label_is_the_marking_split_off():
 
 @pytest.mark.parametrize(
     ("pattern", "newline"),
-    [(routing.HEADER_KEY_RE, routing.HEADER_KEY_NL_RE), (references.REF_START_RE, references.REF_START_NL_RE)],
+    [
+        (routing.HEADER_KEY_RE, routing.HEADER_KEY_NL_RE),
+        (references.REF_START_RE, references.REF_START_NL_RE),
+        (header.SUMMARY_START_RE, header.SUMMARY_START_NL_RE),
+    ],
 )
 def test_line_start_search_finds_the_patterns_match(pattern, newline):
-    words = ["\n", " ", "\t", "REF", "REFS", "REFTEL", "Ref", "TAGS", "SUBJECT", "E.O. 12958", "X", ":", ".", " A:"]
+    words = [
+        "\n", " ", "\t", "REF", "REFS", "REFTEL", "Ref", "TAGS", "SUBJECT", "E.O. 12958", "X", ":", ".", " A:",
+        "SUMMARY", "Summary", "1.", "(C)", "-", "BEGIN ", "’",
+    ]  # fmt: skip
     for text in strings(words, 10, 10):
-        for start in (0, 1, 4):
-            old = pattern.search(text, start)
-            new = search_line_start(pattern, newline, text, start)
-            assert (old and old.span()) == (new and new.span()), (repr(text), start)
+        for start, end in ((0, None), (1, None), (4, None), (0, 9), (2, 30)):
+            old = pattern.search(text, start) if end is None else pattern.search(text, start, end)
+            new = search_line_start(pattern, newline, text, start, end)
+            assert (old and old.span()) == (new and new.span()), (repr(text), start, end)
 
 
 def test_use_words_test_agrees_with_the_case_blind_pattern():
