@@ -108,8 +108,8 @@ def _strip_html(text: str) -> str:
 
 
 def _from_csv(text: str) -> Source | None:
-    at = NON_SPACE_RE.search(text).start()  # where text.lstrip() would start, without copying the whole text
-    if not CSV_START_RE.match(text, at, at + 40):
+    first = NON_SPACE_RE.search(text)  # where text.lstrip() would start, without copying the whole text
+    if first is None or not CSV_START_RE.match(text, first.start(), first.start() + 40):  # None: only blanks
         return None
     try:
         row = next(csv.reader(io.StringIO(text.lstrip())))
