@@ -96,14 +96,26 @@ def _declared_in(head: str) -> re.Match[str] | None:
     lower = head.lower()
     if len(lower) != len(head):
         return DECLARATION_RE.search(head) or REQUEST_IN_RE.search(head)
+    ascii_text = head.isascii()
     for needle, pattern in (("this", DECLARATION_RE), ("action", REQUEST_IN_RE)):
         at = lower.find(needle)
         while at != -1:
-            match = pattern.match(head, at)
-            if match:
-                return match
+            if needle != "this" or not ascii_text or _may_declare(lower, at):
+                match = pattern.match(head, at)
+                if match:
+                    return match
             at = lower.find(needle, at + 1)
     return None
+
+
+def _may_declare(lower: str, at: int) -> bool:
+    """Whether DECLARATION_RE can match at the 'this' at `at`: it needs blanks, then 'is' or 'cable' (ASCII
+    text, lower-cased); most 'this' in prose ('this week', 'this,') are ruled out without the pattern."""
+    window = lower[at + 4 : at + 44]
+    if not window[:1].isspace():
+        return False
+    rest = window.lstrip()
+    return not rest or rest.startswith(("is", "cable"))
 
 
 def is_headline(paragraph: Paragraph) -> bool:

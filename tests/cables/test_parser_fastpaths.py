@@ -165,3 +165,27 @@ def test_no_action_test_agrees_with_the_case_blind_pattern():
     ]  # fmt: skip
     for text in strings(words, 9, 12):
         assert pointers.says_no_action(text) == (pointers.NEGATION_RE.search(text) is not None), repr(text)
+
+
+def test_declaration_look_up_skips_only_what_the_pattern_would_not_match():
+    def old(head):
+        lower = head.lower()
+        if len(lower) != len(head):
+            return pointers.DECLARATION_RE.search(head) or pointers.REQUEST_IN_RE.search(head)
+        for needle, pattern in (("this", pointers.DECLARATION_RE), ("action", pointers.REQUEST_IN_RE)):
+            at = lower.find(needle)
+            while at != -1:
+                match = pattern.match(head, at)
+                if match:
+                    return match
+                at = lower.find(needle, at + 1)
+        return None
+
+    words = [
+        "this", "This", "THIS", " ", "  ", "\n", "is", "IS", "an", "a", "action", "ACTION", "request", "cable",
+        "contains", "message", "demarche", "urgent", "for", "x", ",", "in", "para", "3", "is a request", "é",
+        " " * 45,
+    ]  # fmt: skip
+    for text in strings(words, 10, 13):
+        old_match, new_match = old(text), pointers._declared_in(text)
+        assert (old_match and old_match.span()) == (new_match and new_match.span()), repr(text)
