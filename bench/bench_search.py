@@ -7,10 +7,13 @@
 --ingest receives every cable of a folder (as `ingest_cable` does; already stored ones are unchanged).
 --fill-text gives the generated tasks the words real ones have, since the generator leaves them blank:
 the instruction of each kind (as outreach.services.generation writes them), talking points naming the
-post's country, and a recorded response on each answered report-back. Without it every task search
+post's country (in a section, every tenth demarche's REL JORDAN), and a recorded response on each answered
+report-back. Without it every task search
 is trivially empty. Each search runs through Django's test Client as a desk officer, a manager or an
 embassy user (whole request: queries and template); the table gives the median and 95th percentile
-over --runs after one warm-up, and the p95 over every request.
+over --runs after one warm-up, and the p95 over every request. The cpu columns are the time this process
+and its PostgreSQL backend spent on a CPU for each request (Linux, database on this machine): what the
+request costs without the other work that shares the machine, whose queue the wall-clock times include.
 """
 
 import argparse
@@ -26,6 +29,8 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_TESTING", "1")
+# Persistent connections, as docs/deploy.md runs the site (the default, 0, connects afresh per request).
+os.environ.setdefault("DB_CONN_MAX_AGE", "60")
 
 import django  # noqa: E402
 
@@ -62,6 +67,16 @@ SEARCHES = [
     (STAFF, "Country 000", {}),
 ]
 
+# The talking points in one section each, as generation writes them; every tenth demarche's marked REL
+# JORDAN, which staff of the (fictional) bench posts may not read: their search must check those tasks.
+SECTIONS = """
+UPDATE outreach_posttask t SET
+  releasable_to = CASE WHEN t.demarche_id % 10 = 0 THEN '["JORDAN"]'::jsonb ELSE '[]'::jsonb END,
+  sections = jsonb_build_array(jsonb_build_object('paragraph', 4 + t.post_id % 28, 'heading', '', 'marking',
+    'CONFIDENTIAL', 'conditional', false, 'background', false, 'releasable_to',
+    CASE WHEN t.demarche_id % 10 = 0 THEN '["JORDAN"]'::jsonb ELSE '[]'::jsonb END, 'points', t.talking_points))
+WHERE t.kind = 'talking_points' AND t.sections = '[]'::jsonb;
+"""
 FILL_TEXT = """
 SET session_replication_role = replica;
 UPDATE outreach_posttask t SET
@@ -87,6 +102,7 @@ UPDATE outreach_posttask t SET
       'asked about export controls.', 'mentioned the upcoming plenary.', 'offered no commitment.'])[1 + t.id % 5]
     ELSE '' END
 FROM outreach_demarche d, cables_post p WHERE d.id = t.demarche_id AND p.id = t.post_id;
+""" + SECTIONS + """
 SET session_replication_role = origin;
 """
 
@@ -100,10 +116,15 @@ def ingest(folder: Path) -> None:
 
 
 def fill_text() -> None:
+    started = time.perf_counter()
     if PostTask.objects.exclude(instruction="").exists():
+        if PostTask.objects.filter(kind=PostTask.Kind.TALKING_POINTS, sections=[]).exists():
+            with connection.cursor() as cursor:  # text filled before the sections were
+                cursor.execute(f"SET session_replication_role = replica; {SECTIONS} SET session_replication_role = origin")
+                cursor.execute("VACUUM ANALYZE outreach_posttask")
+            print(f"gave the talking points their sections in {time.perf_counter() - started:.0f} s")
         print("tasks already have text")
         return
-    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(FILL_TEXT)
         cursor.execute("VACUUM ANALYZE outreach_posttask")
@@ -115,33 +136,68 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
+def schedstat(pid: int | str) -> tuple[float, float]:
+    """A process's time on a CPU and waiting for one (ms), from Linux's /proc/<pid>/schedstat."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            on_cpu, waiting = f.read().split()[:2]
+    except OSError:  # not Linux, or the database on another machine
+        return math.nan, math.nan
+    return int(on_cpu) / 1e6, int(waiting) / 1e6
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def costs() -> tuple[float, float]:
+    """CPU and CPU-queue time so far of this process and of its PostgreSQL backend (ms)."""
+    (own_cpu, own_wait), (db_cpu, db_wait) = schedstat("self"), schedstat(backend_pid())
+    return own_cpu + db_cpu, own_wait + db_wait
+
+
 def measure(runs: int) -> None:
     users = get_user_model().objects
     clients: dict[str, Client] = {}
-    everything = []
-    print(f"{'who':<22} {'search':<58} {'found (per kind)':>18} {'queries':>7} {'median ms':>9} {'p95 ms':>7}")
+    everything, cpu_everything, waited = [], [], []
+    print(f"{'who':<22} {'search':<58} {'found (per kind)':>18} {'queries':>7} {'median ms':>9} {'p95 ms':>7}"
+          f" {'cpu median':>10} {'cpu p95':>7}")
     for who, q, filters in SEARCHES:
         if who not in clients:
             clients[who] = Client()
             clients[who].force_login(users.get(username=who))
         url = "/search/?" + urlencode({"q": q, **filters})
         clients[who].get(url)  # warm-up
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
+            pid, (cpu_before, wait_before) = backend_pid(), costs()
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = clients[who].get(url)
                 times.append((time.perf_counter() - started) * 1000)
+            if backend_pid() == pid:  # the same backend served the request (persistent connection)
+                cpu_after, wait_after = costs()
+                cpu.append(cpu_after - cpu_before)
+                waited.append(wait_after - wait_before)
         assert response.status_code == 200, (url, response.status_code)
         status = re.search(r'role="status">([^<]*)<', response.content.decode())
         counts = "/".join(re.sub(r"more than (\d+)", r"\1+", n) for n in re.findall(r": ([^;.]+)", status[1]))
         everything += times
+        cpu_everything += cpu
         label = (q + " " + " ".join(f"{k}={v}" for k, v in filters.items()))[:58]
         print(f"{who[:22]:<22} {label:<58} {counts:>18} {len(queries):>7} "
-              f"{statistics.median(times):>9.1f} {p95(times):>7.1f}")
+              f"{statistics.median(times):>9.1f} {p95(times):>7.1f} "
+              f"{statistics.median(cpu or [math.nan]):>10.1f} {p95(cpu or [math.nan]):>7.1f}")
     print(f"\nall {len(everything)} requests: median {statistics.median(everything):.1f} ms, "
           f"p95 {p95(everything):.1f} ms, max {max(everything):.1f} ms")
-    print(f"data: {Cable.objects.count():,} cables, {PostTask.objects.count():,} tasks")
+    if cpu_everything:
+        print(f"CPU time (this process and its PostgreSQL backend) per request: median "
+              f"{statistics.median(cpu_everything):.1f} ms, p95 {p95(cpu_everything):.1f} ms; waiting for a CPU: "
+              f"median {statistics.median(waited):.1f} ms")
+    print(f"data: {Cable.objects.count():,} cables, {PostTask.objects.count():,} tasks; "
+          f"DB_CONN_MAX_AGE={os.environ['DB_CONN_MAX_AGE']}; load average {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:

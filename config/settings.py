@@ -132,11 +132,21 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # A replica that does not answer costs a request at most this long before the primary takes over.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
     MIDDLEWARE.append("config.db_router.ReplicaReadsMiddleware")
 REPLICA_READS = os.environ.get("REPLICA_READS", "dashboards")  # dashboards | all
 if REPLICA_READS not in {"dashboards", "all"}:
     raise ImproperlyConfigured(f"REPLICA_READS={REPLICA_READS!r} is neither dashboards nor all")
+# Reads fall back to the primary while the replica lags more than this (or is down), for
+# REPLICA_RETRY_SECONDS before it is tried again; its health is checked every REPLICA_CHECK_SECONDS.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5)
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=15)
+# After a session's own write its pages read the primary this long: at least the lag the replica may
+# have, so a user always sees what they just did.
+REPLICA_READ_YOUR_WRITES_SECONDS = env.int("REPLICA_READ_YOUR_WRITES_SECONDS", default=int(REPLICA_MAX_LAG_SECONDS) + 1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Celery workers and the web server write the same file: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -291,7 +301,7 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Load balancers probe over plain HTTP on the private network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?$"]
 
 # Content Security Policy (django-csp 4): only this site's own scripts, styles and images; no inline code.
 CONTENT_SECURITY_POLICY = {

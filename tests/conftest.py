@@ -12,11 +12,6 @@ def pytest_collection_modifyitems(config, items):
     """On SQLite, skip what only PostgreSQL can do, and say why in the run's summary (-ra)."""
     from django.db import connection
 
-    for item in items:
-        # Under pytest-xdist (--dist loadgroup), the tests that flush and share the Redis test broker
-        # run on one worker, one after the other.
-        if item.get_closest_marker("celery") or item.get_closest_marker("redis"):
-            item.add_marker(pytest.mark.xdist_group("redis-test-broker"))
     if connection.vendor == "postgresql":
         return
     for item in items:

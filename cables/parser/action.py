@@ -36,6 +36,13 @@ SOFT_RE = re.compile(
 Warn = Callable[[str, "int | None", str], None]
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+BEGIN_LEAD_RE = re.compile(r"(?i)^\W{0,3}begin\b")
+CONTACT_RE = re.compile(r"(?i)^(?:contact|direct|call)\b")
+CONDITIONAL_START_RE = re.compile(r"(?i)^(?:if|should)\b")
+NOT_WORD_RE = re.compile(r"(?i)\bnot\b")
+
+
 def find_action_request(
     paragraphs: list[Paragraph],
     preamble: str,
@@ -94,7 +101,7 @@ def asks(paragraph: Paragraph, reactive: bool = False) -> bool:
     """Whether a paragraph asks posts to do something (a pointer to a BEGIN block or background is wrong);
     with reactive=True, using material only when asked counts too."""
     text = paragraph.text[:3000]
-    if re.match(r"(?i)^\W{0,3}begin\b", text):
+    if BEGIN_LEAD_RE.match(text):
         return False
     return any(_asking(sentence, reactive) for sentence in sentences(text)[:10])
 
@@ -104,7 +111,7 @@ def _asking(sentence: str, reactive: bool = False) -> bool:
     what = clause_of(sentence)
     if not what and information_requests(sentence):
         return True  # "We would appreciate any information post can provide on ..."
-    if not what or re.match(r"(?i)^(?:contact|direct|call)\b", what) or re.match(r"(?i)^(?:if|should)\b", sentence):
+    if not what or CONTACT_RE.match(what) or CONDITIONAL_START_RE.match(sentence):
         return False
     return reactive or not is_reactive(what)
 
@@ -151,7 +158,7 @@ def _scope(paragraphs: list[Paragraph], target: Paragraph, pointed: list[Paragra
 def _leads_with_ask(paragraph: Paragraph) -> bool:
     """A paragraph whose first sentence asks posts to act, not a text to deliver or background."""
     first = sentences(paragraph.text[:1500])[:1]
-    return bool(first) and _asking(first[0]) and not re.match(r"(?i)^\W{0,3}begin\b", paragraph.text)
+    return bool(first) and _asking(first[0]) and not BEGIN_LEAD_RE.match(paragraph.text)
 
 
 def _numbers(pattern: re.Pattern[str], text: str) -> list[int]:
@@ -180,7 +187,7 @@ def _left_as_paper(text: str) -> list[int]:
         return found
     for sentence in sentences(text[:20000]):
         paper = AS_PAPER_RE.search(sentence)
-        if paper is None or re.search(r"(?i)\bnot\b", sentence):
+        if paper is None or NOT_WORD_RE.search(sentence):
             continue
         cited = list(PARA_NUMBER_RE.finditer(sentence, 0, paper.start()))
         if cited:

@@ -78,17 +78,25 @@ def split_addressees(segment: str | None) -> list[str]:
         return []
     names: list[str] = []
     for line in segment.split("\n")[:2000]:
-        if STOP_LINE_RE.match(line):
+        found = _read_line(line)
+        if found is None:
             break
-        if TRANSMISSION_RE.match(line):
-            continue  # also "XMT AMCONSUL X": X is exempted from the distribution, not an addressee
-        names.extend(_split_line(line))
+        names.extend(found)
     return names
 
 
 @lru_cache(maxsize=8192)
+def _read_line(line: str) -> tuple[str, ...] | None:
+    """One line's addressees, or None for a line that ends the block. Cached: a distribution line ('AMEMBASSY
+    PARIS PRIORITY') recurs in cable after cable."""
+    if STOP_LINE_RE.match(line):
+        return None
+    if TRANSMISSION_RE.match(line):
+        return ()  # also "XMT AMCONSUL X": X is exempted from the distribution, not an addressee
+    return _split_line(line)
+
+
 def _split_line(line: str) -> tuple[str, ...]:
-    """One line's addressees. Cached: a distribution line ('AMEMBASSY PARIS PRIORITY') recurs in cable after cable."""
     line = line.replace("//", " ")
     if "/" in line:  # the indicator needs a slash; most lines have none and skip the scan
         line = ROUTING_INDICATOR_RE.sub("", line)

@@ -37,6 +37,11 @@ POINTS_WORD_RE = re.compile(r"\bPOINTS\b")
 MAX_SPAN = 40  # paragraphs a block may run across before its END is considered lost
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+TRAILING_MARK_RE = re.compile(r"\(([^()]{1,300})\)\s*\(?\s*$")
+BLANK_RUN_RE = re.compile(r"[ \t]{2,}")
+
+
 @dataclass
 class Block:
     paragraph: int | None
@@ -131,7 +136,7 @@ def _block(paragraph: Paragraph, title: str, text: str) -> Block:
 
 def _marking_before(text: str) -> str | None:
     """'(S/REL to RUSSIA) Begin Talking Points': the marking printed just before the BEGIN line."""
-    match = re.search(r"\(([^()]{1,300})\)\s*\(?\s*$", text[-400:])
+    match = TRAILING_MARK_RE.search(text[-400:])
     if match and is_marking(" ".join(match.group(1).split())):
         return " ".join(match.group(1).split()).upper()
     loose = LOOSE_REL_RE.search(text[-300:]) if "REL" in text[-300:] else None
@@ -153,4 +158,4 @@ def _shared_text(text: str) -> str:
     are those posts' talking points)."""
     if "END POINT" not in text:
         return text
-    return re.sub(r"[ \t]{2,}", " ", POST_ONLY_RE.sub(" ", text)).strip()
+    return BLANK_RUN_RE.sub(" ", POST_ONLY_RE.sub(" ", text)).strip()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import filterfalse, islice
 
 from .model import Paragraph
-from .numbering import WRAPPED_BEFORE_RE, find_starts
+from .numbering import ends_with_number_word, find_starts
 from .text import framed_heading, is_separator, join_lines, split_marking
 
 # "BERN 00000881 002 OF 002", "ABU DHABI 00000874 001.2 OF 003" (the decimal is the section)
@@ -23,6 +24,10 @@ TRAILER_FIRST = frozenset("BN#E")  # first letters of the trailer lines: most li
 DB_TAIL_RE = re.compile(r"\s\d \d{2}/\d{2}/\d{4} \d{1,7} [A-Z]{2,6}(?:,[A-Z]{2,6}){1,30} ")
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+THREE_CAPITALS_RE = re.compile(r"[A-Z]{3}")
+
+
 @dataclass
 class Body:
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -33,21 +38,22 @@ class Body:
     trailing_junk: str | None = None
 
 
-def parse_body(lines: list[str], start: int) -> Body:
-    """Split lines[start:] into numbered paragraphs."""
+def parse_body(lines: list[str], start: int, text: str | None = None) -> Body:
+    """Split lines[start:] into numbered paragraphs; text, when given, is "\\n".join(lines), already at hand."""
     body = Body()
     starts = find_starts(lines, start, body)
     if not starts:
         return body
     body.first_line = starts[0].line
     wrapped = _is_wrapped(lines[starts[0].line :])
+    plain = text is not None and "\t" not in text and "\xa0" not in text  # two memchr scans spare two tests a line
     excluded = {n for _, _, numbers in body.splices for n in numbers}
     heading: str | None = None
     for index, item in enumerate(starts):
         end = starts[index + 1].line if index + 1 < len(starts) else len(lines)
         chunk, next_heading = _split_heading([item.rest, *lines[item.line + 1 : end]], index == len(starts) - 1)
         if (item.line, item.number) not in excluded:
-            body.paragraphs.append(_paragraph(item.number, chunk, wrapped, heading))
+            body.paragraphs.append(_paragraph(item.number, chunk, wrapped, heading, plain))
         heading = next_heading
     if body.paragraphs:
         _strip_db_tail(body)
@@ -79,7 +85,11 @@ def _split_glued(body: Body) -> None:
 def _is_wrapped(lines: list[str]) -> bool:
     """Page text is hard-wrapped near 70 columns; the one-line archive format keeps whole paragraphs per line.
     The first 400 filled lines tell."""
-    filled = list(filter(str.strip, lines[:800]))[:400]  # map and filter loop in C, not in bytecode
+    window = lines[:800]
+    if max(map(len, window), default=0) <= 110:  # no long line at all (most page text): wrapped if any is filled
+        return any(map(str.strip, window))
+    # non-blank lines, filtered in C without the copies str.strip would make
+    filled = list(islice(filterfalse(str.isspace, filter(None, window)), 400))
     if not filled:
         return False
     long_lines = sum(map((110).__lt__, map(len, filled)))
@@ -96,6 +106,12 @@ def _split_heading(chunk: list[str], last: bool = False) -> tuple[list[str], str
     heading: str | None = None
     while len(lines) > 1:
         last = lines[-1]
+        first = last[:1]
+        if first and first not in "-/=*_~+." and not first.isspace():
+            break  # a line opening with a word is neither a rule nor a framed heading: no call needed
+        if not first or last.isspace():  # a blank line goes
+            lines.pop()
+            continue
         ruled, framed = is_separator(last), framed_heading(last)
         if last.strip() and not ruled and not framed:
             break
@@ -120,7 +136,7 @@ def _unwrap_number_heading(lines: list[str]) -> None:
     before = at - 1
     while before >= 0 and not lines[before].strip():
         before -= 1
-    if match and before >= 0 and WRAPPED_BEFORE_RE.search(lines[before].rstrip()[-30:]):
+    if match and before >= 0 and ends_with_number_word(lines[before].rstrip()[-30:]):
         lines[before] = f"{lines[before].rstrip()} {match.group(1)}."
         lines[at] = match.group(2)
 
@@ -147,15 +163,15 @@ def _pop_bare_heading(lines: list[str]) -> str | None:
     candidate = lines[-1].strip()
     if len(candidate) > 80 or candidate.upper() != candidate or candidate.endswith((".", ":")):
         return None
-    if not re.search(r"[A-Z]{3}", candidate):
+    if not THREE_CAPITALS_RE.search(candidate):
         return None
     lines.pop()
     return candidate
 
 
-def _paragraph(number: int, chunk: list[str], wrapped: bool, heading: str | None) -> Paragraph:
+def _paragraph(number: int, chunk: list[str], wrapped: bool, heading: str | None, plain: bool = False) -> Paragraph:
     """chunk[0] is the first line without its paragraph number."""
-    text = join_lines(chunk, wrapped)
+    text = join_lines(chunk, wrapped, plain)
     marking, text = split_marking(text)
     return Paragraph(number, marking, text.strip(), heading)
 
@@ -163,7 +179,7 @@ def _paragraph(number: int, chunk: list[str], wrapped: bool, heading: str | None
 def _strip_db_tail(body: Body) -> None:
     # 2011 pages append the database row (signature, 0, date, id, TAGS, subject, summary) to the text.
     last = body.paragraphs[-1]
-    match = DB_TAIL_RE.search(last.text)
+    match = DB_TAIL_RE.search(last.text) if "/" in last.text else None  # the row's date has slashes
     if match:
         body.trailing_junk = last.text[match.start() :].strip()
         last.text = last.text[: match.start()].rstrip()

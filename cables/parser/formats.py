@@ -29,7 +29,14 @@ LINE_HEADER_RE = re.compile(
 REFS_TOKEN_RE = re.compile(r"^[0-9A-Z]{3,40}(?:\|[0-9A-Z]{3,40}){0,60}$")
 HTML_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|table|script|span|a\s)[^>]{0,200}>", re.I)
 TAG_RE = re.compile(r"<[^<>]{0,500}>")
+CSV_START_RE = re.compile(r'"?\d{1,8}"?,"')
+NON_SPACE_RE = re.compile(r"\S")
 CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+
+
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+PRECEDENCE_TOKEN_RE = re.compile(r"^[ROPZ]$")
+RELAY_LINE_RE = re.compile(r"(?m)^(VZCZC|ZNY |ZNR |DE RUE)")
 
 
 @dataclass
@@ -71,13 +78,13 @@ def normalise(text: str) -> Source:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.lstrip("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): that copies the whole text
         raise CableParseError("not a cable: the input is empty")
     _refuse_binary(text)
     anchored = "\u00b6" in text
     if anchored:
         text = text.replace("\u00b6", "")  # WikiLeaks' paragraph-anchor text, never telegram text
-    if HTML_RE.search(text[:5000]):
+    if text.find("<", 0, 5000) != -1 and HTML_RE.search(text[:5000]):  # one-character find first: the scan is case-blind
         text = _strip_html(text)
     return _from_csv(text) or _from_line_header(text) or _from_page(text, anchored)
 
@@ -101,8 +108,8 @@ def _strip_html(text: str) -> str:
 
 
 def _from_csv(text: str) -> Source | None:
-    head = text.lstrip()[:40]
-    if not re.match(r'^"?\d{1,8}"?,"', head):
+    first = NON_SPACE_RE.search(text)  # where text.lstrip() would start, without copying the whole text
+    if first is None or not CSV_START_RE.match(text, first.start(), first.start() + 40):  # None: only blanks
         return None
     try:
         row = next(csv.reader(io.StringIO(text.lstrip())))
@@ -122,13 +129,17 @@ def _from_csv(text: str) -> Source | None:
 
 
 def _from_line_header(text: str) -> Source | None:
-    lines = text.split("\n", 6)
-    for index, line in enumerate(lines[:5]):
-        match = LINE_HEADER_RE.match(line.strip()[:20000])
+    start = 0
+    for _ in range(5):  # the first five lines, found without splitting (and copying) the whole text
+        end = text.find("\n", start)
+        line = (text[start:] if end == -1 else text[start:end]).strip()
+        match = LINE_HEADER_RE.match(line[:20000]) if line[:1].isdigit() else None
         if match:
             meta, telegram = _split_line_header(match)
-            rest = lines[index + 1 :]
-            return Source("cablegate_line", "\n".join([telegram, *rest]), meta)
+            return Source("cablegate_line", telegram if end == -1 else f"{telegram}\n{text[end + 1 :]}", meta)
+        if end == -1:
+            return None
+        start = end + 1
     return None
 
 
@@ -146,7 +157,7 @@ def _split_line_header(match: re.Match[str]) -> tuple[dict[str, str], str]:
     meta["classification"] = cls.group(0)
     rest = rest[cls.end() :].lstrip()
     token, _, after = rest.partition(" ")
-    if REFS_TOKEN_RE.match(token) and not re.match(r"^[ROPZ]$", token):
+    if REFS_TOKEN_RE.match(token) and not PRECEDENCE_TOKEN_RE.match(token):
         meta["references"] = token
         rest = after
     return meta, rest
@@ -156,7 +167,7 @@ def _from_page(text: str, anchored: bool) -> Source:
     source = Source("cablegate_page", text)
     if not ("header ends" in text and unpack_record(text, source)):
         unpack_dump(text, source)
-    if "\nID: " in source.text:
+    if "\nID:" in source.text and "\nID: " in source.text:  # the first ends in a rarer character: a faster scan
         unpack_labels(source)
     if "\t" in source.text:
         source.text = source.text.replace("\t", " ")
@@ -168,4 +179,4 @@ def _from_page(text: str, anchored: bool) -> Source:
 def _looks_like_page(text: str) -> bool:
     # Page text keeps WikiLeaks' anchors and the relay's transmission lines; a typed telegram has neither.
     head = text[:3000]
-    return bool(re.search(r"(?m)^(VZCZC|ZNY |ZNR |DE RUE)", head))
+    return bool(RELAY_LINE_RE.search(head))

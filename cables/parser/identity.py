@@ -14,6 +14,11 @@ from .routing import Routing, full_year, reference_id
 FILENAME_ID_RE = re.compile(r"^(\d{2})([A-Z][A-Z-]{1,30})(\d{1,7})$")
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+META_US_DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})")
+META_ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})")
+
+
 def read(cable: Cable, source: Source, routing: Routing, filename: str | None, declassify_on: str | None) -> None:
     """Reference id, archive id, date, DTG, precedence, classification and origin."""
     meta = source.meta
@@ -38,11 +43,11 @@ def read(cable: Cable, source: Source, routing: Routing, filename: str | None, d
 def _meta_date(value: str | None) -> str | None:
     if not value:
         return None
-    match = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})", value)
+    match = META_US_DATE_RE.match(value)
     if match:
         month, day, year, hour, minute = (int(g) for g in match.groups())
         return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}"
-    match = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})", value)
+    match = META_ISO_DATE_RE.match(value)
     return f"{match[1]}-{match[2]}-{match[3]}T{match[4]}:{match[5]}" if match else None
 
 

@@ -29,17 +29,22 @@ LABEL_TAIL_RE = re.compile(r"(?:\s+(?:ONLY|only))?\s*(?:\((?:REFS?|REFTELS?|SEE)
 THESE_RE = re.compile(r"(?i)\b(?:these|those|the\s+same|both)\s+(?:posts|embassies|missions)\b")
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+ALL_POSTS_RE = re.compile(r"(?i)^all(?:\s+(?:posts|addressees|embassies))?$")
+
+
 def segments(text: str, addressees: list[Addressee]) -> list[tuple[list[Post] | None, str, bool]]:
     """Split a text at inline post labels: (posts the part is for, None for all posts; the text; whether the
     label calls the part points, 'POINT FOR UK ONLY:')."""
     marks: list[tuple[int, int, list[Post] | None, bool]] = []
-    if "FOR" in text or "For" in text or " for " in text:
+    # every label ends in ':' (a one-character find); the label pattern is tried at every position of the text
+    if ":" in text and ("FOR" in text or "For" in text or " for " in text):
         for match in FOR_LABEL_RE.finditer(text[:50000]):
             posts = _label_posts(match.group("names"), addressees)
             if posts is not None:
                 lead = match.group(0)[: match.start("names") - match.start()].upper()
                 marks.append((match.start(), match.end(), posts, "POINT" in lead))
-    if "ACTION " in text:
+    if ":" in text and "ACTION " in text:
         for match in ACTION_LABEL_RE.finditer(text[:50000]):
             posts = named_posts(match.group("names"), addressees)
             if posts:
@@ -65,7 +70,7 @@ def segments(text: str, addressees: list[Addressee]) -> list[tuple[list[Post] | 
 def _label_posts(names: str, addressees: list[Addressee]) -> list[Post] | None:
     """The posts a label names; [] for 'FOR ALL' / 'FOR ALL POSTS' (everyone); None when it names no post."""
     names = LABEL_TAIL_RE.sub("", names).strip()
-    if re.match(r"(?i)^all(?:\s+(?:posts|addressees|embassies))?$", names):
+    if ALL_POSTS_RE.match(names):
         return []
     if len(names) > 600 or not names or names.split()[0].lower() in {"example", "instance", "information", "reference", "use"}:
         return None

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .text import is_separator, split_marking
+from .text import is_separator, marking_of, split_marking
 
 if TYPE_CHECKING:
     from .body import Body
@@ -20,8 +20,13 @@ WRAPPED_BEFORE_RE = re.compile(
     r"(?i)(?:\bparas?\.?|\bparagraphs?|\band|&|,|\bthrough|\bto|\btier|\bno\.|\bunscr|\bsection|\bjune|\bjuly|"
     r"\bjanuary|\bfebruary|\bmarch|\bapril|\bmay|\baugust|\bseptember|\boctober|\bnovember|\bdecember)$"
 )
-# a line opening (after up to eight blanks) with a digit, or with "(" for "(C) 1. ..."
-CANDIDATE_RE = re.compile(r"\n(?:[ \t]{0,8}\d|\()")
+ASCII_DIGITS = frozenset("0123456789")
+# WRAPPED_BEFORE_RE's words, in every form it accepts; '&' and ',' need no word boundary
+NUMBER_WORDS = (
+    "para", "paras", "para.", "paras.", "paragraph", "paragraphs", "and", "through", "to", "tier", "no.", "unscr",
+    "section", "june", "july", "january", "february", "march", "april", "may", "august", "september", "october",
+    "november", "december",
+)  # fmt: skip
 
 
 @dataclass
@@ -32,6 +37,7 @@ class Start:
 
 
 def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
+    """Where the numbered paragraphs of lines[start:] open."""
     starts: list[Start] = []
     previous = 0
     splice: tuple[int, int, list] | None = None
@@ -68,16 +74,22 @@ def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
 
 
 def _candidates(lines: list[str], start: int) -> list[int]:
-    """Indexes of the lines opening with a digit (or a marking): one scan of the joined text, the line numbers
-    counted between the hits at C speed, instead of a test on every line."""
-    text = "\n" + "\n".join(lines[start:])
+    """Indexes of the lines opening with a digit after at most eight blanks, or with a marking's parenthesis
+    ('(C) 1. ...'): one test of each line's first character, which rules most lines out."""
     found: list[int] = []
-    index, done = start - 1, 0
-    for match in CANDIDATE_RE.finditer(text):
-        index += text.count("\n", done, match.start() + 1)
-        done = match.start() + 1
+    for index in range(start, len(lines)):
         line = lines[index]
-        if line[:1] != "(" or ") " in line[:24]:
+        first = line[:1]
+        if first in ASCII_DIGITS:
+            found.append(index)
+        elif first == "(":
+            if ") " in line[:24]:
+                found.append(index)
+        elif first == " " or first == "\t":
+            rest = line.lstrip(" \t")
+            if rest[:1].isdecimal() and len(line) - len(rest) <= 8:  # isdecimal: what the pattern's \d took
+                found.append(index)
+        elif first > "\x7f" and first.isdecimal():
             found.append(index)
     return found
 
@@ -116,6 +128,27 @@ def _bare_rule(recent: list[str]) -> bool:
     return not (framed or underlined)
 
 
+def ends_with_number_word(tail: str) -> bool:
+    """WRAPPED_BEFORE_RE.search(tail) is not None, by endswith on a lower-cased ASCII copy: the case-blind
+    pattern tried at every position of the tail cost more than the rest of the paragraph-start test."""
+    if not tail.isascii():
+        return WRAPPED_BEFORE_RE.search(tail) is not None
+    # '$' matches at the end and before one final newline
+    return _ends_with_word(tail) or (tail.endswith("\n") and _ends_with_word(tail[:-1]))
+
+
+def _ends_with_word(tail: str) -> bool:
+    if tail.endswith(("&", ",")):
+        return True
+    lower = tail.lower()
+    for word in NUMBER_WORDS:
+        if lower.endswith(word):
+            at = len(lower) - len(word)
+            if at == 0 or not (lower[at - 1].isalnum() or lower[at - 1] == "_"):  # the pattern's \b
+                return True
+    return False
+
+
 def _previous_line(lines: list[str], index: int) -> str:
     at = index - 1
     while at >= 0 and not lines[at].strip():
@@ -126,7 +159,7 @@ def _previous_line(lines: list[str], index: int) -> str:
 def _wrapped_number(lines: list[str], index: int) -> bool:
     """'please see paragraph' + '6. ---- BACKGROUND ----': the number ends the previous line's sentence."""
     before = _previous_line(lines, index)
-    return bool(before) and WRAPPED_BEFORE_RE.search(before[-30:]) is not None
+    return bool(before) and ends_with_number_word(before[-30:])
 
 
 def _opens_after_gap(
@@ -161,5 +194,6 @@ def _accept(number: int, previous: int, has_mark: bool, started: bool) -> bool:
 
 
 def _has_marking(rest: str, next_line: str) -> bool:
-    marking, _ = split_marking(f"{rest} {next_line}" if "(" in rest and ")" not in rest else rest)
-    return marking is not None
+    if "(" not in rest:
+        return False  # a marking opens with its parenthesis, on this line
+    return marking_of(f"{rest} {next_line}" if ")" not in rest else rest) is not None

@@ -50,6 +50,16 @@ NEGATION_RE = re.compile(
     r"|(?:is|are)\s+not\s+(?:an?\s+)?action\s+(?:request|cable)|for\s+information\s+(?:purposes\s+)?only)\b"
     r"(?!\s+(?:by|for|from)\s+info)"
 )
+# NEGATION_RE for lower-cased ASCII text, each word's \b after its first letter so the engine skips ahead to
+# candidate letters; tried as a yes/no test only, so the regrouped branches find a match exactly when it does.
+NEGATION_LOWER_RE = re.compile(
+    r"(?:n(?<!\w.)o\s+(?:further\s+)?(?:action|response|reply)\s+(?:is\s+)?(?:required|requested|needed|necessary)"
+    r"|t(?<!\w.)ake\s+no\s+(?:further\s+)?action|r(?<!\w.)equires?\s+no\s+(?:further\s+)?action"
+    r"|n(?<!\w.)eed\s+not\s+(?:respond|reply|report|take\s+(?:any\s+)?action)"
+    r"|i(?<!\w.)s\s+not\s+(?:an?\s+)?action\s+(?:request|cable)|a(?<!\w.)re\s+not\s+(?:an?\s+)?action\s+(?:request|cable)"
+    r"|f(?<!\w.)or\s+information\s+(?:purposes\s+)?only)\b"
+    r"(?!\s+(?:by|for|from)\s+info)"
+)
 PREAMBLE_HEADLINE_RE = re.compile(r"(?im)^[\s-]*(?:summary\s+and\s+)?action\s+requests?(?:\s+and\s+\w+)?[\s:-]*$")
 
 
@@ -86,27 +96,49 @@ def _declared_in(head: str) -> re.Match[str] | None:
     lower = head.lower()
     if len(lower) != len(head):
         return DECLARATION_RE.search(head) or REQUEST_IN_RE.search(head)
+    ascii_text = head.isascii()
     for needle, pattern in (("this", DECLARATION_RE), ("action", REQUEST_IN_RE)):
         at = lower.find(needle)
         while at != -1:
-            match = pattern.match(head, at)
-            if match:
-                return match
+            if needle != "this" or not ascii_text or _may_declare(lower, at):
+                match = pattern.match(head, at)
+                if match:
+                    return match
             at = lower.find(needle, at + 1)
     return None
+
+
+def _may_declare(lower: str, at: int) -> bool:
+    """Whether DECLARATION_RE can match at the 'this' at `at`: it needs blanks, then 'is' or 'cable' (ASCII
+    text, lower-cased); most 'this' in prose ('this week', 'this,') are ruled out without the pattern."""
+    window = lower[at + 4 : at + 44]
+    if not window[:1].isspace():
+        return False
+    rest = window.lstrip()
+    return not rest or rest.startswith(("is", "cable"))
 
 
 def is_headline(paragraph: Paragraph) -> bool:
     """A paragraph that opens with, or stands under, an action-request heading."""
     heading = paragraph.heading or ""
-    if heading and HEADING_WORDS_RE.search(heading):
+    if heading and _may_name_request(heading) and HEADING_WORDS_RE.search(heading):
         return True
-    return bool(HEADLINE_RE.match(paragraph.text[:80]))
+    opening = paragraph.text[:80]
+    return _may_name_request(opening) and HEADLINE_RE.match(opening) is not None
+
+
+def _may_name_request(text: str) -> bool:
+    """Whether HEADLINE_RE or HEADING_WORDS_RE can match: each needs 'action' or 'request'. Tested on ASCII text
+    only, where lower() and the patterns' case-blindness agree; most paragraphs need no pattern at all."""
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    return "action" in lower or "request" in lower
 
 
 def labelled(text: str) -> bool:
     """'ACTION REQUEST:' anywhere in the text, in any case."""
-    return ("equest:" in text or "EQUEST:" in text) and "ACTION REQUEST:" in text.upper()
+    return ":" in text and ("equest:" in text or "EQUEST:" in text) and "ACTION REQUEST:" in text.upper()
 
 
 def subject_declares(subject: str | None, from_department: bool = True) -> bool:
@@ -120,4 +152,11 @@ def negated(paragraphs: list[Paragraph], preamble: str) -> bool:
     if "no " not in preamble.lower() and not any("o" in p.text for p in paragraphs[:1]):
         return False
     texts = [preamble[-2000:], *(p.text[:3000] for p in paragraphs[:4]), *(p.text[:3000] for p in paragraphs[-2:])]
-    return any(NEGATION_RE.search(text) for text in texts)
+    return any(says_no_action(text) for text in texts)
+
+
+def says_no_action(text: str) -> bool:
+    """NEGATION_RE.search(text) is not None; on ASCII text through a lower-cased copy and NEGATION_LOWER_RE."""
+    if not text.isascii():
+        return NEGATION_RE.search(text) is not None
+    return NEGATION_LOWER_RE.search(text.lower()) is not None

@@ -26,6 +26,10 @@ SENTENCE_END = (".", "?", "!", ";", '"', "'", ")", "\u201d")
 MAX_LINES = 20000
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+LEVEL_SPLIT_RE = re.compile(r"[/ ,]")
+
+
 def split_points(text: str) -> list[Point]:
     """Points of a talking-point text. Text before the first bullet is the lead-in, not a point.
 
@@ -193,7 +197,7 @@ def level(marking: str | None) -> int:
     """A marking's classification level: 0 unclassified (U, SBU), 1 C, 2 S, 3 TS; -1 for none."""
     if not marking:
         return -1
-    return LEVELS.get(re.split(r"[/ ,]", marking.strip().upper(), maxsplit=1)[0], -1)
+    return LEVELS.get(LEVEL_SPLIT_RE.split(marking.strip().upper(), maxsplit=1)[0], -1)
 
 
 def own_marking(marking: str | None, text: str) -> str | None:

@@ -30,6 +30,12 @@ REGION_RE = re.compile(
 Post = tuple  # (name, code, country)
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+ALL_OTHER_RE = re.compile(r"(?i)^(?:all|other|remaining)\b")
+COMMA_AND_RE = re.compile(r",|\band\b")
+NAME_SPLIT_RE = re.compile(r"(?i),|\band\b|\bor\b|/|&")
+
+
 def action_posts(addressees: list[Addressee]) -> list[Post]:
     """The posts the action addressees task: the posts themselves and the members of known collectives."""
     found: list[Post] = []
@@ -98,13 +104,13 @@ def named_posts(text: str, addressees: list[Addressee], group: bool = False) -> 
     """Posts named in 'Embassies Moscow and Riga', 'USNATO AND EMBASSIES IN NATO CAPITALS (...)',
     'GULF COOPERATION COUNCIL STATES (BAHRAIN, KUWAIT, ...)'; [] when none or 'all posts'."""
     text = " ".join(text.split())
-    if re.match(r"(?i)^(?:all|other|remaining)\b", text):
+    if ALL_OTHER_RE.match(text):
         return []
     head, _, inside = text.partition("(")
     found = _names(head, addressees) or group_posts(head, addressees)
     if not found and group and inside:
         items = inside.split(")")[0]
-        parts = [p for p in re.split(r",|\band\b", items) if p.strip()]
+        parts = [p for p in COMMA_AND_RE.split(items) if p.strip()]
         resolved = _names(items, addressees)
         found = resolved if len(resolved) == len(parts) else []
     return found
@@ -112,7 +118,7 @@ def named_posts(text: str, addressees: list[Addressee], group: bool = False) -> 
 
 def _names(text: str, addressees: list[Addressee]) -> list[Post]:
     found: list[Post] = []
-    for part in re.split(r"(?i),|\band\b|\bor\b|/|&", text):
+    for part in NAME_SPLIT_RE.split(text):
         part = NAME_PREFIX_RE.sub("", part.strip(" .:;")).strip()
         if not part or len(part) > 60:
             continue

@@ -28,6 +28,12 @@ BULLET_RUN_RE = re.compile(r"\s--\s?[^\n]*")  # inline "-- point -- point" runs 
 CONDITION_RE = re.compile(r"(?i)^(?:if|should|in\s+case|where|when)\b")
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+INSTEAD_RE = re.compile(r"(?i)^instead\s+")
+LINE_END_RE = re.compile(r"\n|:|\s--")
+COMMA_AND_OR_RE = re.compile(r",|\band\b|\bor\b")
+
+
 def read_paragraph(text: str, request: ActionRequest, addressees: list[Addressee]) -> None:
     """A paragraph labelled for some posts ('ACTION REQUEST FOR UNVIE:', 'For Embassy Kyiv, please ...') gives
     them special instructions, and so do inline labels ('FOR MALTA ONLY: -- Urge ...', 'ACTION Bogota: ...')
@@ -85,7 +91,7 @@ def _read_requests(text: str, request: ActionRequest, addressees: list[Addressee
         if named:
             last = named
         if named and (instead or only_some(named, addressees) or _excepted_before(request, named)):
-            what = re.sub(r"(?i)^instead\s+", "", what)
+            what = INSTEAD_RE.sub("", what)
             for name, code, _ in named:
                 _add_post_exception(request, name, code, excluded=instead, instruction=what)
         elif what not in request.requests:
@@ -105,7 +111,7 @@ def _also_paragraphs(sentence: str) -> list[int]:
     stands in counts: 'FOR ALL POSTS (except Moscow ...): Please draw on ... -- ... Posts should also ...' excepts
     from the whole request."""
     start = EXCEPT_RE.search(sentence)
-    line = re.split(r"\n|:|\s--", sentence[start.start() :], maxsplit=1)[0] if start else ""
+    line = LINE_END_RE.split(sentence[start.start() :], maxsplit=1)[0] if start else ""
     if ALSO_RE.search(line) is None:
         return []
     found: list[int] = []
@@ -123,7 +129,7 @@ def _excepted(sentence: str) -> list[str]:
         tail = sentence[match.end() : match.end() + 160]
         stop = EXCEPT_STOP_RE.search(tail)
         tail = EXCEPT_PREFIX_RE.sub("", tail[: stop.start()] if stop else tail)
-        for name in re.split(r",|\band\b|\bor\b", tail):
+        for name in COMMA_AND_OR_RE.split(tail):
             name = EXCEPT_PREFIX_RE.sub("", name.strip())
             if name and lookup_post(name) is not None:
                 names.append(name)

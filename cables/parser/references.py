@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 
 from .addressees import _postdata, lookup_post
+from .text import at_line_starts, search_line_start
 
 REF_START_RE = re.compile(r"(?im)^[ \t]*(?:REFS?|REFTELS?)\b(?:[ \t]+[A-Z](?=:))?[ \t]*[:.]?")
+REF_START_NL_RE = at_line_starts(REF_START_RE)
 # "... AS UK PRIMEREF: A. LONDON 1939": the relay glued the REF line to the end of the subject
 GLUED_REF_RE = re.compile(r"(?m)(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))REFS?:[ \t]")
 REF_STOP_RE = re.compile(r"(?i)\bclassified\s+by\b|\bE\.?\s?O\.?\s+1\d{4}|\bTAGS?:|\bSUBJECT:")
@@ -34,6 +36,12 @@ ARCHIVE_ID_RE = re.compile(r"\d{2}([A-Z][A-Z-]{1,30}?)(\d{1,7})")
 MAX_STATE_SERIAL, MAX_POST_SERIAL = 400_000, 30_000
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+REF_WORD_RE = re.compile(r"(?i)(?:REFS?|REFTELS?)\b")
+REF_LETTER_COLON_RE = re.compile(r"^ [A-Z]:")
+SEMICOLON_RE = re.compile(r"[;]")
+
+
 @dataclass
 class Refs:
     references: list[str] = field(default_factory=list)
@@ -55,7 +63,7 @@ def parse_refs(head: str, year: int | None, own: tuple[str, int] | None = None, 
 
 
 def ref_block(head: str) -> str | None:
-    start = REF_START_RE.search(head)
+    start = search_line_start(REF_START_RE, REF_START_NL_RE, head)
     if not start and "REF" in head:
         start = GLUED_REF_RE.search(head)
     if not start:
@@ -73,9 +81,9 @@ def ref_block(head: str) -> str | None:
             break
         kept.append(stripped)
     text = " ".join(" ".join(kept).split())
-    letter_at = re.match(r"(?i)(?:REFS?|REFTELS?)\b", text)
+    letter_at = REF_WORD_RE.match(text)
     text = text[letter_at.end() :] if letter_at else text
-    if re.match(r"^ [A-Z]:", text):  # "REF A: STATE 120288"
+    if REF_LETTER_COLON_RE.match(text):  # "REF A: STATE 120288"
         text = f"{text[1]}. {text[3:]}"
     stop = REF_STOP_RE.search(text)
     return text[: stop.start()].strip(" :.") if stop else text.strip(" :.")
@@ -84,7 +92,7 @@ def ref_block(head: str) -> str | None:
 def _items(block: str) -> list[tuple[str | None, str]]:
     marks = list(LETTER_RE.finditer(block))
     if not marks:
-        return [(None, part) for part in re.split(r"[;]", block)]
+        return [(None, part) for part in SEMICOLON_RE.split(block)]
     items: list[tuple[str | None, str]] = []
     if block[: marks[0].start()].strip():
         items.append((None, block[: marks[0].start()]))

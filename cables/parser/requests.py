@@ -40,6 +40,10 @@ INSTRUCTION_LEAD_RE = re.compile(
 )
 
 
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+LEAD_IN_END_RE = re.compile(r"\s--\s?|:\s*--|:\s+(?=[A-Z][A-Z.,&' ]{8})")
+
+
 def clause_of(sentence: str) -> str | None:
     """What a sentence asks posts to do ('approach ...'), or None when it asks nothing."""
     lower = sentence.lower()
@@ -57,7 +61,7 @@ def clause_of(sentence: str) -> str | None:
     if not found:
         return None
     what = found.split("\n", 1)[0]
-    what = re.split(r"\s--\s?|:\s*--|:\s+(?=[A-Z][A-Z.,&' ]{8})", what, maxsplit=1)[0]  # the lead-in, not a list
+    what = LEAD_IN_END_RE.split(what, maxsplit=1)[0]  # the lead-in, not a list
     what = ACTOR_LEAD_RE.sub("", what.strip(), count=1)
     return what.strip().rstrip(".;:").strip() or None
 

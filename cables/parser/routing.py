@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
 from .addressees import split_addressees
 from .model import Precedence
+from .text import at_line_starts, search_line_start
 
 PRECEDENCE = {"R": "ROUTINE", "P": "PRIORITY", "O": "IMMEDIATE", "Z": "FLASH"}
 MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 DTG_RE = re.compile(
     r"(?:\b([ROPZ])\s{1,3}(?:([ROPZ])\s{1,3})?)?\b(\d{6})\s?Z\s{1,3}((?i:" + "|".join(MONTHS) + r"))\s{1,3}(\d{4}|\d{2})\b"
 )
+# DTG_RE without its precedence letters ("R ", "O P "), which take at most DTG_LEAD characters before the stamp
+DTG_STAMP_RE = re.compile(r"\b(\d{6})\s?Z\s{1,3}((?i:" + "|".join(MONTHS) + r"))\s{1,3}(\d{4}|\d{2})\b")
+DTG_LEAD = 8
 # The relay garbles spaced banners: a letter doubled or lost ("SS E C R E T", "CSE C R E T", "E C R E T",
 # "O N F I D E N T I A L"); a stray leading letter and a missing first letter are both accepted.
 CLASS_WORD = (
@@ -28,15 +33,37 @@ BANNER_RE = re.compile(
     re.I,
 )
 # The same pattern without re.I, run over an upper-cased ASCII copy: case folding at every position made the
-# banner search one of the slowest steps; for ASCII text both find the same spans.
-BANNER_UPPER_RE = re.compile(BANNER_RE.pattern)
+# banner search one of the slowest steps; for ASCII text both find the same spans. CLASS_WORD is spelt out by
+# first letter, in the order the engine tries it (each branch as CLASS_WORD would go on at that letter), and
+# the look-behind follows that letter: a pattern opening with a look-behind or an optional letter is tried at
+# every position, one opening with a letter only where that letter stands.
+_SECRET, _CONF = r"E\s?C\s?R\s?E\s?T", r"O\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L"
+
+
+def _first(letter: str) -> str:
+    return f"{letter}(?<![A-Za-z]{letter})"
+
+
+CLASS_WORD_BY_LETTER = (
+    rf"(?:{_first('T')}\s?O\s?P\s{{1,3}}S\s?{_SECRET}"
+    rf"|{_first('C')}(?:(?:S\s?)?{_SECRET}|(?:C\s?)?{_CONF}|\s?{_CONF})"
+    rf"|{_first('S')}(?:(?:S\s?)?{_SECRET}|\s?{_SECRET}|(?:C\s?)?{_CONF})"
+    rf"|{_first('U')}(?:(?:S\s?)?{_SECRET}|(?:C\s?)?{_CONF}|\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?)"
+    rf"|{_first('E')}\s?C\s?R\s?E\s?T|{_first('O')}\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L)"
+)
+BANNER_UPPER_RE = re.compile(
+    r"(?P<cls>" + CLASS_WORD_BY_LETTER + r")" + BANNER_RE.pattern[BANNER_RE.pattern.index(r"(?:\s?//") :]
+)
 GARBLE_RE = re.compile(r"\bPAGE \d{2} +[A-Z]{2,}(?: [A-Z]{2,}){0,2} +\d{1,8} +\d{6}Z\b")
 # "DE RUEHRL #0180/01 0431709": the relay's transmission line names the sending station's routing indicator, the
 # last four digits of the serial and the Julian day and time it went out
 TRANSMISSION_RE = re.compile(r"(?m)^DE\s+(R[A-Z]{3,6})\s+#(\d{1,5})(?:/\d{1,2})?\s+(\d{3})(\d{4})\b")
 ZNY_RE = re.compile(r"(?m)^ZN[YR]\s+([SCUT])\1{4}\b")
 FM_LINE_RE = re.compile(r"(?m)^[ \t]*FM[ \t]")
+FM_RE = re.compile(r"\bFM\s")
+TO_RE = re.compile(r"\bTO\s")
 HEADER_KEY_RE = re.compile(r"(?im)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJECT\b|SUBJ\b|REFS?\b|CLASSIFIED BY\b)")
+HEADER_KEY_NL_RE = at_line_starts(HEADER_KEY_RE)
 
 
 @dataclass
@@ -65,7 +92,7 @@ class Routing:
 def parse_routing(header: str) -> Routing:
     """Read DTG, FM, TO, INFO and the banner from the text that precedes paragraph 1."""
     routing = Routing()
-    dtg = DTG_RE.search(header)
+    dtg = _find_dtg(header)
     cursor = 0
     if "DE R" in header[:6000]:
         routing.transmission = TRANSMISSION_RE.search(header, 0, dtg.start() if dtg else 6000)
@@ -85,6 +112,14 @@ def parse_routing(header: str) -> Routing:
     if dtg and end > cursor:
         _read_segments(header[cursor:end], routing)
     return routing
+
+
+def _find_dtg(header: str) -> re.Match[str] | None:
+    """DTG_RE.search(header). Its optional precedence letters open the pattern, so the engine tries it at every
+    position; the time stamp alone opens with a digit, which it skips ahead to. A match starts at most
+    DTG_LEAD characters before its time stamp, so searching from there finds the same leftmost match."""
+    stamp = DTG_STAMP_RE.search(header)
+    return DTG_RE.search(header, max(0, stamp.start() - DTG_LEAD)) if stamp else None
 
 
 def _read_dtg(match: re.Match[str], routing: Routing) -> None:
@@ -124,7 +159,7 @@ def _read_banner(match: re.Match[str], routing: Routing) -> None:
 
 
 def _segment_end(header: str, cursor: int) -> int:
-    key = HEADER_KEY_RE.search(header, cursor)
+    key = search_line_start(HEADER_KEY_RE, HEADER_KEY_NL_RE, header, cursor)
     fm = FM_LINE_RE.search(header, cursor, cursor + 5000)  # blank lines may stand between the DTG and FM
     blank = header.find("\n\n", fm.start() if fm else cursor)
     ends = [pos for pos in (key.start() if key else -1, blank) if pos != -1]
@@ -132,27 +167,49 @@ def _segment_end(header: str, cursor: int) -> int:
 
 
 def _read_segments(text: str, routing: Routing) -> None:
-    if GARBLE_RE.search(text):
+    if "PAGE " in text and GARBLE_RE.search(text):
         routing.garbled = True
         text = GARBLE_RE.sub("\n", text)
-    fm = re.search(r"\bFM\s", text)
+    fm = FM_RE.search(text)
     if not fm:
         return
-    to = re.search(r"\bTO\s", text[fm.end() :])
+    to = TO_RE.search(text[fm.end() :])
     to_at = fm.end() + to.start() if to else len(text)
     routing.sender = text[fm.end() : to_at].strip() or None
     if not to:
         return
     rest = text[to_at + 3 :]
-    info = re.search(r"(?:^|\s)INFO\s", rest) if "INFO" in rest else None  # a slow scan, rarely needed
-    routing.to = (rest[: info.start()] if info else rest).strip() or None
+    info = _info_at(rest)
+    routing.to = (rest[: info[0]] if info else rest).strip() or None
     if info:
-        routing.info = rest[info.end() :].strip() or None
+        routing.info = rest[info[1] :].strip() or None
+
+
+def _info_at(rest: str) -> tuple[int, int] | None:
+    """The span of INFO_RE.search(rest), tried only where 'INFO' occurs (the pattern opens with a branch, which
+    the engine tries at every position)."""
+    at = rest.find("INFO")
+    while at != -1:
+        if (at == 0 or rest[at - 1].isspace()) and rest[at + 4 : at + 5].isspace():
+            return max(at - 1, 0), at + 5
+        at = rest.find("INFO", at + 1)
+    return None
 
 
 def full_year(yy: int) -> int:
     """A two-digit year: the 1900s when the 2000s year would lie ahead of today ('72 is 1972, '09 is 2009)."""
-    return 2000 + yy if 2000 + yy <= date.today().year else 1900 + yy
+    return 2000 + yy if 2000 + yy <= _this_year() else 1900 + yy
+
+
+_YEAR = [0, 0.0]  # the year, and until when (time.time()) it is known to hold: date.today() costs a system call
+
+
+def _this_year() -> int:
+    now = time.time()
+    if now >= _YEAR[1]:
+        _YEAR[0] = date.today().year
+        _YEAR[1] = now + 60.0  # looked up again each minute, so a long-running process sees the new year
+    return _YEAR[0]
 
 
 def reference_id(routing: Routing) -> str | None:

@@ -24,12 +24,23 @@ CONDITIONAL_RE = re.compile(
     r"(?i)\b(?:contingency|defensive|reactive|if\s+(?:asked|raised|pressed|queried|needed)|press\s+guidance|"
     r"press\s+points|media\s+note|q\s*(?:&|and)\s*a|questions?\s+and\s+answers?|as\s+needed)\b"
 )
+# CONDITIONAL_RE for lower-cased ASCII text: no re.I, and each word's \b after its first letter, so the engine
+# skips to the letters that open a word instead of trying the case-blind pattern at every position.
+CONDITIONAL_LOWER_RE = re.compile(
+    r"(?:c(?<!\w.)ontingency|d(?<!\w.)efensive|r(?<!\w.)eactive|i(?<!\w.)f\s+(?:asked|raised|pressed|queried|needed)|"
+    r"p(?<!\w.)ress\s+guidance|p(?<!\w.)ress\s+points|m(?<!\w.)edia\s+note|q(?<!\w.)\s*(?:&|and)\s*a|"
+    r"q(?<!\w.)uestions?\s+and\s+answers?|a(?<!\w.)s\s+needed)\b"
+)
 NOT_FOR_DELIVERY_RE = re.compile(r"(?i)\bnot\s+(?:for\s+(?:delivery|release|distribution)|to\s+be\s+(?:delivered|"
                                  r"left|handed))\b|\bfor\s+(?:post'?s?\s+)?(?:guidance|background|information)\s+only\b|"
                                  r"\b(?:provided|included)\s+for\s+guidance\b")
 NOFORN_RE = re.compile(r"(?i)\b(?:NOFORN|NF)\b")
 # "b. (S//REL AS, CA, JP, ROK, and UK)" printed just before a label belongs to the labelled part
 TRAILING_MARK_RE = re.compile(r"(?:\b[a-z]\.\s*)?\(([^()]{1,200})\)\s*$")
+
+
+# Precompiled: re's module functions look each pattern up in a cache on every call.
+BACKGROUND_WORD_RE = re.compile(r"(?i)\bbackground\b")
 
 
 def build(
@@ -94,9 +105,17 @@ def _leading_marking(text: str) -> str | None:
     return split_marking(text.lstrip())[0] if text.lstrip().startswith("(") else None
 
 
+def _has_use_words(text: str) -> bool:
+    """CONDITIONAL_RE.search(text) or 'ACKGROUND' in text.upper(); on ASCII text through one lower-cased copy."""
+    if not text.isascii():
+        return CONDITIONAL_RE.search(text) is not None or "ACKGROUND" in text.upper()
+    lower = text.lower()
+    return CONDITIONAL_LOWER_RE.search(lower) is not None or "ackground" in lower
+
+
 def _by_heading(text: str) -> list[tuple[str | None, str | None, str]]:
     """(marking, heading, text) for the text before the first use heading and under each one."""
-    if not CONDITIONAL_RE.search(text) and "ACKGROUND" not in text.upper():
+    if not _has_use_words(text):
         return [(None, None, text)]
     parts: list[tuple[str | None, str | None, list[str]]] = [(None, None, [])]
     for line in text.split("\n"):
@@ -120,7 +139,7 @@ def _background(marking: str | None, sub_heading: str | None, heading: str | Non
     meant for the host ('Posts may draw from the following background information')."""
     if _noforn(marking):
         return True
-    if sub_heading and re.search(r"(?i)\bbackground\b", sub_heading):
+    if sub_heading and BACKGROUND_WORD_RE.search(sub_heading):
         return True
     if any(h and NOT_FOR_DELIVERY_RE.search(h) for h in (sub_heading, heading)):
         return True

@@ -34,8 +34,8 @@ ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]\.|\b(?:Para|para|No|Mr|Ms|Mrs|Dr|St|U\
 
 def is_separator(line: str) -> bool:
     stripped = line.strip()
-    if not stripped or stripped[0] not in "-/=*_~+.":
-        return False
+    if not stripped or stripped[0] not in "-/=*_~+." or stripped[-1] not in "-/=*_~+.":
+        return False  # a rule is rule characters (and blanks) from end to end: '-- The points' is none
     if len(stripped) < 3 or not SEPARATOR_RE.match(stripped):
         return False
     return sum(stripped.count(c) for c in "-/=*_~") >= 3  # six C counts, not a loop over every character
@@ -45,28 +45,55 @@ def framed_heading(line: str) -> str | None:
     first = line[:1]
     if first and first not in "-/=*_" and not first.isspace():  # most lines open with a letter: no regex
         return None
+    stripped = line.strip()  # the pattern needs a rule character first and last (blanks aside)
+    if not stripped or stripped[0] not in "-/=*_" or stripped[-1] not in "-/=*_":
+        return None
     match = FRAMED_HEADING_RE.match(line)
     return match["title"].strip() if match else None
 
 
 def split_marking(text: str) -> tuple[str | None, str]:
     """Split a leading portion marking such as '(C/RELEASABLE UAE)' off a paragraph's text."""
-    at = 0
-    size = len(text)
-    while at < size and text[at] in " \t\n\r":  # no lstrip(): it would copy a long paragraph
-        at += 1
-    if at >= size or text[at] != "(":
-        return None, text
-    close = text.find(")", at + 1, at + 400)
-    if close == -1:
-        return None, text
-    label = " ".join(text[at + 1 : close].split())
-    if not is_marking(label):
+    close, marking = _leading_marking(text)
+    if marking is None:
         return None, text
     rest = text[close + 1 :].lstrip()
-    if rest.startswith(":"):
+    if rest[:1] == ":":
         rest = rest[1:].lstrip()
-    return label.upper().rstrip(":"), rest
+    return marking, rest
+
+
+def marking_of(text: str) -> str | None:
+    """split_marking(text)[0], without copying the rest of a long paragraph."""
+    return _leading_marking(text)[1]
+
+
+_MARKINGS: dict[str, str | None] = {}  # what is inside the parentheses -> the marking, or None when it is none
+_NO_MARKING = (-1, None)
+
+
+def _leading_marking(text: str) -> tuple[int, str | None]:
+    """(offset of the closing parenthesis, the marking upper-cased) of a leading '(...)' marking, else (-1, None).
+    The few labels ('C', 'SBU', 'S/NF', 'C/REL UAE') recur in every paragraph: they are read once and kept."""
+    at = 0
+    if text[:1] != "(":
+        size = len(text)
+        while at < size and text[at] in " \t\n\r":  # no lstrip(): it would copy a long paragraph
+            at += 1
+        if at >= size or text[at] != "(":
+            return _NO_MARKING
+    close = text.find(")", at + 1, at + 400)
+    if close == -1:
+        return _NO_MARKING
+    inside = text[at + 1 : close]
+    try:
+        marking = _MARKINGS[inside]
+    except KeyError:
+        label = " ".join(inside.split())
+        marking = label.upper().rstrip(":") if is_marking(label) else None
+        if len(_MARKINGS) < 20000:  # bounded: odd parentheses of a long run of cables must not grow it forever
+            _MARKINGS[inside] = marking
+    return (close, marking) if marking is not None else _NO_MARKING
 
 
 def is_marking(label: str) -> bool:
@@ -120,17 +147,43 @@ def find_marker(pattern: re.Pattern[str], text: str, word: str, any_case: bool =
     return None
 
 
+def at_line_starts(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """For a '(?im)^...' pattern, the same pattern opening with a literal newline instead of '^' (and no re.M):
+    the engine skips to each newline, where it tried '^' at every position. For search_line_start."""
+    assert pattern.pattern.startswith("(?im)^")
+    return re.compile("(?i)\n" + pattern.pattern[len("(?im)^") :])
+
+
+def search_line_start(
+    pattern: re.Pattern[str], newline: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> re.Match[str] | None:
+    """pattern.search(text, pos, endpos) for a '(?im)^...' pattern, newline being at_line_starts(pattern): a
+    match can open at pos (when a line starts there) or just after a newline, in text order."""
+    endpos = len(text) if endpos is None else max(0, min(endpos, len(text)))  # as re clamps them
+    pos = max(0, min(pos, endpos))
+    if pos == 0 or text[pos - 1] == "\n":
+        match = pattern.match(text, pos, endpos)
+        if match:
+            return match
+    found = newline.search(text, pos, endpos)
+    return pattern.match(text, found.start() + 1, endpos) if found else None
+
+
 def clean_line(line: str) -> str:
     return " ".join(line.split())
 
 
-def join_lines(lines: list[str], wrapped: bool) -> str:
-    """Rejoin a block of lines: hard-wrapped text becomes one line per logical item."""
+def join_lines(lines: list[str], wrapped: bool, plain: bool = False) -> str:
+    """Rejoin a block of lines: hard-wrapped text becomes one line per logical item. plain=True says the
+    lines hold no tab and no no-break space (the caller tested its whole text once)."""
     out: list[str] = []  # each kept line preceded by its joint: "\n" opens an item, " " continues one
     blank = True
     for raw in lines:
         # Collapsing blanks costs a split and a join; most lines only need their ends trimmed.
-        line = " ".join(raw.split()) if "  " in raw or "\t" in raw or "\xa0" in raw else raw.strip()
+        if plain:
+            line = " ".join(raw.split()) if "  " in raw else raw.strip()
+        else:
+            line = " ".join(raw.split()) if "  " in raw or "\t" in raw or "\xa0" in raw else raw.strip()
         if not line or (line[0] in "-/=*_~+." and is_separator(line)):
             blank = True
             continue

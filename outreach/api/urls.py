@@ -5,19 +5,23 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.db_router import read_from_replica
+
 from . import threads, views
 
 app_name = "api"
 
 
-def _api(view):
-    return login_not_required(view.as_view())
+def _api(view, *, replica: bool = False):
+    """`replica`: a read-only list, which reads from the replica when there is one."""
+    view = view.as_view()
+    return login_not_required(read_from_replica(view) if replica else view)
 
 
 urlpatterns = [
-    path("demarches/", _api(views.DemarcheList), name="demarche-list"),
-    path("demarches/<str:reference_id>/", _api(views.DemarcheDetail), name="demarche-detail"),
-    path("posts/<slug:code>/tasks/", _api(views.PostTasks), name="post-tasks"),
+    path("demarches/", _api(views.DemarcheList, replica=True), name="demarche-list"),
+    path("demarches/<str:reference_id>/", _api(views.DemarcheDetail, replica=True), name="demarche-detail"),
+    path("posts/<slug:code>/tasks/", _api(views.PostTasks, replica=True), name="post-tasks"),
     path("tasks/<int:pk>/", _api(views.TaskDetail), name="task-detail"),
     path("tasks/<int:pk>/status/", _api(views.TaskDetail), name="task-status"),
     path("cables/", _api(views.CableIngest), name="cable-ingest"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from accounts.roles import can_read_all
+from config.db_router import read_alias
 
 from ..models import Demarche, DemarchePost
 from .expressions import (
@@ -59,7 +60,7 @@ def demarches_with_figures(user, *, today: date):
     delivered reads 7,000 rows instead of 2,000,000 tasks); everyone else, and SQLite, counts the tasks.
     tests/outreach/test_figure_parity.py holds the two equal.
     """
-    if connection.vendor == "postgresql" and can_read_all(user):
+    if connections[read_alias(Demarche)].vendor == "postgresql" and can_read_all(user):
         return demarches_with_stored_figures(user, today=today)
     return demarches_with_counted_figures(user, today=today)
 

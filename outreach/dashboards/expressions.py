@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from datetime import date
 
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Aggregate,
     Case,
@@ -24,6 +24,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
 from django.db.models.lookups import LessThan
 
 from cables.models import Region
+from config.db_router import read_alias
 
 from ..models import Demarche, PostTask
 
@@ -157,7 +158,7 @@ def days_taken():
     The services refuse such dates now; older rows (and direct writes) still hold some, and a task cannot
     take less than no time.
     """
-    if connection.vendor == "postgresql":
+    if connections[read_alias(PostTask)].vendor == "postgresql":
         # Denormalised and kept by a trigger (migration 0004_perf_issued_on): no demarche join.
         days = DaysBetween(done_on(), F("issued_on"))
     else:

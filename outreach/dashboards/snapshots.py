@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cables.models import Region
+from config.db_router import primary_reads
 
 from ..models import OverviewSnapshot
 from .expressions import all_live_tasks
@@ -62,7 +63,10 @@ def forget(*, region: str | None = None) -> int:
 
 def compute(*, today: date, since: date, region: str = "", now: datetime | None = None) -> OverviewSnapshot:
     computed_at = now or timezone.now()  # before the query: the figures are at least this recent
-    data = live_window_figures(all_live_tasks(), today=today, since=since, region=region, limit=LIMIT)
+    # From the primary even on a dashboard that reads the replica: the row stored here outlives the
+    # replica's lag, so figures a few writes behind would be shown until the next write drops them.
+    with primary_reads():
+        data = live_window_figures(all_live_tasks(), today=today, since=since, region=region, limit=LIMIT)
     values = {"computed_at": computed_at, "data": encode(data)}
     try:
         with transaction.atomic():

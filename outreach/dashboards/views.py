@@ -1,4 +1,4 @@
-"""Dashboard pages and their CSV/XLSX exports. Read-only."""
+"""Dashboard pages and their CSV/XLSX exports. Read-only: they read from the replica when there is one."""
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.roles import can_read_all, is_embassy_staff, role_required
 from cables.models import Post
+from config.db_router import read_from_replica
 
 from .. import dashboards
 from ..threads.queries import pending_count
@@ -47,6 +48,7 @@ def _export(request, tables: dict, filename: str):
     return exports.export_response(tables[name], fmt, stem)
 
 
+@read_from_replica
 def export_all_demarches(request):
     """The /demarches/ page's export: every demarche the user may see, with the list's figures."""
     today = timezone.localdate()
@@ -64,6 +66,7 @@ def _region_chart(rows, title):
     )
 
 
+@read_from_replica
 @require_safe
 @any_role
 def dash_demarches(request):
@@ -80,6 +83,7 @@ def dash_demarches(request):
     )
 
 
+@read_from_replica
 @require_safe
 @any_role
 def dash_demarche(request, reference_id: str):
@@ -120,6 +124,7 @@ def dash_demarche(request, reference_id: str):
     )
 
 
+@read_from_replica
 @require_safe
 @any_role
 def dash_post(request, code: str):
@@ -142,6 +147,7 @@ def dash_post(request, code: str):
     )
 
 
+@read_from_replica
 @require_safe
 @any_role
 def dash_overview(request):

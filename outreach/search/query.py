@@ -6,6 +6,9 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from cables.models import Post, Region
 
@@ -77,25 +80,39 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class QuickSelect(forms.Select):
+    """A <select> built in Python. Django renders each option through a template: for the ~600 posts that
+    took most of the search page's time (70 of 90 ms for a search that found nothing, under load)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = "".join(f'<option value="{escape(choice)}"{" selected" if str(choice) in chosen else ""}>'
+                          f"{escape(label)}</option>" for choice, label in self.choices)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
+                           mark_safe(options))
+
+
 class SearchForm(forms.Form):
     """The search page's fields; the choices offered depend on what the user may see."""
 
     q = forms.CharField(label="Search for", max_length=MAX_QUERY_CHARS)
-    kind = forms.ChoiceField(label="Show", required=False)
+    kind = forms.ChoiceField(label="Show", required=False, widget=QuickSelect)
     post = forms.ModelChoiceField(queryset=Post.objects.none(), required=False, empty_label="Any post",
-                                  to_field_name="code")
-    region = forms.ChoiceField(choices=[("", "Any region"), *Region.choices], required=False)
+                                  to_field_name="code", widget=QuickSelect)
+    region = forms.ChoiceField(choices=[("", "Any region"), *Region.choices], required=False, widget=QuickSelect)
     tag = forms.CharField(label="TAG", required=False, max_length=10,
                           widget=forms.TextInput(attrs={"placeholder": "e.g. MTCRE"}))
     start = forms.DateField(label="From", required=False, widget=DateInput)
     end = forms.DateField(label="To", required=False, widget=DateInput)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     page_size = forms.TypedChoiceField(label="Per page", choices=[(n, n) for n in PAGE_SIZES], coerce=int,
-                                       required=False)
+                                       required=False, widget=QuickSelect)
 
     def __init__(self, data, *, posts, kinds):
         super().__init__(data)
-        self.fields["post"].queryset = posts
+        self.fields["post"].queryset = posts  # what the field accepts
+        # What the page offers: plain pairs, not a model instance per post.
+        self.fields["post"].widget.choices = [("", "Any post"), *posts.values_list("code", "name")]
         self.fields["kind"].choices = [("", "Everything"), *((k, Kind.LABELS[k]) for k in kinds)]
 
     def to_request(self) -> SearchRequest:

@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F
-
 from accounts.roles import can_read_all
 from cables.models import Post
 
-from . import text
+from . import recent, text
 from .kinds import KINDS, Hit
 from .query import MAX_MATCHES, Kind, SearchRequest
 
@@ -45,22 +43,23 @@ def search(user, req: SearchRequest) -> list[Section]:
 
 def _section(kind, user, req: SearchRequest, *, paged: bool) -> Section:
     prepared = kind.prepare(req, user)
-    found = kind.matching(kind.visible(user), req, user, **prepared).order_by()
-    ids = list(found.values_list("pk", flat=True)[: MAX_MATCHES + 1])
-    more_than, ids = len(ids) > MAX_MATCHES, ids[:MAX_MATCHES]
+    found = kind.matching(kind.visible(user), req, user, **prepared)
     size = req.page_size if paged else FIRST
     offset = (req.page - 1) * size if paged else 0
-    # Ranked by id alone: the ids are the access-checked matches, and matching again (a phrase rechecked
-    # on every row the GIN index returns) cost more than the ranking.
-    ranked = kind.model.objects.filter(pk__in=ids)
-    if text.full_text():
-        ranked = ranked.annotate(rank=kind.rank(req, user, **prepared)).order_by(
-            F("rank").desc(), kind.order_by, "-pk")
-    else:
-        ranked = ranked.order_by(kind.order_by, "-pk")
-    page_ids = list(ranked.values_list("pk", flat=True)[offset: offset + size]) if ids else []
+    rank = kind.rank(req, user, **prepared) if text.full_text() else None
+    page_ids, count = [], None
+    recent_matches = recent.window(kind, found, req, user)
+    if recent_matches is not None:  # every word common: the newest 2,001 matches, if the window holds them
+        page_ids, count = text.ranked_page(recent_matches, rank=rank, day=kind.day, cap=MAX_MATCHES, size=size,
+                                           offset=offset, newest_first=True)
+    if count is None or count <= MAX_MATCHES:
+        page_ids, count = text.ranked_page(found, rank=rank, day=kind.day, cap=MAX_MATCHES, size=size,
+                                           offset=offset)
+    if count is None:  # a page past the end: count the matches alone
+        count = found.order_by()[: MAX_MATCHES + 1].count()
+    more_than, count = count > MAX_MATCHES, min(count, MAX_MATCHES)
     return Section(
         kind=kind.kind, label=Kind.LABELS[kind.kind], hits=kind.hits(page_ids, req, user) if page_ids else [],
-        count=len(ids), more_than=more_than, page=req.page if paged else 1,
-        pages=max(1, -(-len(ids) // size)) if paged else 1,
+        count=count, more_than=more_than, page=req.page if paged else 1,
+        pages=max(1, -(-count // size)) if paged else 1,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from accounts.roles import can_read_all
 
 from ..models import PostTask
-from .visibility import releasable_to_post
+from .visibility import releasable_items, releasable_to_post
 
 Kind = PostTask.Kind
 # The task kinds that hand over the cable's non-paper (Canberra's special task shares it with the Chair).
@@ -36,6 +36,8 @@ def instruction_for(task: PostTask, user) -> dict:
                           "label": (paper.get("kind") or "non-paper").replace("-", " ").capitalize()})
             if texts[-1]["withheld"]:
                 texts[-1]["text"] = ""
+            elif not sees_all:
+                texts[-1]["text"] = releasable_items(paper.get("text") or "", task.post, task.audience)
     deadline = request.get("deadline") or {}
     exception = next((e for e in request.get("exceptions") or [] if e.get("code") == task.post.code), None)
     return {

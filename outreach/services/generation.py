@@ -110,13 +110,15 @@ def handed_texts(parsed: dict) -> list[dict]:
 
 
 def _deliver(post: Post, audience: str, text: dict) -> TaskPlan:
+    from .visibility import releasable_items  # visibility reads this module's names
+
     kind = text.get("kind") if text.get("kind") in {"letter", "note", "text"} else "non-paper"
     where = f" in paragraph {text['paragraph']}" if text.get("paragraph") else ""
     title = (text.get("title") or "").strip()
     about = f" ({title})" if kind == "letter" and title and "letter" not in title.lower()[:6] else ""
     return TaskPlan(post, audience, Kind.DELIVER_NON_PAPER,
                     f"Deliver the {kind}{where}{about} to appropriate officials of {_label(audience)}.",
-                    text=(text.get("text") or "").strip(), text_kind=kind, marking=text.get("marking") or "",
+                    text=releasable_items(text.get("text") or "", post, audience), text_kind=kind, marking=text.get("marking") or "",
                     releasable_to=list(text.get("releasable_to") or []))
 
 

@@ -8,6 +8,8 @@ from functools import partial
 
 from django.db import transaction
 
+from config.db_router import note_write
+
 from ..models import Demarche, PostTask, TaskEvent
 
 
@@ -16,18 +18,40 @@ def record_event(demarche: Demarche, action: str, *, by, task: PostTask | None =
     """Write one TaskEvent; `by` may be None or an unsaved system actor.
 
     Every write passes here, so here the overview's snapshots learn that their figures changed
-    (figures=False: a write no figure counts, such as a thread message).
+    (figures=False: a write no figure counts, such as a thread message), and the request's session reads
+    its next pages from the primary (read your writes, config/db_router.py).
     """
-    from ..dashboards.snapshots import forget
-
+    note_write()
     # A draft is in no figure until it is issued, so its edits leave the snapshots alone.
     if figures and (demarche.state != Demarche.State.DRAFT or action == "issued"):
         region = task.post.region if task is not None else None
-        transaction.on_commit(partial(forget, region=region))
+        transaction.on_commit(partial(_forget_once, _pending_forgets(), region))
     return TaskEvent.objects.create(
         demarche=demarche, task=task, actor=by if getattr(by, "pk", None) else None,
         action=action, changes=changes or {}, note=excerpt(note or "", 2_000),
     )
+
+
+def _pending_forgets() -> set:
+    """The regions this transaction's snapshot drops have done, shared by all its events' callbacks.
+
+    Each event still registers its own callback, so a callback dropped with a rolled-back savepoint
+    loses nothing; but after commit only the first one per region deletes: a bulk edit of 30 posts
+    runs one DELETE per region, not 30.
+    """
+    for _, callback, *_ in transaction.get_connection().run_on_commit:
+        if getattr(callback, "func", None) is _forget_once:
+            return callback.args[0]
+    return set()
+
+
+def _forget_once(done: set, region: str | None) -> None:
+    from ..dashboards.snapshots import forget
+
+    if region in done or None in done:  # None dropped every region's snapshots already
+        return
+    done.add(region)
+    forget(region=region)
 
 
 # History keeps an excerpt of a long value, not the value: 58 alternating 5 MiB answers once made a

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from cables.models import Post
+from cables.parser.text import is_marking, releasable_to
 from cables.postdata import resolve_releasability
 
 from ..models import Demarche, DemarchePost, PostTask
@@ -28,6 +31,29 @@ def releasable_to_post(releasable_to: list, post: Post, audience: str = "") -> b
     if not post.releasability_names:
         return False
     return any(_host(r) == post.country for r in releasable_to if len(r.strip()) == 2)
+
+
+# An item of a handed-over text that carries its own marking: "-- (S//REL CHINA) We would like ...".
+ITEM_MARKING_RE = re.compile(r"^\s*(?:--?|\*|o|[0-9a-z]{1,2}[.)])?\s*\(([^()\n]{1,300})\)")
+
+
+def releasable_items(text: str, post: Post, audience: str = "") -> str:
+    """Return the text without the items whose own REL marking does not name the post's host.
+
+    A non-paper marked REL to seven hosts may hold a bullet for one of them only ("bullet #1 is for
+    Beijing only"): each post hands over its own copy. An item runs from its marked line to the next
+    item or blank line; unmarked items and lines stay."""
+    kept, dropping = [], False
+    for line in text.split("\n"):
+        match = ITEM_MARKING_RE.match(line)
+        if match and is_marking(match.group(1)):
+            rel = releasable_to(match.group(1))
+            dropping = bool(rel) and not releasable_to_post(rel, post, audience)
+        elif not line.strip():
+            dropping = False
+        if not dropping:
+            kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def _host(code: str) -> str | None:

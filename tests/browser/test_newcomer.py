@@ -29,9 +29,9 @@ POSTGRES = os.environ.get("NEWCOMER_POSTGRES_URL") or os.environ.get(
     "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/outreach"
 )
 SERIOUS = {"serious", "critical"}
-# Chromium and axe-core check templates, not data: the first pages of each URL pattern are rendered,
+# Chromium and axe-core check templates, not data: the first two pages of each URL pattern are rendered,
 # the other links are fetched (status and links). 0 renders every page.
-RENDER_PER_ROUTE = int(os.environ.get("NEWCOMER_RENDER_PER_ROUTE", "3")) or 10**6
+RENDER_PER_ROUTE = int(os.environ.get("NEWCOMER_RENDER_PER_ROUTE", "2")) or 10**6
 # Not pages: logging out is a form, the admin is for superusers (none of the demo users).
 NOT_CRAWLED = re.compile(r"^/(accounts/logout/|admin/)")
 
@@ -150,7 +150,9 @@ class Crawl:
         if "/api/docs/" in url:
             self.page.wait_for_selector(".swagger-ui .info", timeout=15000)
         name = re.sub(r"\W+", "-", url[len(self.base):]).strip("-") or "home"
-        self.page.screenshot(path=str(self.shots / f"{self.pages:03d}-{name[:80]}.png"), full_page=True)
+        # JPEG: a long page's PNG took a quarter of the crawl to encode.
+        self.page.screenshot(path=str(self.shots / f"{self.pages:03d}-{name[:80]}.jpg"), full_page=True,
+                             type="jpeg", quality=70)
         self.check_accessibility(url)
         links = self.page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
         if urlsplit(url).path.endswith("/calendar/"):

@@ -192,3 +192,27 @@ def test_snapshots_keep_dates_and_refuse_what_json_cannot_hold():
     assert snapshots.decode(snapshots.encode(data)) == data
     with pytest.raises(TypeError, match="cannot hold"):
         snapshots.encode({"when": timezone.now()})
+
+
+def test_a_bulk_edit_drops_each_regions_snapshots_once_after_commit(
+    world, desk_officer, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from outreach.services.posts import bulk_extend
+
+    demarche = next(d for d in world.demarches if d.state == d.State.ISSUED and d.tasks.filter(status="open").exists())
+    snapshots.refresh()
+    open_tasks = demarche.tasks.filter(status="open")
+    posts = set(open_tasks.values_list("post_id", flat=True))
+    regions = set(open_tasks.values_list("post__region", flat=True))
+    assert open_tasks.count() > len(regions) > 1 and OverviewSnapshot.objects.exists()
+    later = timezone.localdate() + timedelta(days=60)
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        moved = bulk_extend(demarche, post_ids=list(posts), by=desk_officer, deliver_by=later, report_by=later)
+    deletes = [q["sql"] for q in queries.captured_queries
+               if q["sql"].startswith("DELETE") and "overviewsnapshot" in q["sql"]]
+    assert moved == open_tasks.count() and len(deletes) == len(regions)  # one per region, not one per task
+    assert not OverviewSnapshot.objects.filter(region__in=["", *regions]).exists()
+    assert OverviewSnapshot.objects.exclude(region__in=["", *regions]).exists()

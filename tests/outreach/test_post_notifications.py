@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from cables.models import Post
 from outreach import services
-from outreach.dashboards.snapshots import forget
 from outreach.models import Notification, PostTask
+from outreach.services.history import _forget_once
 from tests.outreach.seed import task_of
 
 K = PostTask.Kind
@@ -121,7 +121,7 @@ def test_a_failure_to_notify_never_reaches_the_request(client, issued, desk_offi
             "version": issued.version, "subject": issued.subject, "instructions": issued.instructions,
             "deliver_by": new.isoformat(), "report_by": issued.report_by.isoformat(),
         })
-    notifying = [c for c in callbacks if getattr(c, "func", None) is not forget]  # not the snapshots' upkeep
+    notifying = [c for c in callbacks if getattr(c, "func", None) is not _forget_once]  # not the snapshots' upkeep
     assert len(notifying) == 1
     assert response.status_code == 302
     assert task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER).due == new

@@ -16,7 +16,16 @@ from django.utils import timezone
 from outreach.models import ReminderLog
 from tests.outreach.factories import make_demarche, make_post, make_task, use_broker
 
-BROKER = os.environ.get("REMINDER_TEST_BROKER", "redis://127.0.0.1:6379/7")
+
+def _broker() -> str:
+    """Each pytest-xdist worker its own Redis database: a test flushes it, and a Celery worker started by
+    one test must never take another test's messages."""
+    base, db = os.environ.get("REMINDER_TEST_BROKER", "redis://127.0.0.1:6379/7").rsplit("/", 1)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"{base}/{int(db) + int(worker.removeprefix('gw') or 0)}"
+
+
+BROKER = _broker()
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
@@ -64,6 +73,10 @@ def worker(tmp_path, celery_app):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     proc.log_path = tmp_path / "worker.log"
+    # Under load (the newcomer crawl runs on the other xdist worker) a worker can take longer to start
+    # than a task takes to run: wait for it, so the tests' own timeouts measure the work, not the start.
+    ready = wait_for(lambda: proc.poll() is not None or "ready." in proc.log_path.read_text(), timeout=240)
+    assert ready and proc.poll() is None, proc.log_path.read_text()[-3000:]
     yield mail_dir, proc
     proc.terminate()
     try:

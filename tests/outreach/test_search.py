@@ -245,3 +245,73 @@ def test_it_pages_through_one_kind_and_links_to_the_rest(client, users, issued):
     assert "q=host+government&amp;kind=tasks" in page and "Show all tasks and reported responses" in page
     page = client.get(reverse("search"), {"q": "host government", "kind": "tasks", "page_size": 10}).content.decode()
     assert "Page 1 of" in page and "page=2" in page
+
+
+@pytest.mark.postgres_only("which tasks the withheld-points check loads is chosen in SQL (jsonpath)")
+def test_the_withheld_points_check_loads_every_task_whose_points_staff_may_not_read(users, issued):
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    from outreach.search.kinds import MAYBE_WITHHELD_SQL
+    from outreach.services.visibility import redact_for
+
+    shapes = {
+        "as generated": lambda t: {},
+        "no REL marking": lambda t: {"releasable_to": [], "sections": [dict(s, releasable_to=[]) for s in t.sections]},
+        "REL on the task": lambda t: {"releasable_to": ["JORDAN"]},
+        "REL on a section": lambda t: {"sections": [dict(s, releasable_to=["JORDAN"]) for s in t.sections]},
+        "points not the sections'": lambda t: {"talking_points": [*t.talking_points, {"text": "x", "conditional": False}]},
+        "background not a flag": lambda t: {"sections": [dict(s, background="yes") for s in t.sections]},
+        "points not a list": lambda t: {"sections": [dict(s, points=None) for s in t.sections]},
+    }
+    points = PostTask.objects.filter(demarche=issued, kind=K.TALKING_POINTS)
+    original = {t.pk: (t.talking_points, t.sections, t.releasable_to) for t in points}
+    with_sections = {pk for pk, (_, sections, _) in original.items() if sections}
+    assert with_sections
+    for shape, change in shapes.items():
+        for pk, (talking_points, sections, releasable_to) in original.items():
+            task = PostTask(talking_points=talking_points, sections=sections, releasable_to=releasable_to)
+            PostTask.objects.filter(pk=pk).update(**{"talking_points": talking_points, "sections": sections,
+                                                     "releasable_to": releasable_to, **change(task)})
+        tasks = list(points.select_related("post"))
+        before = {t.pk: list(t.talking_points) for t in tasks}
+        changed = {t.pk for t in redact_for(users["abu_dhabi"], tasks) if t.talking_points != before[t.pk]}
+        loaded = set(points.filter(RawSQL(MAYBE_WITHHELD_SQL, [], output_field=BooleanField())).values_list("pk", flat=True))
+        assert changed <= loaded, shape
+        # Without a REL marking nothing is withheld and nothing is loaded; the shapes made here load every
+        # task they touch (the section shapes touch only tasks with sections).
+        expected = {"as generated": loaded, "no REL marking": set(), "REL on the task": set(original)}.get(
+            shape, with_sections)
+        assert loaded == expected, shape
+    assert changed  # the last shapes did withhold points
+
+
+def test_a_page_past_the_last_still_says_how_many_were_found(users, issued):
+    first = services.search(users["desk"], SearchRequest(q="host government", kind="tasks", page_size=10))[0]
+    past = services.search(users["desk"], SearchRequest(q="host government", kind="tasks", page_size=10,
+                                                        page=first.pages + 1))[0]
+    assert first.hits and not past.hits
+    assert (past.count, past.more_than, past.pages) == (first.count, first.more_than, first.pages)
+
+
+@pytest.mark.postgres_only("how common a word is comes from pg_stats; the newest-first scan is PostgreSQL's")
+def test_a_search_of_common_words_ranks_the_newest_matches_and_only_for_readers_of_all(users, issued, monkeypatch):
+    from django.db import connection
+
+    from outreach.search import recent, text
+
+    monkeypatch.setattr(services, "MAX_MATCHES", 5)
+    monkeypatch.setattr(recent, "_stats", {})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE outreach_posttask")
+    assert recent.every_word_common("host government", "outreach_posttask")
+    assert not recent.every_word_common("host -government", "outreach_posttask")  # NOT: the GIN scan
+    matching = PostTask.objects.filter(text.matches("search_vector", "host government")
+                                       | text.matches("points_vector", "host government"))
+    newest = {t.get_absolute_url() for t in matching.order_by("-pk")[:6]}
+    assert newest != {t.get_absolute_url() for t in matching.order_by("pk")[:6]}  # the GIN scan's first six
+    section = services.search(users["desk"], SearchRequest(q="host government", kind="tasks", page_size=10))[0]
+    assert section.more_than and {hit.url for hit in section.hits} == newest
+    # Staff search their own posts' tasks as before: every hit theirs.
+    staff = services.search(users["abu_dhabi"], SearchRequest(q="host government", kind="tasks"))[0]
+    assert staff.hits and all("Abu Dhabi" in hit.title for hit in staff.hits)

@@ -137,3 +137,24 @@ def test_points_a_desk_officer_edits_replace_the_cables_sections(desk_officer):
     task.refresh_from_db()
     assert [s["points"] for s in task.sections if not s["background"]] == [edited] and task.talking_points == edited
     assert [s["paragraph"] for s in task.sections if s["background"]] == [7]  # Riyadh's S/NF background stays
+
+
+def test_each_post_hands_over_only_the_non_paper_bullets_released_to_its_host(db):
+    """08STATE79112: the non-paper is REL seven hosts, but bullet 1 is REL CHINA only, bullet 2 REL all
+    but China, bullet 3 REL Afghanistan, Kazakhstan and Tajikistan (para 7 says the same in words)."""
+    from cables.models import Post
+    from cables.parser import parse
+    from tests.conftest import read_cable
+
+    parsed = parse(read_cable("08STATE79112.txt")).to_dict()
+    posts = [Post.objects.get(code=code) for code in ("beijing", "kabul", "bishkek")]
+    texts = {p.post.code: p.text for p in plan_tasks(parsed, posts) if p.kind == K.DELIVER_NON_PAPER}
+    china_only = "(S//REL CHINA) We would like to raise"
+    all_but_china = "In the spirit of our cooperation under the Proliferation Security Initiative"
+    three_hosts = "While our current information indicates that this flight will not cross"
+    common = "We are concerned that this chartered, round-trip passenger flight"
+    assert china_only in texts["beijing"] and all_but_china not in texts["beijing"]
+    assert three_hosts not in texts["beijing"] and common in texts["beijing"]
+    assert china_only not in texts["kabul"] and all_but_china in texts["kabul"] and three_hosts in texts["kabul"]
+    assert all_but_china in texts["bishkek"] and three_hosts not in texts["bishkek"] and common in texts["bishkek"]
+    assert texts["bishkek"].count("\n-- ") == 7  # ten bullets, less the two not released to Kyrgyzstan
