@@ -4,6 +4,7 @@ The README lists each variable. SQLite is the embedded default; set DATABASE_URL
 for PostgreSQL.
 """
 
+import importlib.util
 import os
 import sys
 from datetime import timedelta
@@ -189,6 +190,8 @@ ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "database").strip().lo
 if ATTACHMENT_STORAGE == "database":
     STORAGES["attachments"] = {"BACKEND": "outreach.threads.storage.DatabaseStorage"}
 elif ATTACHMENT_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured("ATTACHMENT_STORAGE=s3 needs django-storages[s3]: pip install 'django-storages[s3]'")
     STORAGES["attachments"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

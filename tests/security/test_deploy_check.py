@@ -83,3 +83,23 @@ def test_templates_hold_no_inline_script_or_style():
         for match in inline.finditer(line)
     ]
     assert offenders == []
+
+
+def test_it_refuses_an_unknown_attachment_storage():
+    result = manage("check", env=production_env(ATTACHMENT_STORAGE="nfs"))
+    assert result.returncode != 0
+    assert "ATTACHMENT_STORAGE must be database or s3, not 'nfs'" in result.stderr
+
+
+def test_s3_attachments_need_django_storages_or_configure_its_backend():
+    """S3 is chosen by the setting; without the package the app says what to install instead of failing later."""
+    import importlib.util
+
+    env = production_env(ATTACHMENT_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="outreach-files")
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.STORAGES['attachments'])",
+                    env=env)
+    if importlib.util.find_spec("storages") and importlib.util.find_spec("boto3"):
+        assert "storages.backends.s3.S3Storage" in result.stdout and "outreach-files" in result.stdout
+        assert "'default_acl': 'private'" in result.stdout
+    else:
+        assert result.returncode != 0 and "pip install 'django-storages[s3]'" in result.stderr
