@@ -160,3 +160,35 @@ class StepColumn(tables.Column):
         word = STEP_BADGES.get(value, ("", value))[1]
         label = "on" if value == "done" else "due"
         return f"{word}, {label} {when.isoformat()}" if when else word
+
+
+class QuestionColumn(tables.Column):
+    """A post's question to the desk not yet answered (outreach/threads/): a badge linking to the thread."""
+
+    def render(self, value, record):
+        if not value:
+            return mark_safe('<span class="muted">—</span>')
+        return format_html('<a href="{}">{}</a>', url_for("outreach:thread", str(record["thread_id"])),
+                           badge("overdue", "Question pending"))
+
+    def value(self, value):
+        return "yes" if value else ""
+
+
+class LastMessageColumn(tables.Column):
+    """The last message of the post's thread with the desk: its start on pages, all of it in exports."""
+
+    def render(self, value, record):
+        if not value:
+            return mark_safe('<span class="muted">—</span>')
+        side = "desk" if record.get("last_message_from_desk") else "post"
+        return format_html('<a href="{}">{}</a><br><small>{}, {}</small>',
+                           url_for("outreach:thread", str(record["thread_id"])), value[:120], side,
+                           page_date(record.get("last_message_at")))
+
+    def value(self, value, record):
+        if not value:
+            return ""
+        side = "desk" if record.get("last_message_from_desk") else "post"
+        at = record.get("last_message_at")
+        return f"{localtime(at):%Y-%m-%d %H:%M} ({side}): {value}" if at else value

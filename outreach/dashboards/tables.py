@@ -3,16 +3,17 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 
 from ..models import Demarche, PostTask
 from .columns import (
     STATE_BADGES,
     STEP_BADGES,
     DateCol,
+    LastMessageColumn,
     NumberColumn,
     PctColumn,
     PostLinkColumn,
+    QuestionColumn,
     StepColumn,
     badge,
     page_date,
@@ -94,38 +95,14 @@ class MatrixTable(BaseTable):
     talking = StepColumn("talking", "Talking points")
     report = StepColumn("report", "Reported")
     response = tables.Column("Host government's response", empty_values=())
-    question_pending = tables.Column("Question pending", empty_values=())
-    last_message = tables.Column("Last message", empty_values=(), order_by=("last_message_at",))
+    question_pending = QuestionColumn("Question pending", empty_values=())
+    last_message = LastMessageColumn("Last message", empty_values=(), order_by=("last_message_at",))
 
     class Meta(BaseTable.Meta):
         pass
 
     def row_class(self, record) -> str:
         return "overdue" if record["overdue"] else ""
-
-    def render_question_pending(self, value, record):
-        if not value:
-            return mark_safe('<span class="muted">—</span>')
-        return format_html('<a href="{}">{}</a>', url_for("outreach:thread", str(record["thread_id"])),
-                           badge("overdue", "Question pending"))
-
-    def value_question_pending(self, value):
-        return "yes" if value else ""
-
-    def render_last_message(self, value, record):
-        if not value:
-            return mark_safe('<span class="muted">—</span>')
-        side = "desk" if record.get("last_message_from_desk") else "post"
-        return format_html('<a href="{}">{}</a><br><small>{}, {}</small>',
-                           url_for("outreach:thread", str(record["thread_id"])), value[:120], side,
-                           page_date(record.get("last_message_at")))
-
-    def value_last_message(self, value, record):
-        if not value:
-            return ""
-        side = "desk" if record.get("last_message_from_desk") else "post"
-        at = record.get("last_message_at")
-        return f"{localtime(at):%Y-%m-%d %H:%M} ({side}): {value}" if at else value
 
     def row_id(self, record) -> str:
         # Escalation emails link to a post's row (the host government's: one per post).

@@ -319,3 +319,19 @@ def test_a_long_thread_shows_the_latest_messages_and_pages_back(client, ad, abu_
     assert len(shown) == MESSAGES_ON_PAGE and shown[-1] == f"number {MESSAGES_ON_PAGE + 4:03d}."
     earlier = client.get(thread_url(ad), {"before": page.context["earlier"]}).context["thread_messages"]
     assert [m.body for m in earlier] == [f"number {i:03d}." for i in range(5)]
+
+
+def test_the_matrix_export_has_the_last_message_and_the_pending_question(client, issued, ad, abu_dhabi_staff,
+                                                                         desk_officer):
+    import csv
+    import io
+
+    threads.post_message(ad, by=abu_dhabi_staff, body="=HYPERLINK(\"http://x\") may we?", is_question=True)
+    client.force_login(desk_officer)
+    response = client.get(reverse("outreach:dash_demarche", args=[issued.reference_id]), {"_export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    abu_dhabi = next(r for r in rows if r["Post"] == "Abu Dhabi")
+    assert abu_dhabi["Question pending"] == "yes"
+    assert abu_dhabi["Last message"].endswith('(post): =HYPERLINK("http://x") may we?')
+    assert not abu_dhabi["Last message"].startswith("=")  # never a formula
+    assert {r["Question pending"] for r in rows if r["Post"] != "Abu Dhabi"} == {""}
