@@ -185,6 +185,8 @@ def generate(scale: float, seed: int, today: date) -> dict:
                 issued_at + timedelta(days=30) if state == "closed" else None,
                 owner.pk if state == "closed" else None,
                 1,
+                "[]",
+                "",
             )
         )
         if state == "draft":
@@ -264,6 +266,10 @@ def generate(scale: float, seed: int, today: date) -> dict:
                         completed_at or issued_at or datetime.now(dt_timezone.utc),
                         1,
                         timezone.localdate(issued_at) if issued_at else None,
+                        "[]",
+                        "",
+                        "",
+                        "",
                     )
                 )
     timings = {}
@@ -315,6 +321,8 @@ def generate(scale: float, seed: int, today: date) -> dict:
             "closed_at",
             "closed_by_id",
             "version",
+            "collectives",
+            "report_by_source",
         ],
         demarches,
     )
@@ -368,6 +376,10 @@ def generate(scale: float, seed: int, today: date) -> dict:
             "updated_at",
             "version",
             "issued_on",
+            "sections",
+            "text",
+            "text_kind",
+            "marking",
         ],
         tasks,
     )

@@ -101,6 +101,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# <input> and <select> written in Python, byte for byte what Django's widget templates write (config/forms.py).
+FORM_RENDERER = "config.forms.FastWidgetRenderer"
 
 TEMPLATES = [
     {
