@@ -4,11 +4,28 @@ import inspect
 from datetime import date
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.forms.utils import flatatt
 from django.utils.encoding import force_str
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django_tables2.utils import signature
+
+
+class FirstPagePaginator(Paginator):
+    """Django's Paginator, but a first page that is not full is its own count: no COUNT(*) query.
+
+    Most filtered lists fit on one page; the count is then the number of rows the page read.
+    """
+
+    def page(self, number):
+        if str(number) != "1" or self.orphans or "count" in self.__dict__:
+            return super().page(number)
+        rows = self.object_list[: self.per_page]
+        found = len(list(rows))  # reads the page once; django-tables2's rows keep what they read
+        if found < self.per_page:
+            self.__dict__["count"] = found  # Paginator.count is a cached_property
+        return self._get_page(rows, 1, self)
 
 
 class BaseTable(tables.Table):
@@ -70,6 +87,9 @@ class BaseTable(tables.Table):
             if anchor := self.row_id(record):
                 row_attr += f' id="{escape(anchor)}"'
             out.append(f"<tr{row_attr}>{''.join(cells)}</tr>")
+        if not out:  # here rather than in the template: `table.rows|length` would count the rows again
+            text = escape(self.empty_text or "Nothing to show.")
+            out.append(f'<tr><td colspan="{len(plan)}">{text}</td></tr>')
         return mark_safe("".join(out))
 
     def as_values(self, exclude_columns=None):
