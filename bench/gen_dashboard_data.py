@@ -354,6 +354,8 @@ def generate(scale: float, seed: int, today: date, years: float | None = None) -
                             delivered_day = None
                     if done_day:
                         status = Status.DONE
+                    elif state == "closed" and status == Status.OPEN:
+                        status = Status.CANCELLED  # closing a demarche cancels its open tasks (close_demarche)
                 completed_at = (
                     datetime(done_day.year, done_day.month, done_day.day, 11, tzinfo=dt_timezone.utc)
                     if done_day

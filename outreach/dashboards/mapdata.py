@@ -126,31 +126,42 @@ def overview_map_posts(user, *, today: date, since: date | None, region: str = "
 
 
 def _step_rows_in_one_pass(tasks) -> list[dict]:
-    """The rows of overview_map_posts' aggregate, each task's delivery rule worked out once (PostgreSQL).
+    """The rows of overview_map_posts' aggregate, in three steps of one query (PostgreSQL).
 
-    In the ORM aggregate, each of the delivery step's four FILTERs ran the "no non-paper beside these
-    talking points" subquery again for every talking-points task (4 x 13,000 index probes over 30 days of
-    the benchmark's data). Here an inner query derives it once per task, as onepass.py does for the
-    overview's figures; the outer one counts. tests/outreach/test_worldmap.py checks the states.
+    The ORM aggregate ran the "no non-paper beside these talking points" subquery once per FILTER (four
+    times per talking-points task) and joined every task to its tasking for the receipt. Here (1) an inner
+    query derives each task's delivery rule once, (2) the tasks are counted per tasking and audience,
+    (3) each of those groups (a third as many) is joined to its tasking for the receipt and summed per post
+    and audience. Sums of counts and minimums of minimums are the same figures; the number of taskings
+    behind a (post, audience) is its number of demarches. tests/outreach/test_worldmap.py checks the states.
     """
-    inner = tasks.annotate(
-        x_delivery=Case(When(DELIVERY, then=Value(True)), default=Value(False)),
-        x_unack=Case(When(demarche_post__acknowledged_at__isnull=True, then=Value(True)), default=Value(False)),
-    ).values_list("post_id", "audience", "demarche_id", "kind", "status", "due", "x_delivery", "x_unack")
+    inner = tasks.annotate(x_delivery=Case(When(DELIVERY, then=Value(True)), default=Value(False))).values_list(
+        "demarche_post_id", "post_id", "audience", "kind", "status", "due", "x_delivery"
+    )
     inner_sql, params = inner.query.sql_with_params()
     steps = {"deliver": "x.delivery", "talking": "x.kind = 'talking_points'", "report": "x.kind = 'report_back'"}
-    aggregates = ",\n".join(
+    per_tasking = ",\n".join(
         f"COUNT(*) FILTER (WHERE {c}) AS {p}_total, COUNT(*) FILTER (WHERE {c} AND x.status = 'done') AS {p}_done, "
         f"COUNT(*) FILTER (WHERE {c} AND x.status = 'not_delivered') AS {p}_not, "
         f"MIN(x.due) FILTER (WHERE {c} AND x.status = 'open') AS {p}_due"
         for p, c in steps.items()
     )
+    per_post = ",\n".join(
+        f"SUM(g.{p}_total)::int AS {p}_total, SUM(g.{p}_done)::int AS {p}_done, SUM(g.{p}_not)::int AS {p}_not, "
+        f"MIN(g.{p}_due) AS {p}_due"
+        for p in steps
+    )
     sql = f"""
-        SELECT x.post_id, x.audience, COUNT(*) FILTER (WHERE x.unack) AS unacknowledged,
-               COUNT(DISTINCT x.demarche_id) AS demarches, {aggregates}
-        -- OFFSET 0 keeps the inner query whole: pulled up, its CASE was copied into every FILTER again.
-        FROM ({inner_sql} OFFSET 0) AS x(post_id, audience, demarche_id, kind, status, due, delivery, unack)
-        GROUP BY x.post_id, x.audience
+        SELECT g.post_id, g.audience, COALESCE(SUM(g.n) FILTER (WHERE d.acknowledged_at IS NULL), 0)::int
+               AS unacknowledged, COUNT(*)::int AS demarches, {per_post}
+        FROM (
+            SELECT x.demarche_post_id, x.post_id, x.audience, COUNT(*) AS n, {per_tasking}
+            -- OFFSET 0 keeps the inner query whole: pulled up, its CASE was copied into every FILTER again.
+            FROM ({inner_sql} OFFSET 0) AS x(demarche_post_id, post_id, audience, kind, status, due, delivery)
+            GROUP BY x.demarche_post_id, x.post_id, x.audience
+        ) AS g
+        JOIN outreach_demarchepost d ON d.id = g.demarche_post_id
+        GROUP BY g.post_id, g.audience
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -51,4 +51,7 @@ def post_tasks(post: Post, user):
             "demarche__state",
             "post_id",
         )
+        # Soonest due first, as the API lists them; an unordered page (or export) came in whatever order
+        # the plan gave (task_post_due_idx walks it in this order).
+        .order_by("due", "demarche__reference_id", "audience", "position", "pk")
     )

@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='posttask',
-            index=models.Index(fields=['post', 'due'], name='task_post_due_idx'),
+            index=models.Index(fields=['post', 'due'], include=('status', 'demarche'), name='task_post_due_idx'),
         ),
     ]

@@ -254,8 +254,9 @@ class PostTask(models.Model):
             # Embassy inbox: a post's open tasks, soonest due first.
             models.Index(fields=["post", "status", "due"], name="task_inbox_idx"),
             # A post's figure set over its recent tasks (dashboards.posts.post_summary): the window of
-            # due dates, whatever the years of closed history behind it.
-            models.Index(fields=["post", "due"], name="task_post_due_idx"),
+            # due dates, whatever the years of closed history behind it; and the count of all its live
+            # tasks (the post page's "All tasks") from the index alone.
+            models.Index(fields=["post", "due"], name="task_post_due_idx", include=["status", "demarche"]),
             # Reminder sweep and overdue counts: open tasks by due date.
             models.Index(fields=["status", "due"], name="task_status_due_idx"),
             # Demarche matrix and completion figures.
