@@ -23,6 +23,11 @@ def roles_of(user) -> frozenset[str]:
     return cached
 
 
+def remember_roles(user, names) -> None:
+    """Cache role names read with the user (config.auth reads them in the user's own query)."""
+    user._role_names = frozenset(names)
+
+
 def is_desk_officer(user) -> bool:
     return user.is_authenticated and (user.is_superuser or DESK_OFFICERS in roles_of(user))
 

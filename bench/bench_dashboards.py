@@ -11,11 +11,13 @@ live, as beat does every OVERVIEW_SNAPSHOT_MINUTES, and one whole refresh.
 """
 
 import argparse
+import json
 import math
 import os
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -69,6 +71,8 @@ def pages() -> list[tuple[str, str, str]]:
             "/dashboards/demarches/?region=AF&tag=PARM&q=outreach",
         ),
         ("demarches CSV export (issued)", "bench-manager", "/dashboards/demarches/?_export=csv"),
+        ("demarches CSV export, all states", "bench-manager", "/dashboards/demarches/?state=&_export=csv"),
+        ("one post, all tasks, XLSX export", "bench-manager", f"/dashboards/posts/{post}/?show=&_export=xlsx"),
         (f"one demarche ({biggest})", "bench-manager", f"/dashboards/demarches/{biggest}/"),
         ("one post", "bench-manager", f"/dashboards/posts/{post}/"),
         ("one post, all tasks", "bench-manager", f"/dashboards/posts/{post}/?show="),
@@ -102,25 +106,40 @@ def replay(captured) -> float:
     return total
 
 
+def fetch(client: Client, url: str) -> int:
+    """GET the page and read all of it (exports stream: their work happens as they are read)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+    response.close()
+    return size
+
+
 def measure(client: Client, url: str, runs: int) -> dict:
     for _ in range(2):
-        assert client.get(url).status_code == 200, url
+        fetch(client, url)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        response = client.get(url)
+        fetch(client, url)
         times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        fetch(client, url)
     db = [replay(queries.captured_queries) for _ in range(3)]
     times.sort()
-    return {
+    row = {
         "queries": len(queries.captured_queries),
         "median": statistics.median(times),
         "p95": times[max(0, math.ceil(0.95 * len(times)) - 1)],
         "db": statistics.median(db),
+        "mem": None,
     }
+    if "_export=" in url:  # the most Python memory the export held at once, whatever its size
+        tracemalloc.start()
+        row["bytes"] = fetch(client, url)
+        row["mem"] = tracemalloc.get_traced_memory()[1] / 1_048_576
+        tracemalloc.stop()
+    return row
 
 
 def main() -> None:
@@ -129,13 +148,15 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--only", default="", help="measure only pages whose label contains this text")
+    parser.add_argument("--json", default="", help="also write the figures to this file (bench_growth.py)")
     args = parser.parse_args()
+    results = {"pages": {}, "background": {}}
     tasks = PostTask.objects.count()
     print(
         f"{Demarche.objects.count():,} demarches, {tasks:,} tasks, "
         f"{PostTask.objects.values('post').distinct().count()} posts with tasks; {args.runs} runs each\n"
     )
-    header = f"{'page':<44} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'db ms':>8}"
+    header = f"{'page':<44} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'db ms':>8} {'peak MB':>8}"
     print(header)
     print("-" * len(header))
     clients = {}
@@ -147,17 +168,27 @@ def main() -> None:
             clients[username] = Client()
             clients[username].force_login(users.get(username=username))
         row = measure(clients[username], url, args.runs)
+        results["pages"][_generic(label)] = row
+        mem = f"{row['mem']:>8.1f}" if row["mem"] is not None else f"{'':>8}"
         print(
-            f"{label:<44} {row['queries']:>7} {row['median']:>10.1f} {row['p95']:>8.1f} {row['db']:>8.1f}",
+            f"{label:<44} {row['queries']:>7} {row['median']:>10.1f} {row['p95']:>8.1f} {row['db']:>8.1f} {mem}",
             flush=True,
         )
     if not args.only or "snapshot" in args.only:
-        background(args.runs)
+        results["background"] = background(args.runs)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
 
 
-def background(runs: int) -> None:
+def _generic(label: str) -> str:
+    """The label without the biggest demarche's reference, which differs between databases."""
+    return label.split(" (")[0] + " (biggest)" if "one demarche (" in label else label
+
+
+def background(runs: int) -> dict:
     """Time the snapshot computations the overview is served from (for desk officers and managers)."""
     print(f"\n{'background (Celery beat)':<44} {'median ms':>10} {'p95 ms':>8}")
+    out = {}
     today = snapshots.timezone.localdate()
     for days in snapshots.periods():
         for region in ("", "EUR"):
@@ -170,9 +201,13 @@ def background(runs: int) -> None:
             label = f"snapshot: {days} days, {region or 'all regions'}"
             p95 = times[max(0, math.ceil(0.95 * len(times)) - 1)]
             print(f"{label:<44} {statistics.median(times):>10.1f} {p95:>8.1f}", flush=True)
+            out[label] = {"median": statistics.median(times), "p95": p95}
     started = time.perf_counter()
     count = snapshots.refresh()
-    print(f"{f'whole refresh ({count} windows)':<44} {(time.perf_counter() - started) * 1000:>10.1f}")
+    took = (time.perf_counter() - started) * 1000
+    print(f"{f'whole refresh ({count} windows)':<44} {took:>10.1f}")
+    out["whole refresh"] = {"median": took, "p95": took}
+    return out
 
 
 if __name__ == "__main__":

@@ -224,7 +224,7 @@ def session_for_desk_officer() -> str:
         "from django.contrib.sessions.backends.db import SessionStore\n"
         "u = User.objects.filter(groups__name='Desk officers').order_by('pk').first()\n"
         "s = SessionStore(); s[SESSION_KEY] = str(u.pk)\n"
-        "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "s[BACKEND_SESSION_KEY] = 'config.auth.PageUserBackend'\n"
         "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)")
 
 

@@ -1,11 +1,15 @@
-"""Generate five years of a large foreign ministry's demarches for the dashboard benchmark, on PostgreSQL.
+"""Generate years of a large foreign ministry's demarches for the dashboard benchmark, on PostgreSQL.
 
     createdb -h 127.0.0.1 -U postgres outreach_dash_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/outreach_dash_bench DJANGO_TESTING=1
     .venv/bin/python manage.py migrate
-    .venv/bin/python bench/gen_dashboard_data.py [--scale 1.0] [--seed 4690]
+    .venv/bin/python bench/gen_dashboard_data.py [--scale 1.0] [--years Y] [--seed 4690]
 
-Scale 1.0: 300 posts, 7,000 demarches, about 2,000,000 tasks (--scale 0.1 for a quick run: 700 demarches).
+Scale 1.0: 300 posts, 7,000 demarches over five years, about 2,000,000 tasks (--scale 0.1 for a quick run:
+700 demarches). The ministry sends 1,400 demarches a year whatever the scale: more scale is more years of
+history (--scale 10: 70,000 demarches over 50 years, ~20,000,000 tasks), the same open work. That is what
+the 2M/20M suite (bench/bench_growth.py) asks: whether pages grow with closed history. `--years` sets
+the span instead (--scale 10 --years 5: ten times the demarches a day, so ten times the open work too).
 Rows go in with COPY. It TRUNCATEs the outreach tables (and the cables it made) first, so it refuses a
 database whose name does not contain "bench" unless --force. It loads with triggers off
 (session_replication_role = replica), fills PostTask.issued_on itself and then rebuilds DemarcheStats.
@@ -119,21 +123,142 @@ def make_posts(rng: random.Random, count: int) -> list[Post]:
     return list(Post.objects.filter(code__startswith="bench-").order_by("code"))
 
 
-def generate(scale: float, seed: int, today: date) -> dict:
+def generate(scale: float, seed: int, today: date, years: float | None = None) -> dict:
     rng = random.Random(seed)
     posts = make_posts(rng, 300)
     desks = make_users(posts)
     # A post's speed: most deliver within days, a few are habitually slow.
     slowness = {p.pk: rng.choice([0.6, 0.8, 1.0, 1.0, 1.2, 1.5, 2.5, 4.0]) for p in posts}
     n_demarches = max(10, round(7000 * scale))
-    start = today - timedelta(days=5 * 365)
+    start = today - timedelta(days=round((years or 5 * scale) * 365))
     span = (today - timedelta(days=3) - start).days
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM cables_cable")
         cable_id = cursor.fetchone()[0]
     cables, demarches, dposts, tasks = [], [], [], []
+    with connection.cursor() as cursor:
+        # The COPYs fill issued_on themselves; DemarcheStats is rebuilt once below. The row-level
+        # issued_on trigger would otherwise look up a demarche for each of the 2,000,000 tasks.
+        cursor.execute("SET session_replication_role = replica")
+    copied = {"demarches": 0, "demarche_posts": 0, "tasks": 0}
+
+    def flush():
+        """COPY what the loop made so far and forget it: 20 million tasks do not fit in memory."""
+        copy_rows(
+            Cable,
+            [
+                "id",
+                "reference_id",
+                "revision",
+                "is_current",
+                "raw_text",
+                "raw_sha256",
+                "filename",
+                "status",
+                "parse_error",
+                "parser_version",
+                "parsed",
+                "subject",
+                "sent_at",
+                "origin",
+                "classification",
+                "tags_text",
+                "is_action_request",
+                "anomaly_count",
+                "received_at",
+            ],
+            cables,
+        )
+        copy_rows(
+            Demarche,
+            [
+                "id",
+                "cable_id",
+                "reference_id",
+                "subject",
+                "instructions",
+                "owner_id",
+                "state",
+                "deliver_by",
+                "report_by",
+                "created_at",
+                "issued_at",
+                "issued_by_id",
+                "closed_at",
+                "closed_by_id",
+                "version",
+                "collectives",
+                "report_by_source",
+            ],
+            demarches,
+        )
+        copy_rows(
+            DemarchePost,
+            [
+                "id",
+                "demarche_id",
+                "post_id",
+                "assigned_officer_id",
+                "acknowledged_at",
+                "acknowledged_by_id",
+                "acknowledged_note",
+                "removed",
+                "added_after_issue",
+            ],
+            dposts,
+        )
+        copy_rows(
+            PostTask,
+            [
+                "id",
+                "demarche_id",
+                "demarche_post_id",
+                "post_id",
+                "audience",
+                "kind",
+                "position",
+                "instruction",
+                "talking_points",
+                "tp_paragraph",
+                "releasable_to",
+                "needs_attention",
+                "due",
+                "assigned_to_id",
+                "status",
+                "status_reason",
+                "completed_at",
+                "completed_by_id",
+                "delivered_on",
+                "requested_level",
+                "officials",
+                "method",
+                "response",
+                "response_text",
+                "reply_reference_id",
+                "reply_cable_id",
+                "created_at",
+                "updated_at",
+                "version",
+                "issued_on",
+                "sections",
+                "text",
+                "text_kind",
+                "marking",
+            ],
+            tasks,
+        )
+        copied["demarches"] += len(demarches)
+        copied["demarche_posts"] += len(dposts)
+        copied["tasks"] += len(tasks)
+        for rows in (cables, demarches, dposts, tasks):
+            rows.clear()
+
+    timings = {}
+    t = time.perf_counter()
     dpost_id = task_id = 0
     for n in range(n_demarches):
+        if n and n % 1000 == 0:
+            flush()
         cable_id += 1
         issued_day = start + timedelta(days=int(span * n / n_demarches))
         issued_at = datetime(issued_day.year, issued_day.month, issued_day.day, 14, tzinfo=dt_timezone.utc)
@@ -229,6 +354,8 @@ def generate(scale: float, seed: int, today: date) -> dict:
                             delivered_day = None
                     if done_day:
                         status = Status.DONE
+                    elif state == "closed" and status == Status.OPEN:
+                        status = Status.CANCELLED  # closing a demarche cancels its open tasks (close_demarche)
                 completed_at = (
                     datetime(done_day.year, done_day.month, done_day.day, 11, tzinfo=dt_timezone.utc)
                     if done_day
@@ -272,118 +399,8 @@ def generate(scale: float, seed: int, today: date) -> dict:
                         "",
                     )
                 )
-    timings = {}
-    t = time.perf_counter()
-    with connection.cursor() as cursor:
-        # The COPYs fill issued_on themselves; DemarcheStats is rebuilt once below. The row-level
-        # issued_on trigger would otherwise look up a demarche for each of the 2,000,000 tasks.
-        cursor.execute("SET session_replication_role = replica")
-    copy_rows(
-        Cable,
-        [
-            "id",
-            "reference_id",
-            "revision",
-            "is_current",
-            "raw_text",
-            "raw_sha256",
-            "filename",
-            "status",
-            "parse_error",
-            "parser_version",
-            "parsed",
-            "subject",
-            "sent_at",
-            "origin",
-            "classification",
-            "tags_text",
-            "is_action_request",
-            "anomaly_count",
-            "received_at",
-        ],
-        cables,
-    )
-    copy_rows(
-        Demarche,
-        [
-            "id",
-            "cable_id",
-            "reference_id",
-            "subject",
-            "instructions",
-            "owner_id",
-            "state",
-            "deliver_by",
-            "report_by",
-            "created_at",
-            "issued_at",
-            "issued_by_id",
-            "closed_at",
-            "closed_by_id",
-            "version",
-            "collectives",
-            "report_by_source",
-        ],
-        demarches,
-    )
-    copy_rows(
-        DemarchePost,
-        [
-            "id",
-            "demarche_id",
-            "post_id",
-            "assigned_officer_id",
-            "acknowledged_at",
-            "acknowledged_by_id",
-            "acknowledged_note",
-            "removed",
-            "added_after_issue",
-        ],
-        dposts,
-    )
-    timings["copy_small_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    copy_rows(
-        PostTask,
-        [
-            "id",
-            "demarche_id",
-            "demarche_post_id",
-            "post_id",
-            "audience",
-            "kind",
-            "position",
-            "instruction",
-            "talking_points",
-            "tp_paragraph",
-            "releasable_to",
-            "needs_attention",
-            "due",
-            "assigned_to_id",
-            "status",
-            "status_reason",
-            "completed_at",
-            "completed_by_id",
-            "delivered_on",
-            "requested_level",
-            "officials",
-            "method",
-            "response",
-            "response_text",
-            "reply_reference_id",
-            "reply_cable_id",
-            "created_at",
-            "updated_at",
-            "version",
-            "issued_on",
-            "sections",
-            "text",
-            "text_kind",
-            "marking",
-        ],
-        tasks,
-    )
-    timings["copy_tasks_s"] = time.perf_counter() - t
+    flush()
+    timings["copy_s"] = time.perf_counter() - t
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = origin")
     t = time.perf_counter()
@@ -400,9 +417,7 @@ def generate(scale: float, seed: int, today: date) -> dict:
         timings["analyze_s"] = time.perf_counter() - t
     return {
         "posts": len(posts),
-        "demarches": len(demarches),
-        "demarche_posts": len(dposts),
-        "tasks": len(tasks),
+        **copied,
         **timings,
     }
 
@@ -412,6 +427,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 7,000 demarches, ~2,000,000 tasks")
+    parser.add_argument("--years", type=float, default=None, help="span of history (default: 5 x scale)")
     parser.add_argument("--seed", type=int, default=4690)
     parser.add_argument("--force", action="store_true", help="allow a database not named *bench*")
     args = parser.parse_args()
@@ -419,7 +435,7 @@ def main() -> None:
         sys.exit("The dashboard benchmark needs PostgreSQL: set DATABASE_URL.")
     started = time.perf_counter()
     reset(args.force)
-    result = generate(args.scale, args.seed, date.today())
+    result = generate(args.scale, args.seed, date.today(), years=args.years)
     result["total_s"] = time.perf_counter() - started
     for key, value in result.items():
         print(f"{key:>16}: {value:,.1f}" if isinstance(value, float) else f"{key:>16}: {value:,}")

@@ -30,7 +30,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 user = User.objects.filter(groups__name='Desk officers').order_by('pk').first()
 s = SessionStore()
-s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = 'config.auth.PageUserBackend'
 s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create(); print(s.session_key)")
 
 .venv/bin/gunicorn config.wsgi --workers 4 --bind "127.0.0.1:${PORT}" --log-level warning &

@@ -46,15 +46,22 @@ class PostQuerySet(models.QuerySet):
         return list(pairs.values_list("post_id", "user_id"))
 
 
-def post_ids_worked_by(user):
-    """The ids of the posts a user works as embassy staff, as a subquery (empty without that role).
+def post_ids_worked_by(user) -> list[int]:
+    """The ids of the posts a user works as embassy staff (empty without that role), read once per request.
 
-    A subquery of the staff table, not a join through post: inside per-demarche subqueries of the
-    dashboards the planner looped over every post for that join.
+    A list of ids, so that queries say `post_id IN (571)`: a join through post made the planner loop over
+    every post inside the dashboards' per-demarche subqueries, and with a subquery of the staff table it
+    still misjudged the rows at 20 million tasks (a merge join filtering 2.5 million rows: 420 ms for the
+    overview's overdue list, 13 ms at 2 million); with the ids it reads the post's rows by index.
     """
     if not is_embassy_staff(user):
-        return Post.staff.through.objects.none().values("post_id")
-    return Post.staff.through.objects.filter(user=user).values("post_id")
+        return []
+    cached = getattr(user, "_staff_post_ids", None)
+    if cached is None:
+        cached = user._staff_post_ids = sorted(
+            Post.staff.through.objects.filter(user=user).values_list("post_id", flat=True)
+        )
+    return cached
 
 
 def can_act_on(user, post: "Post") -> bool:

@@ -96,12 +96,15 @@ MIDDLEWARE = [
 ]
 
 # AxesStandaloneBackend first: a locked-out user is refused before the password is checked.
+# PageUserBackend is Django's ModelBackend loading the roles and unread count with the user (config/auth.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "config.auth.PageUserBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
+# <input> and <select> written in Python, byte for byte what Django's widget templates write (config/forms.py).
+FORM_RENDERER = "config.forms.FastWidgetRenderer"
 
 TEMPLATES = [
     {

@@ -11,8 +11,13 @@ def reminders_context(request) -> dict:
         from outreach.broker import broker_is_up
         from outreach.models import Notification
 
+        # Read with the user (config.auth) unless the request may have written since: a POST that
+        # renders a page (a form with errors) counts again.
+        unread = getattr(user, "_unread_notifications", None) if request.method in ("GET", "HEAD") else None
+        if unread is None:
+            unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
         cached = request._header_figures = {
-            "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+            "unread_notifications": unread,
             "reminders_paused": not broker_is_up(),
         }
     return cached

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from django.db import connections
 from django.db.models import (
@@ -33,6 +34,7 @@ from .expressions import (
     REPORT,
     TALKING,
     Status,
+    all_live_tasks,
     count_where,
     done_on,
     live_tasks,
@@ -61,13 +63,20 @@ def demarches_with_figures(user, *, today: date):
     tests/outreach/test_figure_parity.py holds the two equal.
     """
     if connections[read_alias(Demarche)].vendor == "postgresql" and can_read_all(user):
-        return demarches_with_stored_figures(user, today=today)
+        # The same for every reader of every post: built (~1.7 ms of ORM work) once a day, cloned per request.
+        return _stored_figures_of_the_day(today).all()
     return demarches_with_counted_figures(user, today=today)
 
 
-def _overdue_count(user, today: date):
+@lru_cache(maxsize=2)
+def _stored_figures_of_the_day(today: date):
+    """Never evaluated itself: callers get a clone (.all()), so no result is ever cached here."""
+    return demarches_with_stored_figures(None, today=today)
+
+
+def _overdue_count(tasks, today: date):
     """Open tasks past due of an issued demarche: live, since it depends on today."""
-    overdue = live_tasks(user).filter(
+    overdue = tasks.filter(
         status=Status.OPEN, due__lt=today, demarche__state=Demarche.State.ISSUED
     )
     return Coalesce(_per_demarche(overdue, Count("pk")), 0)
@@ -86,21 +95,24 @@ def demarches_with_counted_figures(user, *, today: date):
             ),
             delivered_pct=_per_demarche(tasks.filter(DELIVERY), percent(DONE, Q())),
             reported_pct=_per_demarche(tasks.filter(REPORT), percent(DONE, Q())),
-            overdue_count=_overdue_count(user, today),
+            overdue_count=_overdue_count(tasks, today),
         )
     )
 
 
 def demarches_with_stored_figures(user, *, today: date):
-    """The list's figures from DemarcheStats (PostgreSQL triggers), but the overdue count; every post's."""
+    """The list's figures from DemarcheStats (PostgreSQL triggers), but the overdue count; every post's.
+
+    Only for readers of every post (`user` is not used to scope anything: None is fine).
+    """
     return (
-        visible_demarches(user)
+        Demarche.objects.all()
         .select_related("owner")
         .annotate(
             posts_count=Coalesce(F("stats__posts"), 0),
             delivered_pct=_stats_pct("delivery"),
             reported_pct=_stats_pct("report"),
-            overdue_count=_overdue_count(user, today),
+            overdue_count=_overdue_count(all_live_tasks(), today),
         )
     )
 

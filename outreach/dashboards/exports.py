@@ -4,19 +4,26 @@ OWASP's CSV-injection guidance: a text cell that begins with =, +, -, @, a tab o
 prefixed with a single quote, in CSV and in XLSX, and XLSX text cells are written as strings, never as
 formulas. Numbers stay numbers. CSV writes dates and times in ISO 8601 (times in the server's zone,
 without microseconds); XLSX writes them as date cells.
+
+Every export streams: the rows are read from the database in chunks (BaseTable.as_values over
+QuerySet.iterator), CSV and JSON go out as they are written, and XLSX is written by openpyxl's write-only
+workbook to a temporary file, then sent from it. Memory stays flat whatever the number of rows
+(bench/bench_exports.py measures it).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.timezone import is_aware, localtime
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 
@@ -52,60 +59,79 @@ def csv_cell(value) -> str | int | float:
     return safe_text(str(value))
 
 
-def rows_of(table) -> list[list]:
-    """The table's header and rows as export values (BaseTable.as_values); headers carry units."""
-    rows = [list(row) for row in table.as_values()]
+def rows_of(table) -> Iterator[list]:
+    """The table's header and rows as export values (BaseTable.as_values), one at a time; headers carry units."""
+    rows = iter(table.as_values())
     units = [getattr(b.column, "export_unit", "") for b in table.columns.iterall() if not b.column.exclude_from_export]
-    rows[0] = [f"{name} ({unit})" if unit else name for name, unit in zip(rows[0], units)]
-    return rows
-
-
-def to_csv(rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
+    yield [f"{name} ({unit})" if unit else name for name, unit in zip(next(rows), units)]
     for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
+        yield list(row)
+
+
+class _Line:
+    """A file-like object for csv.writer that hands back what it was given."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def to_csv(rows: Iterable[list]) -> Iterator[bytes]:
+    writer = csv.writer(_Line())
     # A byte-order mark, so that Excel opens the UTF-8 text as UTF-8 (names such as "Brasília").
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    yield "\ufeff".encode()
+    for row in rows:
+        yield writer.writerow([csv_cell(v) for v in row]).encode("utf-8")
 
 
-def to_xlsx(rows: list[list], title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31] or "Export"
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c)
-            if isinstance(value, datetime):
-                cell.value, cell.number_format = _local(value), "yyyy-mm-dd hh:mm:ss"
-            elif isinstance(value, date):
-                cell.value, cell.number_format = value, "yyyy-mm-dd"
-            elif isinstance(value, bool) or value is None:
-                cell.value = "" if value is None else ("yes" if value else "no")
-            elif isinstance(value, (int, float)):
-                cell.value = value
-            else:
-                cell.value = safe_text(str(value))
-                cell.data_type = TYPE_STRING  # openpyxl makes any text starting with "=" a formula
-            if r == 1:
-                cell.font = Font(bold=True)
+def _xlsx_cell(sheet, value, *, bold: bool) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet)
+    if isinstance(value, datetime):
+        cell.value, cell.number_format = _local(value), "yyyy-mm-dd hh:mm:ss"
+    elif isinstance(value, date):
+        cell.value, cell.number_format = value, "yyyy-mm-dd"
+    elif isinstance(value, bool) or value is None:
+        cell.value = "" if value is None else ("yes" if value else "no")
+    elif isinstance(value, (int, float)):
+        cell.value = value
+    else:
+        cell.value = safe_text(str(value))
+        cell.data_type = TYPE_STRING  # openpyxl makes any text starting with "=" a formula
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def to_xlsx(rows: Iterable[list], title: str, out) -> None:
+    """Write the rows to the binary file `out` (write-only: openpyxl keeps no row in memory)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31] or "Export")
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
+    for r, row in enumerate(rows):
+        sheet.append([_xlsx_cell(sheet, value, bold=r == 0) for value in row])
     book.save(out)
-    return out.getvalue()
 
 
-def to_json(rows: list[list]) -> bytes:
+def to_json(rows: Iterable[list]) -> Iterator[bytes]:
     """Rows as objects keyed by the headers; JSON holds no formulas, so values stay as they are."""
-    header, *body = rows
-    return json.dumps([dict(zip(header, row)) for row in body], cls=DjangoJSONEncoder).encode("utf-8")
+    rows = iter(rows)
+    header = next(rows)
+    yield b"["
+    for n, row in enumerate(rows):
+        yield (b"," if n else b"") + json.dumps(dict(zip(header, row)), cls=DjangoJSONEncoder).encode("utf-8")
+    yield b"]"
 
 
-def export_response(table, fmt: str, filename: str) -> HttpResponse:
-    """The table as a CSV, XLSX or JSON download (fmt already checked to be one of FORMATS)."""
+def export_response(table, fmt: str, filename: str):
+    """The table as a CSV, XLSX or JSON download (fmt already checked to be one of FORMATS), streamed."""
     rows = rows_of(table)
-    writers = {"csv": to_csv, "json": to_json, "xlsx": lambda r: to_xlsx(r, filename)}
-    body = writers[fmt](rows)
-    response = HttpResponse(body, content_type=FORMATS[fmt])
+    if fmt == "xlsx":
+        # A zip file is written whole before it can be read: spool it to disk, not to memory.
+        spool = tempfile.TemporaryFile()
+        to_xlsx(rows, filename, spool)
+        spool.seek(0)
+        response = FileResponse(spool, content_type=FORMATS[fmt])
+    else:
+        body = to_csv(rows) if fmt == "csv" else to_json(rows)
+        response = StreamingHttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

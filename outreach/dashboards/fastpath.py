@@ -4,11 +4,32 @@ import inspect
 from datetime import date
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils.encoding import force_str
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
+
+EXPORT_CHUNK = 2000  # rows per fetch from the server-side cursor of an export
+
+
+class FirstPagePaginator(Paginator):
+    """Django's Paginator, but a first page that is not full is its own count: no COUNT(*) query.
+
+    Most filtered lists fit on one page; the count is then the number of rows the page read.
+    """
+
+    def page(self, number):
+        if str(number) != "1" or self.orphans or "count" in self.__dict__:
+            return super().page(number)
+        rows = self.object_list[: self.per_page]
+        found = len(list(rows))  # reads the page once; django-tables2's rows keep what they read
+        if found < self.per_page:
+            self.__dict__["count"] = found  # Paginator.count is a cached_property
+        return self._get_page(rows, 1, self)
 
 
 class BaseTable(tables.Table):
@@ -70,7 +91,17 @@ class BaseTable(tables.Table):
             if anchor := self.row_id(record):
                 row_attr += f' id="{escape(anchor)}"'
             out.append(f"<tr{row_attr}>{''.join(cells)}</tr>")
+        if not out:  # here rather than in the template: `table.rows|length` would count the rows again
+            text = escape(self.empty_text or "Nothing to show.")
+            out.append(f'<tr><td colspan="{len(plan)}">{text}</td></tr>')
         return mark_safe("".join(out))
+
+    def _export_rows(self):
+        """The rows, read in chunks when a query gives them: an export may hold every row of years."""
+        data = getattr(self.data, "data", None)  # the QuerySet, already sorted as the table is
+        if isinstance(data, QuerySet):
+            return (BoundRow(record, table=self) for record in data.iterator(chunk_size=EXPORT_CHUNK))
+        return self.rows
 
     def as_values(self, exclude_columns=None):
         """django-tables2's as_values (exports), with each column's value function inspected once, not per cell.
@@ -90,7 +121,7 @@ class BaseTable(tables.Table):
             if getattr(value, "__func__", None) is tables.Column.value:
                 value = bound.render  # what Column.value calls, with the same arguments
             calls[bound.name] = (value, *signature(value))
-        for row in self.rows:
+        for row in self._export_rows():
 
             def call(bound_column, value=None, row=row):
                 function, wanted, catch_all = calls[bound_column.name]

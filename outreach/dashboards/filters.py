@@ -37,14 +37,20 @@ class DemarcheFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         field_name="deliver_by", lookup_expr="lte", label="to", widget=DateInput
     )
-    owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(groups__name=DESK_OFFICERS).order_by("username"),
-        empty_label="Any owner",
-    )
+    # A ChoiceFilter filled once per request (below): ModelChoiceFilter's widget reads its users through a
+    # server-side cursor (DECLARE, FETCH, CLOSE) on every render, then again to validate the choice.
+    owner = django_filters.ChoiceFilter(label="Owner", choices=(), empty_label="Any owner")
 
     class Meta:
         model = Demarche
         fields = ["q", "state", "region", "tag", "due_after", "due_before", "owner"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = get_user_model().objects.filter(groups__name=DESK_OFFICERS).order_by("username")
+        self.filters["owner"].extra["choices"] = [
+            (str(pk), username) for pk, username in owners.values_list("pk", "username")
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Case, Count, Q, Value, When
 
 from cables.models import Post
 
@@ -104,11 +105,14 @@ def overview_map_posts(user, *, today: date, since: date | None, region: str = "
         aggregates.update({k: v for k, v in step_aggregates(prefix, kinds).items() if not k.endswith("_on")})
     # One row per post and audience, as in the matrix, but over every active demarche: a few hundred rows
     # however many demarches (a row per demarche too was 26,000 rows for a year of the benchmark's data).
-    rows = tasks.values("post_id", "audience").annotate(
-        unacknowledged=count_where(Q(demarche_post__acknowledged_at__isnull=True)),
-        demarches=Count("demarche", distinct=True),
-        **aggregates,
-    )
+    if connection.vendor == "postgresql":
+        rows = _step_rows_in_one_pass(tasks)
+    else:
+        rows = tasks.values("post_id", "audience").annotate(
+            unacknowledged=count_where(Q(demarche_post__acknowledged_at__isnull=True)),
+            demarches=Count("demarche", distinct=True),
+            **aggregates,
+        )
     states: dict[int, list[str]] = {}
     notes: dict[int, str] = {}
     for row in rows:
@@ -119,6 +123,50 @@ def overview_map_posts(user, *, today: date, since: date | None, region: str = "
         if row["audience"] == "":
             notes[row["post_id"]] = f"{row['demarches']} demarche{'s' if row['demarches'] != 1 else ''}"
     return _map_posts({pk: worst(post_states) for pk, post_states in states.items()}, notes)
+
+
+def _step_rows_in_one_pass(tasks) -> list[dict]:
+    """The rows of overview_map_posts' aggregate, in three steps of one query (PostgreSQL).
+
+    The ORM aggregate ran the "no non-paper beside these talking points" subquery once per FILTER (four
+    times per talking-points task) and joined every task to its tasking for the receipt. Here (1) an inner
+    query derives each task's delivery rule once, (2) the tasks are counted per tasking and audience,
+    (3) each of those groups (a third as many) is joined to its tasking for the receipt and summed per post
+    and audience. Sums of counts and minimums of minimums are the same figures; the number of taskings
+    behind a (post, audience) is its number of demarches. tests/outreach/test_worldmap.py checks the states.
+    """
+    inner = tasks.annotate(x_delivery=Case(When(DELIVERY, then=Value(True)), default=Value(False))).values_list(
+        "demarche_post_id", "post_id", "audience", "kind", "status", "due", "x_delivery"
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    steps = {"deliver": "x.delivery", "talking": "x.kind = 'talking_points'", "report": "x.kind = 'report_back'"}
+    per_tasking = ",\n".join(
+        f"COUNT(*) FILTER (WHERE {c}) AS {p}_total, COUNT(*) FILTER (WHERE {c} AND x.status = 'done') AS {p}_done, "
+        f"COUNT(*) FILTER (WHERE {c} AND x.status = 'not_delivered') AS {p}_not, "
+        f"MIN(x.due) FILTER (WHERE {c} AND x.status = 'open') AS {p}_due"
+        for p, c in steps.items()
+    )
+    per_post = ",\n".join(
+        f"SUM(g.{p}_total)::int AS {p}_total, SUM(g.{p}_done)::int AS {p}_done, SUM(g.{p}_not)::int AS {p}_not, "
+        f"MIN(g.{p}_due) AS {p}_due"
+        for p in steps
+    )
+    sql = f"""
+        SELECT g.post_id, g.audience, COALESCE(SUM(g.n) FILTER (WHERE d.acknowledged_at IS NULL), 0)::int
+               AS unacknowledged, COUNT(*)::int AS demarches, {per_post}
+        FROM (
+            SELECT x.demarche_post_id, x.post_id, x.audience, COUNT(*) AS n, {per_tasking}
+            -- OFFSET 0 keeps the inner query whole: pulled up, its CASE was copied into every FILTER again.
+            FROM ({inner_sql} OFFSET 0) AS x(demarche_post_id, post_id, audience, kind, status, due, delivery)
+            GROUP BY x.demarche_post_id, x.post_id, x.audience
+        ) AS g
+        JOIN outreach_demarchepost d ON d.id = g.demarche_post_id
+        GROUP BY g.post_id, g.audience
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def _map_posts(states: dict[int, str], notes: dict[int, str] | None = None) -> list[MapPost]:

@@ -60,13 +60,8 @@ _FIGURE_NAMES = (
 )
 
 
-def overview_one_pass(tasks, *, today: date, limit: int) -> dict:
-    """Totals, regions, per-post figures and the monthly trend in one read of the window (PostgreSQL).
-
-    The three figure sets used to be three aggregates over the same ~45,000 tasks (30 days), each
-    recomputing the done date and the days late per aggregate; here an inner query derives each
-    task's values once and GROUPING SETS aggregates them by post, by region, overall and by month.
-    """
+def _one_pass_rows(tasks, *, today: date) -> list[tuple]:
+    """The window's grouping-set rows: (region, post, month), (region, post), (region) and ()."""
     start, end = trend_start(today), trend_end(today)
     inner = tasks.annotate(
         x_region=F("post__region"),
@@ -106,7 +101,38 @@ def overview_one_pass(tasks, *, today: date, limit: int) -> dict:
     """
     with connections[inner.db].cursor() as cursor:  # the replica, for a dashboard
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def overview_one_pass(tasks, *, today: date, limit: int) -> dict:
+    """Totals, regions, per-post figures and the monthly trend in one read of the window (PostgreSQL).
+
+    The three figure sets used to be three aggregates over the same ~45,000 tasks (30 days), each
+    recomputing the done date and the days late per aggregate; here an inner query derives each
+    task's values once and GROUPING SETS aggregates them by post, by region, overall and by month.
+    """
+    return assemble(_one_pass_rows(tasks, today=today), limit=limit)
+
+
+def overview_one_pass_by_region(tasks, *, today: date, limit: int, regions) -> dict[str, dict]:
+    """overview_one_pass for all regions ("") and for each of `regions`, from one read of the window.
+
+    The (region) and (region, post, month) grouping sets hold what a window filtered to one region would
+    aggregate: the same rows, so the same counts and medians (the snapshot refresh reads each period
+    once, not once per region; tests/outreach/test_overview_snapshots.py compares them with the live page).
+    """
+    rows = _one_pass_rows(tasks, today=today)
+    return {region: assemble(rows, limit=limit, region=region) for region in ("", *regions)}
+
+
+def assemble(rows, *, limit: int, region: str = "") -> dict:
+    """The overview's figure sets from the grouping-set rows; with `region`, that region's only."""
+    if region:
+        # A window filtered to the region has the same (region, post, month), (region, post) and (region)
+        # rows, and a total () equal to its (region) row. Columns: GROUPING(post, region, month), post,
+        # region, month, values.
+        rows = [row for row in rows if row[1] == 0 and row[4] == region]
+        rows += [(1, 1, 1, None, None, None, *row[6:]) for row in rows if row[0] == 1]
     totals = dict.fromkeys(_FIGURE_NAMES)
     totals.update(tasks=0, open=0, overdue=0, done=0, late=0)  # aggregate() over no rows gives 0 counts
     regions, per_post, by_month = [], [], {}

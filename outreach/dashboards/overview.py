@@ -13,7 +13,7 @@ from ..models import Demarche, DemarchePost, PostTask
 from .demarches import visible_demarches
 from .expressions import DaysBetween, Status, live_tasks
 from .figures import figure_sets
-from .onepass import overview_one_pass
+from .onepass import overview_one_pass, overview_one_pass_by_region
 
 
 def overview_window(today: date, days: int | None) -> tuple[date | None, date]:
@@ -62,6 +62,26 @@ def window_figures(tasks, *, today: date, since: date | None, region: str = "", 
         with connections[alias].cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
         return overview_one_pass(tasks.using(alias), today=today, limit=limit)
+
+
+def window_figures_by_region(tasks, *, today: date, since: date | None, regions, limit: int = 10) -> dict:
+    """window_figures for all regions ("") and for each of `regions`: {region: figures}.
+
+    On PostgreSQL one read of the window serves them all (onepass.overview_one_pass_by_region), on the
+    database the router reads from, as in window_figures.
+    """
+    alias = tasks.db
+    if connections[alias].vendor != "postgresql":
+        return {
+            region: window_figures(tasks, today=today, since=since, region=region, limit=limit)
+            for region in ("", *regions)
+        }
+    with transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        return overview_one_pass_by_region(
+            window_tasks(tasks, since=since).using(alias), today=today, limit=limit, regions=regions
+        )
 
 
 def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:

@@ -8,6 +8,8 @@ MAX_SORT columns.
 from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, PageNotAnInteger
 
+from .fastpath import FirstPagePaginator
+
 MAX_PER_PAGE = 500
 MAX_SORT = 3
 EXPORT_FORMATS = ("csv", "xlsx", "json")
@@ -31,7 +33,7 @@ def configure(request, table, *, per_page: int, paginate: bool = True) -> None:
     size = min(max(_whole(request.GET.get(table.prefixed_per_page_field), per_page), 1), MAX_PER_PAGE)
     number = _whole(request.GET.get(table.prefixed_page_field), 1)
     try:
-        table.paginate(page=max(number, 1), per_page=size)
+        table.paginate(FirstPagePaginator, page=max(number, 1), per_page=size)
     except (EmptyPage, PageNotAnInteger):
         table.page = table.paginator.page(table.paginator.num_pages)
 

@@ -72,6 +72,9 @@ class Demarche(models.Model):
         indexes = [
             # Dashboards list active demarches by due date.
             models.Index(fields=["state", "deliver_by"], name="demarche_state_due_idx"),
+            # The demarche list in any state and /api/demarches/ (newest deliver-by first, 50 a page): read
+            # from the index's end, not by sorting every demarche ever made.
+            models.Index(fields=["deliver_by", "id"], name="demarche_deliver_by_idx"),
         ]
 
     def __str__(self) -> str:
@@ -250,6 +253,10 @@ class PostTask(models.Model):
         indexes = [
             # Embassy inbox: a post's open tasks, soonest due first.
             models.Index(fields=["post", "status", "due"], name="task_inbox_idx"),
+            # A post's figure set over its recent tasks (dashboards.posts.post_summary): the window of
+            # due dates, whatever the years of closed history behind it; and the count of all its live
+            # tasks (the post page's "All tasks") from the index alone.
+            models.Index(fields=["post", "due"], name="task_post_due_idx", include=["status", "demarche"]),
             # Reminder sweep and overdue counts: open tasks by due date.
             models.Index(fields=["status", "due"], name="task_status_due_idx"),
             # Demarche matrix and completion figures.

@@ -42,7 +42,7 @@ def every_export():
 
 
 def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def is_number(text: str) -> bool:
@@ -65,7 +65,7 @@ def test_no_exported_cell_can_become_a_formula(client, hostile_world, manager):
                 assert not cell.startswith(FORMULA_START) or is_number(cell), (url, cell)
         response = client.get(url, {**params, "_export": "xlsx"})
         assert response.status_code == 200, url
-        for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows():
+        for row in openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (url, cell.value)
                 if isinstance(cell.value, str):
@@ -85,7 +85,7 @@ def test_exports_speak_words_and_write_dates_as_dates(client, hostile_world, man
     client.force_login(manager)
     url = reverse("outreach:dash_post", args=["t-hong-kong"])
     rows = csv_rows(client.get(url, {"show": "", "_export": "csv"}))
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url, {"show": "", "_export": "xlsx"}).content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url, {"show": "", "_export": "xlsx"}).getvalue())).active
     header = rows[0]
 
     kinds = {r[header.index("Task")] for r in rows[1:]}
@@ -117,7 +117,7 @@ def test_the_demarche_list_page_exports_csv_and_xlsx(client, hostile_world, mana
     url = reverse("outreach:demarche_list")
 
     rows = csv_rows(client.get(url, {"_export": "csv"}))
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx"}).content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx"}).getvalue())).active
 
     assert {r[0] for r in rows[1:]} == set(Demarche.objects.values_list("reference_id", flat=True))
     assert sheet.max_row == len(rows) and "_export=csv" in client.get(url).content.decode()

@@ -153,8 +153,12 @@ def test_the_refresh_recomputes_every_window_and_region_and_drops_past_days(worl
     assert count == len(settings.OVERVIEW_SNAPSHOT_DAYS) * regions == 3 * 8
     assert OverviewSnapshot.objects.count() == count
     assert not OverviewSnapshot.objects.filter(today__lt=today).exists()
-    for row in OverviewSnapshot.objects.filter(region__in=["", "AF"]):
-        assert snapshots.decode(row.data) == _live(today, (today - row.since).days, row.region)
+    # On PostgreSQL a period's regions come from one read of it: each must still equal its own live window.
+    for row in OverviewSnapshot.objects.all():
+        stored, live = snapshots.decode(row.data), _live(today, (today - row.since).days, row.region)
+        assert stored == live, (row.since, row.region)
+        assert repr(stored) == repr(live), (row.since, row.region)
+    assert any(snapshots.decode(row.data)["totals"]["tasks"] for row in OverviewSnapshot.objects.exclude(region=""))
 
 
 def test_beat_runs_the_refresh_through_the_celery_task(world):
