@@ -91,3 +91,23 @@ def test_the_parser_imports_nothing_from_django():
         )
     ]
     assert offenders == []
+
+
+# The dashboards read where the router sends them (the replica, when there is one): the bare default
+# connection would pull a raw query back to the primary. Allowed: the stored figures' upkeep (it writes
+# there), and the median's connection_created handler (its `connection` is the argument it is given).
+BARE_CONNECTION = re.compile(r"\bconnection\.(cursor|vendor|ops)\b|^from django\.db import .*\bconnection\b(?!s)")
+ALLOWED = {"outreach/dashboards/stats.py", "outreach/dashboards/expressions.py"}
+
+
+def test_dashboards_never_read_through_the_bare_connection():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in (ROOT / "outreach" / "dashboards").rglob("*.py")
+        if str(path.relative_to(ROOT)) not in ALLOWED
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if BARE_CONNECTION.search(line)
+    ]
+    assert offenders == [], "use connections[queryset.db] (the router's alias):\n" + "\n".join(offenders)
+    assert BARE_CONNECTION.search("    with connection.cursor() as cursor:")
+    assert not BARE_CONNECTION.search("    with connections[tasks.db].cursor() as cursor:")

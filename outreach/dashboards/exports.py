@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.timezone import is_aware, localtime
 from openpyxl import Workbook
@@ -123,6 +124,11 @@ def to_json(rows: Iterable[list]) -> Iterator[bytes]:
 
 def export_response(table, fmt: str, filename: str):
     """The table as a CSV, XLSX or JSON download (fmt already checked to be one of FORMATS), streamed."""
+    data = getattr(table.data, "data", None)
+    if isinstance(data, QuerySet):
+        # A streamed body is read after the view returns, outside read_from_replica: keep the database
+        # the router chooses now (the replica for a dashboard), or the rows would come from the primary.
+        table.data.data = data.using(data.db)
     rows = rows_of(table)
     if fmt == "xlsx":
         # A zip file is written whole before it can be read: spool it to disk, not to memory.

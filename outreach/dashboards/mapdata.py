@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Case, Count, Q, Value, When
 
 from cables.models import Post
@@ -105,7 +105,7 @@ def overview_map_posts(user, *, today: date, since: date | None, region: str = "
         aggregates.update({k: v for k, v in step_aggregates(prefix, kinds).items() if not k.endswith("_on")})
     # One row per post and audience, as in the matrix, but over every active demarche: a few hundred rows
     # however many demarches (a row per demarche too was 26,000 rows for a year of the benchmark's data).
-    if connection.vendor == "postgresql":
+    if connections[tasks.db].vendor == "postgresql":
         rows = _step_rows_in_one_pass(tasks)
     else:
         rows = tasks.values("post_id", "audience").annotate(
@@ -163,7 +163,8 @@ def _step_rows_in_one_pass(tasks) -> list[dict]:
         JOIN outreach_demarchepost d ON d.id = g.demarche_post_id
         GROUP BY g.post_id, g.audience
     """
-    with connection.cursor() as cursor:
+    # On the database the router reads from (the replica for a dashboard), never the bare connection.
+    with connections[tasks.db].cursor() as cursor:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -329,7 +329,7 @@ def test_the_matrix_export_has_the_last_message_and_the_pending_question(client,
     threads.post_message(ad, by=abu_dhabi_staff, body="=HYPERLINK(\"http://x\") may we?", is_question=True)
     client.force_login(desk_officer)
     response = client.get(reverse("outreach:dash_demarche", args=[issued.reference_id]), {"_export": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     abu_dhabi = next(r for r in rows if r["Post"] == "Abu Dhabi")
     assert abu_dhabi["Question pending"] == "yes"
     assert abu_dhabi["Last message"].endswith('(post): =HYPERLINK("http://x") may we?')
