@@ -29,6 +29,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 
+from .fastpath import EXPORT_CHUNK
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -138,10 +140,16 @@ def export_response(table, fmt: str, filename: str):
         spool.seek(0)
         response = FileResponse(spool, content_type=FORMATS[fmt])
     else:
-        # The query starts here, in the view, with its first chunk of rows: a replica that fails now is
-        # answered from the primary (config/db_router.py); once the body has started, a failure can only
-        # cut the download short. A dashboard's export is one chunk (EXPORT_CHUNK rows) or a few.
-        rows = chain(list(islice(rows, 2)), rows)
+        # The query runs here, in the view, and its first chunk is read: a replica that fails now is answered
+        # from the primary (config/db_router.py); once the body has started, a failure can only cut the
+        # download short. An export of one chunk (most) is read whole, so its cursor is closed before the
+        # view returns rather than whenever the response is dropped.
+        head = list(islice(rows, EXPORT_CHUNK + 2))  # the header, the chunk and one more row
+        if len(head) < EXPORT_CHUNK + 2:
+            rows.close()
+            rows = iter(head)
+        else:
+            rows = chain(head, rows)
         body = to_csv(rows) if fmt == "csv" else to_json(rows)
         response = StreamingHttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
