@@ -6,13 +6,21 @@ Used by Django's logging (settings.LOGGING) and by gunicorn's access and error l
 
 import logging
 import re
+from urllib.parse import unquote
 
-# /calendar/feed/<token>.ics, also percent-encoded or inside a full URL.
+# /calendar/feed/<token>.ics, also inside a full URL.
 CALENDAR_TOKEN = re.compile(r"(/calendar/feed/)[^/\s?#\"']+")
 
 
 def redact(text: str) -> str:
-    return CALENDAR_TOKEN.sub(r"\1[redacted]", text)
+    clean = CALENDAR_TOKEN.sub(r"\1[redacted]", text)
+    if "%" in clean:
+        # gunicorn logs the request line as sent, and routes it decoded: /calendar%2Ffeed%2F<token>.ics
+        # (or any letter percent-encoded) serves the feed, so the line is read decoded too.
+        decoded = unquote(clean)
+        if CALENDAR_TOKEN.search(decoded):
+            clean = CALENDAR_TOKEN.sub(r"\1[redacted]", decoded)
+    return clean
 
 
 class RedactSecrets(logging.Filter):

@@ -94,6 +94,25 @@ def test_create_demarche_refuses_a_far_due_date_with_a_message_not_a_traceback(s
         call_command("create_demarche", "09STATE4690", "--due", "9999-12-30", stdout=StringIO())
 
 
+@pytest.mark.parametrize("argv,words", [
+    (["create_demarche", "09STATE4690", "--due", "99999-12-30"], "is not a date such as 2026-12-31"),
+    (["create_demarche", "09STATE4690", "--due", "tomorrow"], "is not a date such as 2026-12-31"),
+    (["send_reminders", "--dry-run", "--now", "9999-12-31T23:00:00Z"], "is outside 2000-01-01 to"),
+    (["send_reminders", "--dry-run", "--now", "0001-01-01T00:00:00Z"], "is outside 2000-01-01 to"),
+    (["send_reminders", "--dry-run", "--now", "next tuesday"], "is not an ISO 8601 date-time"),
+])
+def test_a_date_option_unreadable_or_out_of_range_is_a_usage_message_not_a_traceback(capsys, argv, words):
+    """From the shell, as an operator types it: --now 9999-12-31 once overflowed in the sweep, and a
+    CommandError raised while argparse read an option escaped manage.py as a traceback."""
+    from django.core.management import ManagementUtility
+
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", *argv]).execute()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
 # ---------------------------------------------------------------- safe when stored anyway
 
 

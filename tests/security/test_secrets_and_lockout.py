@@ -13,10 +13,41 @@ TOKEN = "kX9_secretTOKENvalue-0123456789abcdef"
 RIGHT = "pw-for-tests-only"  # tests/conftest.py gives every user this password
 
 
-def test_redact_hides_the_token_of_a_calendar_link_in_any_form():
-    for line in (f"GET /calendar/feed/{TOKEN}.ics HTTP/1.1", f"Not Found: /calendar/feed/{TOKEN}.ics",
-                 f"https://tracker.example.org/calendar/feed/{TOKEN}.ics?x=1"):
-        assert TOKEN not in redact(line) and "/calendar/feed/[redacted]" in redact(line)
+# Request lines as a client may send them: gunicorn logs them as sent and routes them decoded, so each
+# of these serves the feed (the percent-encoded ones once logged the token in clear).
+SENT_FORMS = [
+    f"GET /calendar/feed/{TOKEN}.ics HTTP/1.1", f"Not Found: /calendar/feed/{TOKEN}.ics",
+    f"https://tracker.example.org/calendar/feed/{TOKEN}.ics?x=1",
+    f"GET /calendar%2Ffeed%2F{TOKEN}.ics HTTP/1.1", f"GET /calendar%2ffeed/{TOKEN}.ics HTTP/1.1",
+    f"GET /%63alendar/feed/{TOKEN}.ics HTTP/1.1", f"GET /calendar/fee%64/{TOKEN}.ics HTTP/1.1",
+    f"GET /calendar/feed/%{ord(TOKEN[0]):02X}{TOKEN[1:]}.ics HTTP/1.1",
+    f'"GET /calendar/feed/{TOKEN}.ics HTTP/1.1" 200 "https://x.example/calendar%2Ffeed%2F{TOKEN}.ics"',
+]
+
+
+@pytest.mark.parametrize("line", SENT_FORMS)
+def test_redact_hides_the_token_of_a_calendar_link_in_any_form(line):
+    assert TOKEN[1:] not in redact(line) and "/calendar/feed/[redacted]" in redact(line)
+
+
+def test_redact_leaves_lines_without_a_token_as_they_are():
+    for line in ("GET /dashboards/?q=50%25 HTTP/1.1", "GET /calendar/ HTTP/1.1", "GET /calendar%2F HTTP/1.1"):
+        assert redact(line) == line
+
+
+@pytest.mark.django_db
+def test_a_percent_encoded_feed_path_is_served_and_its_access_line_redacted(client, desk_officer):
+    """The bypass is real: Django routes the decoded path, so the encoded form must be redacted too."""
+    from gunicorn.config import Config
+
+    from outreach.feeds.services import create_feed
+
+    _, token = create_feed(user=desk_officer, kind="officer")
+    assert client.get(f"/calendar%2Ffeed%2F{token}.ics").status_code == 200
+    log = GunicornLogger(Config())
+    access = _capture(log.access_log)
+    log.access_log.info('"%(r)s" %(s)s', {"r": f"GET /calendar%2Ffeed%2F{token}.ics HTTP/1.1", "s": "200"})
+    assert token not in access.getvalue() and "[redacted]" in access.getvalue()
 
 
 def _capture(logger: logging.Logger) -> io.StringIO:

@@ -1,3 +1,4 @@
+from argparse import ArgumentTypeError
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,12 @@ from outreach.services import bounds
 
 
 def parse_date(value: str) -> date:
+    # ArgumentTypeError, not CommandError: argparse turns it into a usage message, while a CommandError
+    # raised during parsing escapes manage.py as a traceback.
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--due {value!r} is not a date such as 2026-12-31") from exc
+        raise ArgumentTypeError(f"{value!r} is not a date such as 2026-12-31") from exc
 
 
 class Command(BaseCommand):

@@ -1,20 +1,33 @@
-from datetime import datetime
+from argparse import ArgumentTypeError
+from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from outreach.reminders.sweep import sweep
 
+# A sweep counts days ahead of --now (holidays, reminders before the due date): near the ends of the
+# calendar that arithmetic overflows. A rehearsal needs neither the year 1 nor the year 9999.
+EARLIEST_NOW = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)
+LATEST_AHEAD = timedelta(days=10 * 365)
+
 
 def parse_now(value: str) -> datetime:
-    """Read an ISO 8601 moment; a trailing Z and a missing offset both mean UTC."""
+    """Read an ISO 8601 moment; a trailing Z and a missing offset both mean UTC.
+
+    Raises ArgumentTypeError, which argparse turns into a usage message: a CommandError raised while
+    the arguments are parsed escapes manage.py as a traceback.
+    """
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError as exc:
-        raise CommandError(f"--now {value!r} is not an ISO 8601 date-time such as 2026-12-17T09:00:00Z") from exc
+        raise ArgumentTypeError(f"{value!r} is not an ISO 8601 date-time such as 2026-12-17T09:00:00Z") from exc
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=dt_timezone.utc)
+    latest = timezone.now() + LATEST_AHEAD
+    if not EARLIEST_NOW <= moment <= latest:
+        raise ArgumentTypeError(f"{value!r} is outside 2000-01-01 to {latest:%Y-%m-%d} (ten years from today)")
     return moment
 
 
