@@ -32,7 +32,8 @@ def hostile_world(desk_officer):
 
 
 def every_export():
-    """(url, params) of every table's export on every dashboard page."""
+    """(url, params) of every table's export on every page that offers one."""
+    yield reverse("outreach:demarche_list"), {}  # the desk's list: its own view, the dashboards' table
     yield reverse("outreach:dash_demarches"), {"state": ""}
     yield reverse("outreach:dash_demarche", args=["09STATE4690"]), {}
     for code in ("t-paris", "t-hong-kong", "t-abu-dhabi"):
