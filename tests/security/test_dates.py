@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from outreach import services
-from outreach.models import CalendarFeed, PostTask
+from outreach.models import CalendarFeed, Demarche, PostTask
 from outreach.services import bounds
 
 from .test_url_walk import client_for
@@ -92,6 +92,13 @@ def test_due_dates_are_refused_beyond_two_years_and_before_the_cable(world, fiel
 def test_create_demarche_refuses_a_far_due_date_with_a_message_not_a_traceback(seed_cable, desk_officer):
     with pytest.raises(CommandError, match="more than two years ahead"):
         call_command("create_demarche", "09STATE4690", "--due", "9999-12-30", stdout=StringIO())
+    # A --due inside the horizon whose report-back date (counted from it) is not: told in its own terms.
+    last = bounds.due_window(seed_cable)[1]
+    with pytest.raises(CommandError, match=f"give --due by {(last - services.report_offset()).isoformat()}"):
+        call_command("create_demarche", "09STATE4690", "--due", last.isoformat(), stdout=StringIO())
+    call_command("create_demarche", "09STATE4690", "--due", (last - services.report_offset()).isoformat(),
+                 stdout=StringIO())
+    assert Demarche.objects.get().report_by == last
 
 
 @pytest.mark.parametrize("argv,words", [

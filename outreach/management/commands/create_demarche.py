@@ -43,6 +43,7 @@ class Command(BaseCommand):
             # Checked before the report date is counted from it: 9999-12-30 + 7 days does not exist.
             bounds.check_due(cable, deliver_by=due)
             report_by = due + services.report_offset() if due else None
+            _check_report_date(cable, due, report_by)
             demarche = services.create_demarche(cable, by=by, deliver_by=due, report_by=report_by)
             if existed and due and (demarche.deliver_by, demarche.report_by) != (due, report_by):
                 demarche = services.update_demarche(demarche, by=by, deliver_by=due, report_by=report_by)
@@ -53,3 +54,14 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(services.describe(demarche, existed=existed))
+
+
+def _check_report_date(cable, due: date | None, report_by: date | None) -> None:
+    """Refuse a --due whose counted report-back date lies past the horizon, naming the date typed."""
+    _, last = bounds.due_window(cable)
+    if due and report_by and report_by > last:
+        offset = (report_by - due).days
+        raise CommandError(
+            f"--due {due.isoformat()} puts the report-back date {offset} days later, more than two years "
+            f"ahead; give --due by {(last - (report_by - due)).isoformat()}."
+        )
