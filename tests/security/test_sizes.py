@@ -2,6 +2,7 @@
 and bodies too large or too deep answered with a 4xx that says why (issue 14, sections 1, 4 and 5).
 """
 
+import codecs
 import json
 
 import pytest
@@ -216,12 +217,17 @@ def test_an_undecodable_body_is_a_json_4xx(world, body, content_type):
 
 
 @pytest.mark.django_db
-def test_a_utf16_upload_with_a_byte_order_mark_is_read_as_utf16(client, desk_officer, seed_text):
+@pytest.mark.parametrize("bom,encoding", [
+    (b"", "utf-16"), (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (b"", "utf-32"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+], ids=["utf-16", "utf-16-be", "utf-16-le", "utf-32", "utf-32-be"])
+def test_a_utf16_upload_with_a_byte_order_mark_is_read_as_utf16(client, desk_officer, seed_text, bom, encoding):
+    """Every byte-order mark, either byte order (Python's own "utf-16" writes this machine's)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cables.models import Cable
 
-    data = seed_text.encode("utf-16")
+    data = bom + seed_text.encode(encoding)
     client.force_login(desk_officer)
     response = client.post("/cables/ingest/", {"file": SimpleUploadedFile("09STATE4690.txt", data)})
     assert response.status_code == 302
