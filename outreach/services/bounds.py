@@ -34,6 +34,9 @@ TEXT_LIMITS = {
     "reply_reference_id": 40,
 }
 MAX_OFFICIALS = 50
+# Corrections of one thread message: each keeps the earlier text, which its page shows. Without a bound,
+# five minutes of edits at the text limit grew one thread page past 20 MB.
+MAX_CORRECTIONS = 5
 OFFICIAL_FIELD = 200
 MAX_TALKING_POINTS = 200
 # Due dates: no later than two years from today (issue 13: "a sane horizon").

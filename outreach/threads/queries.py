@@ -20,17 +20,33 @@ def messages_of(dpost: DemarchePost):
             .prefetch_related("revisions", "attachments"))
 
 
-# A page shows this many messages, the latest; "Earlier messages" pages back. A thread grows, its page must not.
+# A page shows the latest messages, at most this many and about TEXT_ON_PAGE characters of text (the
+# messages, their earlier texts, and the correction forms that repeat them); "Earlier messages" pages back.
+# A thread grows, its page must not: 100 messages at the text limit once made a 16 MB page.
 MESSAGES_ON_PAGE = 100
+TEXT_ON_PAGE = 100_000
+
+
+def _latest_within_budget(latest: list, user, writable: bool) -> list:
+    """The newest messages (newest first) whose text fits TEXT_ON_PAGE; always at least one."""
+    rows, total = [], 0
+    for message in latest:
+        editable = writable and access.can_edit(user, message)
+        size = len(message.body) * (2 if editable else 1) + sum(len(r.body) for r in message.revisions.all())
+        if rows and total + size > TEXT_ON_PAGE:
+            break
+        rows.append(message)
+        total += size
+    return rows
 
 
 def thread_context(user, dpost: DemarchePost, *, form: MessageForm | None = None, task=None,
                    before: int | None = None) -> dict:
     """What a thread shows (its page, or a task page's section): messages, files, and the forms the user may use."""
     shown = messages_of(dpost).filter(pk__lt=before) if before else messages_of(dpost)
-    rows = list(shown.order_by("-id")[:MESSAGES_ON_PAGE])[::-1]
-    earlier = rows[0].pk if rows and shown.filter(pk__lt=rows[0].pk).exists() else None
     writable = access.can_write(user, dpost)
+    rows = _latest_within_budget(list(shown.order_by("-id")[:MESSAGES_ON_PAGE]), user, writable)[::-1]
+    earlier = rows[0].pk if rows and shown.filter(pk__lt=rows[0].pk).exists() else None
     for message in rows:
         # One form per message on the page: ids of their own, or labels would point at the first one.
         message.edit_form = (EditMessageForm(initial={"body": message.body, "version": message.version},

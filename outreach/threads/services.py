@@ -70,6 +70,9 @@ def edit_message(message: Message, *, by, body: str, version: int | None, now=No
         raise ConflictError(current)
     if current.body == body:
         return current
+    if current.revisions.count() >= bounds.MAX_CORRECTIONS:
+        raise ValidationError({"body": f"A message can be corrected at most {bounds.MAX_CORRECTIONS} times; "
+                                       "write a new message instead."})
     MessageRevision.objects.create(message=current, body=current.body, replaced_by=by)
     old = current.body
     current.body, current.edited_at, current.version = body, now or timezone.now(), current.version + 1

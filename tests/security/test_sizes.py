@@ -16,9 +16,10 @@ from outreach.services.history import EVENTS_ON_PAGE, EXCERPT
 
 from .test_url_walk import client_for, walk
 
-# Every page, for the largest data the limits allow. Measured: the largest is the desk officer's task
-# page, about 0.4 MB (instruction, response and officials at their limits, escaped).
-PAGE_BUDGET = 1024 * 1024
+# Every page, for the largest data the limits allow. Measured: the largest is a task page, about 1.6 MB
+# (instruction, response, officials and its thread's latest messages at their limits, every character
+# escaped); 1 MB without the thread.
+PAGE_BUDGET = 2 * 1024 * 1024
 # Worst case for HTML escaping: every character becomes an entity.
 NASTY = "<&'\">"
 
@@ -137,7 +138,23 @@ def fill_to_the_limits(world) -> PostTask:
             services.record_delivery(task, by=staff, version=task.version, delivered_on=bounds.post_today(task.post),
                                      method="meeting", officials=officials, response="noted",
                                      requested_level=text(bounds.MAX_LINE), response_text=text(bounds.MAX_TEXT))
+    fill_the_thread(world, messages=30)
     return own_task(world, PostTask.Kind.REPORT_BACK)
+
+
+def fill_the_thread(world, *, messages: int):
+    """Abu Dhabi's thread: messages at the text limit, the latest corrected as often as allowed (its
+    author, still within the correction window, also gets a form holding the text)."""
+    from outreach.models import DemarchePost
+    from outreach.threads import services as threads
+
+    dpost, staff = DemarchePost.objects.get(pk=world.dposts_by_post["abu-dhabi"]), world.users["ad"]
+    for i in range(messages):
+        message = threads.post_message(dpost, by=staff, body=text(bounds.MAX_TEXT, seed=f"message {i} "))
+    for i in range(bounds.MAX_CORRECTIONS):
+        message = threads.edit_message(message, by=staff, body=text(bounds.MAX_TEXT, seed=f"correction {i} "),
+                                       version=message.version)
+    return dpost, message
 
 
 @pytest.mark.django_db
@@ -157,6 +174,41 @@ def test_every_page_keeps_its_byte_budget_at_the_limits(world, role):
     assert max(sizes.values()) > 100_000  # the long values are on the pages: the budget is not vacuous
     largest = max(sizes, key=sizes.get)
     print(f"{role}: largest page {largest} {sizes[largest]:,} bytes")  # docs/hardening.md quotes it (-s)
+
+
+@pytest.mark.django_db
+def test_a_thread_pages_by_its_text_and_a_message_is_corrected_a_bounded_number_of_times(world):
+    """100 messages at the limit, one corrected 60 times, made a 16-26 MB thread page (and task page)."""
+    from outreach.models import Message
+    from outreach.threads.queries import TEXT_ON_PAGE
+
+    dpost, message = fill_the_thread(world, messages=12)
+    with pytest.raises(ValidationError) as refused:
+        threads_edit(message, world.users["ad"], "one correction too many")
+    assert "at most 5 times" in refused.value.message_dict["body"][0]
+    response = api_for(world.users["ad"]).patch(f"/api/threads/{dpost.pk}/messages/{message.pk}/",
+                                                {"body": "one correction too many", "version": message.version},
+                                                format="json")
+    assert response.status_code == 400 and "at most 5 times" in json.dumps(response.json())
+    seen, url = [], f"/threads/{dpost.pk}/"
+    for role in ("ad", "desk"):
+        seen, url = [], f"/threads/{dpost.pk}/"
+        while url:  # page back through "Earlier messages" to the first
+            page = client_for(world, role).get(url)
+            assert page.status_code == 200 and len(page.content) < PAGE_BUDGET, (role, url, len(page.content))
+            shown = page.context["thread_messages"]
+            assert 1 <= len(shown) and (len(shown) == 1 or sum(len(m.body) for m in shown) <= TEXT_ON_PAGE)
+            seen = [m.pk for m in shown] + seen
+            url = page.context["earlier"] and f"/threads/{dpost.pk}/?before={page.context['earlier']}"
+        assert len(seen) == len(set(seen)) == Message.objects.filter(demarche_post=dpost).count() >= 12
+        task_page = client_for(world, role).get(f"/tasks/{world.tasks_by_post['abu-dhabi'][0]}/")
+        assert task_page.status_code == 200 and len(task_page.content) < PAGE_BUDGET
+
+
+def threads_edit(message, user, body):
+    from outreach.threads import services as threads
+
+    return threads.edit_message(message, by=user, body=body, version=message.version)
 
 
 # ---------------------------------------------------------------- bodies too large, too deep, undecodable
