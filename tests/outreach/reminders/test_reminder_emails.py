@@ -45,10 +45,14 @@ def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager
     assert sorted(m.to[0] for m in mail.outbox) == ["desk@example.org", "manager@example.org"]
     desk = next(m for m in mail.outbox if m.to == ["desk@example.org"])
     assert desk.subject == "[Outreach] Reminders of 25 Dec 2026: 74 escalations"
-    assert desk.body.count("Matrix row: ") == 74 and desk.body.count("overdue by 8 days (due 17 Dec 2026)") == 74
-    assert "Post 00 was never reminded: it has no staff account with an email address." in desk.body
+    assert desk.body.count("overdue by 8 days (due 17 Dec 2026)") == 74 and desk.body.count("Matrix row: ") == 37
+    assert "26STATE100 MTCR outreach: 74 tasks at 37 posts" in desk.body
+    assert "- Post 00 (never reminded: it has no staff account with an email address)" in desk.body
+    assert desk.body.count("never reminded") == 37  # once per post, not per task
     assert "extend the due date or reassign the task" in desk.body and "contact the post" in desk.body
-    assert "/dashboards/demarches/26STATE100/#post-rem-x00" in desk.body and "/demarches/26STATE100/#bulk" in desk.body
+    assert "/dashboards/demarches/26STATE100/#post-rem-x00" in desk.body
+    assert desk.body.count("Bulk actions: http://localhost:8000/demarches/26STATE100/#bulk") == 1
+    assert "Message the post" not in desk.body  # a thread message would reach no one there
     assert "Deliver the non-paper <b>today</b>" not in body_and_html(desk)  # the post's instruction is the post's
     # Truthful counts: the overdue reminders reached nobody, and the command says so.
     report = out.getvalue()
@@ -81,8 +85,41 @@ def test_a_post_with_staff_was_reminded_and_the_escalation_does_not_say_otherwis
     sweep(now=datetime(2026, 12, 18, 9, tzinfo=timezone.utc), inline=True)  # overdue by 1 day: reminded
     sweep(now=EIGHT_DAYS_LATE, inline=True)
     escalation = next(m for m in mail.outbox if m.to == ["desk@example.org"])
-    assert "Oslo, Deliver the non-paper: overdue by 8 days" in escalation.body
-    assert "never reminded" not in escalation.body and "not been reminded" not in escalation.body
+    assert "- Oslo\n  Deliver the non-paper: overdue by 8 days (due 17 Dec 2026)" in escalation.body
+    assert "never reminded" not in escalation.body and "not reminded" not in escalation.body
+    thread = f"Message the post: http://localhost:8000/threads/{demarche.posts.get().pk}/"
+    assert thread in escalation.body and 'Message the post</a>' in escalation.alternatives[0].content
+
+
+def test_an_escalation_names_the_one_task_of_a_post_that_was_never_reminded(desk_officer, make_embassy_user):
+    demarche = make_demarche(desk_officer, max_reminders=0)  # no reminders to the post: only escalations
+    oslo = make_post("oslo", name="Oslo")
+    make_embassy_user("oslo1", oslo.code)
+    reminded = make_task(demarche, oslo, due=DUE)
+    make_task(demarche, oslo, due=DUE, kind="talking_points")
+    stamp = datetime(2026, 12, 18, 9, tzinfo=timezone.utc)
+    ReminderLog.objects.create(task=reminded, kind="overdue", window_key="2026-12-18", status="sent",
+                               claimed_at=stamp, updated_at=stamp, sent_at=stamp)
+    sweep(now=EIGHT_DAYS_LATE, inline=True)
+    desk = next(m for m in mail.outbox if m.to == ["desk@example.org"])
+    assert "- Oslo\n  Deliver the non-paper: overdue by 8 days (due 17 Dec 2026)\n" in desk.body
+    assert "Make the talking points: overdue by 8 days (due 17 Dec 2026) (not reminded of this task)" in desk.body
+    assert desk.body.count("reminded") == 1
+
+
+def test_each_demarche_in_a_digest_links_its_own_bulk_actions(desk_officer, make_embassy_user):
+    first = escalation_world(desk_officer, posts=1)
+    second = make_demarche(desk_officer, reference_id="26STATE200", subject="Open skies")
+    oslo = make_post("oslo", name="Oslo")
+    make_embassy_user("oslo1", oslo.code)
+    make_task(second, oslo, due=DUE, kind="report_back")
+    sweep(now=EIGHT_DAYS_LATE, inline=True)
+    desk = next(m for m in mail.outbox if m.to == ["desk@example.org"])
+    for demarche in (first, second):
+        bulk = f"http://localhost:8000/demarches/{demarche.reference_id}/#bulk"
+        assert desk.body.count(f"Bulk actions: {bulk}") == 1 and f'href="{bulk}"' in desk.alternatives[0].content
+    # Oslo's staff were reminded in this very sweep: its escalation does not say otherwise.
+    assert "- Oslo\n  Report back: overdue by 8 days (due 17 Dec 2026)" in desk.body
 
 
 def test_the_text_is_the_sweeps_though_the_email_goes_out_after_the_posts_midnight(desk_officer, make_embassy_user,
