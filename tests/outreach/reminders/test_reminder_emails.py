@@ -11,8 +11,16 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
+from cables.models import Post
 from cables.parser import parse
-from outreach.models import Notification, PersonReminderPreference, ReminderEmail, ReminderLog, ReminderSweep
+from outreach.models import (
+    Notification,
+    PersonReminderPreference,
+    PostReminderPreference,
+    ReminderEmail,
+    ReminderLog,
+    ReminderSweep,
+)
 from outreach.reminders import compose, deliver_email
 from outreach.reminders.markings import level, may_email
 from outreach.reminders.sweep import sweep
@@ -123,10 +131,11 @@ def test_each_demarche_in_a_digest_links_its_own_bulk_actions(desk_officer, make
 
 
 def test_the_text_is_the_sweeps_though_the_email_goes_out_after_the_posts_midnight(desk_officer, make_embassy_user,
-                                                                                   django_capture_on_commit_callbacks):
+                                                                                   django_capture_on_commit_callbacks,
+                                                                                   client):
     post = make_post("la", timezone="America/Los_Angeles", name="Los Angeles")
     make_embassy_user("la1", post.code)
-    make_task(make_demarche(desk_officer), post, due=DUE)
+    task = make_task(make_demarche(desk_officer), post, due=DUE)
     swept = datetime(2026, 12, 22, 17, 30, tzinfo=timezone.utc) + timedelta(hours=8)  # 17:30 on the 22nd in LA
     with django_capture_on_commit_callbacks(execute=False):
         sweep(now=swept)  # the Celery path: the message waits in the queue
@@ -143,6 +152,10 @@ def test_the_text_is_the_sweeps_though_the_email_goes_out_after_the_posts_midnig
         assert deliver_email(email.pk) == "sent"
     assert mail.outbox[0].subject.startswith("[Outreach] Overdue by 5 days")
     assert Notification.objects.get().text.startswith("Overdue by 5 days: 26STATE100, Los Angeles")
+    # The task page says what the email said, though the real clock is weeks before the due date.
+    client.force_login(desk_officer)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert '<td data-label="Said">Overdue by 5 days</td>' in page and "Due in" not in page
 
 
 def test_the_emails_are_well_formed(task, settings, london_staff):
@@ -170,11 +183,17 @@ def test_send_reminders_now_writes_true_figures_and_no_marked_text(seed_cable, s
                                                                    make_embassy_user):
     demarche = seed_demarche(seed_cable, desk_officer)
     make_embassy_user("ad-staff", "abu-dhabi")
+    make_embassy_user("amman-staff", "amman")  # Amman reads its tasks in the post's daily digest
+    PostReminderPreference.objects.create(post=Post.objects.get(code="amman"), daily_digest=True)
     call_command("send_reminders", "--now", "2026-12-10T10:00:00Z", stdout=StringIO())
-    assert len(mail.outbox) == 1  # Abu Dhabi's staff; nothing is 7 days overdue yet
+    assert [m.to[0] for m in mail.outbox] == ["ad-staff@example.org", "amman-staff@example.org"]  # none 7 days late
     call_command("send_reminders", "--now", "2026-12-22T10:00:00Z", stdout=StringIO())
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "ad-staff@example.org", "ad-staff@example.org", "desk@example.org", "manager@example.org"]
+        "ad-staff@example.org", "ad-staff@example.org", "amman-staff@example.org", "amman-staff@example.org",
+        "desk@example.org", "manager@example.org"]
+    amman = [m for m in mail.outbox if m.to == ["amman-staff@example.org"]]
+    assert amman[1].subject == "[Outreach] Amman: 3 open tasks on 22 Dec 2026"
+    assert "OVERDUE due 7 Dec 2026: 09STATE4690 Deliver the non-paper" in amman[1].body
     everything = "\n".join(m.subject + body_and_html(m) for m in mail.outbox)
     assert "overdue by 3 days (due 7 Dec 2026)" in mail.outbox[0].body  # 10 Dec in Abu Dhabi
     assert "overdue by 15 days (due 7 Dec 2026)" in everything and "overdue by 8 days (due 14 Dec 2026)" in everything
