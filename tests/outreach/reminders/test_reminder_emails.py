@@ -81,6 +81,10 @@ def test_a_person_may_choose_one_email_per_reminder_for_a_kind(desk_officer, man
     to_desk = [m for m in mail.outbox if m.to == ["desk@example.org"]]
     assert len(to_desk) == 6 and all(m.subject.startswith("[Outreach] Escalation: overdue by 8 days: 26STATE100 Post")
                                      for m in to_desk)
+    # The subject names the task kind: a post's two escalations can be told apart in the inbox.
+    assert "[Outreach] Escalation: overdue by 8 days: 26STATE100 Post 00, Make the talking points" in {
+        m.subject for m in to_desk} and len({m.subject for m in to_desk}) == 6
+    assert "What you can do" in to_desk[0].body and "Bulk actions: " in to_desk[0].body
     assert [m.to for m in mail.outbox].count(["manager@example.org"]) == 1
     assert (result.emails["single"], result.emails["digest"]) == (6, 1)
 
@@ -226,6 +230,14 @@ def test_markings_rank_and_fail_closed(settings):
     settings.EMAIL_MAX_CLASSIFICATION = "PUBLICISH"
     with pytest.raises(ImproperlyConfigured):
         may_email("UNCLASSIFIED")
+
+
+def test_a_misspelt_email_max_classification_stops_the_start(settings):
+    from django.apps import apps
+
+    settings.EMAIL_MAX_CLASSIFICATION = "CONFIDENTAIL"
+    with pytest.raises(ImproperlyConfigured, match="CONFIDENTAIL"):
+        apps.get_app_config("outreach").ready()
 
 
 def test_it_lets_a_person_choose_per_kind_on_the_page_the_unsubscribe_link_names(client, desk_officer):
