@@ -235,9 +235,12 @@ def test_markings_rank_and_fail_closed(settings):
 def test_a_misspelt_email_max_classification_stops_the_start(settings):
     from django.apps import apps
 
-    settings.EMAIL_MAX_CLASSIFICATION = "CONFIDENTAIL"
-    with pytest.raises(ImproperlyConfigured, match="CONFIDENTAIL"):
-        apps.get_app_config("outreach").ready()
+    for typo in ("CONFIDENTAIL", "SECRETISH", ""):
+        settings.EMAIL_MAX_CLASSIFICATION = typo
+        with pytest.raises(ImproperlyConfigured, match="use one of UNCLASSIFIED"):
+            apps.get_app_config("outreach").ready()
+    settings.EMAIL_MAX_CLASSIFICATION = "confidential"  # the name in any case
+    assert may_email("CONFIDENTIAL") and not may_email("SECRET")
 
 
 def test_it_lets_a_person_choose_per_kind_on_the_page_the_unsubscribe_link_names(client, desk_officer):
