@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from accounts.roles import is_desk_officer
 from cables.models import Post
 from cables.templatetags.page_dates import PAGE_DATE
 
@@ -140,6 +141,8 @@ def context_of(email: ReminderEmail) -> tuple[str, dict]:
     upcoming = [i for i in others if not i.days_overdue]
     context = {
         "user": email.user, "on": on, "items": items, "escalations": escalation_groups(items),
+        # Managers read escalations but change nothing: the next steps are the desk officer's.
+        "can_act": is_desk_officer(email.user),
         "overdue": overdue, "upcoming": upcoming, "single": email.single, "withheld": WITHHELD,
         "any_withheld": any(not i.subject for i in items),
         "preferences_url": absolute(reverse("outreach:reminder_preferences")),

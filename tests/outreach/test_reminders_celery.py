@@ -194,6 +194,9 @@ def test_the_mailbox_after_a_real_worker_sends_a_sweep(worker, posts, seed_cable
     assert "What you can do: extend the due date or reassign the task" in desk and "contact the post" in desk
     assert "Bulk actions: https://tracker.example.org/demarches/09STATE4690/#bulk" in desk
     assert "Matrix row: https://tracker.example.org/dashboards/demarches/09STATE4690/#post-abu-dhabi" in desk
+    assert "Message the post: https://tracker.example.org/threads/" in desk
+    manager = next(m for m in messages if "To: manager@example.org" in m)
+    assert "The owning desk officer can extend the due date" in manager and "Bulk actions" not in manager
     post_mail = next(m for m in messages if "To: ad-staff@example.org" in m)
     assert "09STATE4690, Abu Dhabi, Deliver the non-paper: overdue by 15 days (due 7 Dec 2026)" in post_mail
     assert "26STATE200 Open skies consultations, Abu Dhabi, Deliver the non-paper: overdue by 1 day" in post_mail

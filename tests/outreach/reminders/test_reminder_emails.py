@@ -61,6 +61,10 @@ def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager
     assert "/dashboards/demarches/26STATE100/#post-rem-x00" in desk.body
     assert desk.body.count("Bulk actions: http://localhost:8000/demarches/26STATE100/#bulk") == 1
     assert "Message the post" not in desk.body  # a thread message would reach no one there
+    manager_mail = next(m for m in mail.outbox if m.to == ["manager@example.org"])
+    assert "The owning desk officer can extend the due date" in manager_mail.body  # managers change nothing
+    assert "Bulk actions" not in body_and_html(manager_mail) and "What you can do" not in manager_mail.body
+    assert "Matrix row: http://localhost:8000/dashboards/demarches/26STATE100/#post-rem-x00" in manager_mail.body
     assert "Deliver the non-paper <b>today</b>" not in body_and_html(desk)  # the post's instruction is the post's
     # Truthful counts: the overdue reminders reached nobody, and the command says so.
     report = out.getvalue()
