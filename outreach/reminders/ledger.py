@@ -58,7 +58,9 @@ class SweepResult:
             lines.append("  ".join([f"{kind:<11}", *(f"{n:>{max(len(h), 7)}}" for h, n in zip(head[1:], cells))]))
         verb = "would send" if self.dry_run else "sent"
         people = self.emails["digest"] + self.emails["single"]
-        lines.append(f"emails to people: {people} ({self.emails['digest']} digests, {self.emails['single']} single)"
+        digests = self.emails["digest"]
+        lines.append(f"emails to people: {people} ({digests} digest{'s' if digests != 1 else ''}, "
+                     f"{self.emails['single']} single)"
                      f"{', ' + str(self.emails['failed']) + ' failed' if self.emails['failed'] else ''}; "
                      f"posts' daily digests: {self.counts.get(DIGEST, 0)}  ({verb})")
         return lines

@@ -281,3 +281,47 @@ def test_the_matrix_has_the_row_an_escalation_links_to(client, desk_officer):
     html = client.get("/dashboards/demarches/26STATE100/").content.decode()
     assert 'id="post-rem-x00"' in html and 'id="post-rem-x01"' in html
     assert 'id="bulk"' in client.get("/demarches/26STATE100/").content.decode()
+
+
+def test_the_command_and_the_ledger_count_each_outcome_apart(desk_officer, make_embassy_user):
+    """Emailed, left for the post's daily digest, no recipient, and skipped with the reason, on Christmas Day."""
+    first = make_demarche(desk_officer)
+    capped_demarche = make_demarche(desk_officer, reference_id="26STATE200", max_reminders=1)
+    digest, nobody = make_post("digest", name="Digest"), make_post("nobody", name="Nobody")
+    tokyo = make_post("tokyo", timezone="Asia/Tokyo", name="Tokyo")  # 18:00 there: after hours
+    london = make_post("london", timezone="Europe/London", name="London")
+    Post.objects.filter(pk=london.pk).update(country_code="GB")  # Christmas Day: a holiday
+    capped = make_post("capped", name="Capped")
+    for post in (digest, tokyo, london, capped):
+        make_embassy_user(f"{post.code}-1", post.code)
+    PostReminderPreference.objects.create(post=digest, daily_digest=True)
+    for post in (digest, nobody, tokyo, london):
+        make_task(first, post, due=DUE)
+    nagged = make_task(capped_demarche, capped, due=DUE)
+    stamp = datetime(2026, 12, 18, 9, tzinfo=timezone.utc)
+    ReminderLog.objects.create(task=nagged, kind="overdue", window_key="2026-12-18", status="sent",
+                               claimed_at=stamp, updated_at=stamp, sent_at=stamp)
+    out = StringIO()
+    call_command("send_reminders", "--now", EIGHT_DAYS_LATE.isoformat(), stdout=out)
+
+    report = out.getvalue()
+    head = "kind         emailed  post digest  no recipient  skipped: capped  skipped: holiday  " \
+           "skipped: outside working hours"
+    assert report.splitlines()[0] == head, report
+    assert re.search(r"^overdue +0 +1 +1 +1 +1 +1$", report, re.M), report
+    assert re.search(r"^escalation +3 +0 +0 +0 +1 +1$", report, re.M), report
+    assert "emails to people: 1 (1 digest, 0 single); posts' daily digests: 1" in report
+    ledger = ReminderSweep.objects.get().counts
+    assert ledger["emailed"] == {"escalation": 3} and ledger["post digest"] == {"overdue": 1}
+    assert ledger["no recipient"] == {"overdue": 1}
+    assert ledger["skipped"] == {"capped": {"overdue": 1}, "holiday": {"overdue": 1, "escalation": 1},
+                                 "outside working hours": {"overdue": 1, "escalation": 1}}
+    assert sorted(m.to[0] for m in mail.outbox) == ["desk@example.org", "rem-digest-1@example.org"]
+
+
+def test_a_sweep_in_many_chunks_still_makes_one_email_per_person(desk_officer, manager):
+    escalation_world(desk_officer, posts=12)
+    result = sweep(now=EIGHT_DAYS_LATE, inline=True, chunk_size=5)
+    assert sorted(m.to[0] for m in mail.outbox) == ["desk@example.org", "manager@example.org"]
+    assert all(m.subject == "[Outreach] Reminders of 25 Dec 2026: 24 escalations" for m in mail.outbox)
+    assert result.emails["digest"] == 2
