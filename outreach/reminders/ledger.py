@@ -27,9 +27,11 @@ class SweepResult:
         verb = "would send" if self.dry_run else "sent"
         kinds = [*Kind.values, DIGEST]
         parts = ", ".join(f"{k}={self.counts.get(k, 0)}" for k in kinds)
-        return (f"{verb}: {parts}; total={sum(self.counts.values())}; "
-                f"no recipient={self.total(NO_RECIPIENT)}; skipped={sum(self.skipped.values())}; "
-                f"emails={self.emails['digest'] + self.emails['single']}; requeued={self.requeued}")
+        # "due", not "sent": a reminder with no recipient was due and reached no one (the bench reads total=N;).
+        return (f"due: {parts}; total={sum(self.counts.values())}; emailed={self.total(EMAILED)}; "
+                f"post digest={self.total(POST_DIGEST)}; no recipient={self.total(NO_RECIPIENT)}; "
+                f"skipped={sum(self.skipped.values())}; emails {verb}={self.emails['digest'] + self.emails['single']}; "
+                f"requeued={self.requeued}")
 
     def total(self, outcome: str) -> int:
         return sum(n for (o, _), n in self.outcomes.items() if o == outcome)

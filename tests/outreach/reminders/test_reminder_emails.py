@@ -1,5 +1,6 @@
 """Reminder emails as people receive them: one per person per sweep, true figures, no marked text, good headers."""
 
+import logging
 import re
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parseaddr
@@ -45,7 +46,8 @@ def escalation_world(desk_officer, *, posts: int = 37):
     return demarche
 
 
-def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager):
+def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager, caplog):
+    caplog.set_level(logging.INFO, logger="outreach.reminders.sweep")
     escalation_world(desk_officer)
     out = StringIO()
     call_command("send_reminders", "--now", EIGHT_DAYS_LATE.isoformat(), stdout=out)
@@ -71,6 +73,8 @@ def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager
     assert re.search(r"^overdue +0 +0 +74$", report, re.M), report
     assert re.search(r"^escalation +74 +0 +0$", report, re.M), report
     assert "emails to people: 2 (2 digests, 0 single)" in report
+    assert ("due: before=0, due=0, overdue=74, escalation=74, digest=0; total=148; emailed=74; post digest=0; "
+            "no recipient=74; skipped=0; emails sent=2; requeued=0") in caplog.text  # the log calls nothing else sent
     ledger = ReminderSweep.objects.get()
     assert ledger.counts["no recipient"] == {"overdue": 74} and ledger.counts["emailed"] == {"escalation": 74}
     assert ledger.now == EIGHT_DAYS_LATE and ledger.finished_at is not None
