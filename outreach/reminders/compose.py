@@ -47,6 +47,7 @@ class Item:
     audience: str
     due: str
     url: str
+    today: date | None = None  # the post's date at the sweep: what the figures count from
     instruction: str = ""
     matrix_url: str = ""
     bulk_url: str = ""
@@ -64,7 +65,7 @@ def _item(entry: ReminderLog, *, as_at, unreachable: set[int], reminded: set[int
         figure=describe(Kind.DUE, due=due, today=today).lower(), days_overdue=max(0, (today - due).days),
         reference_id=demarche.reference_id, subject=demarche.subject if open_text else "", post=post.name,
         task_kind=task.get_kind_display(), audience=task.audience if open_text else "", due=day(due),
-        url=absolute(reverse("outreach:task_detail", args=[task.id])),
+        url=absolute(reverse("outreach:task_detail", args=[task.id])), today=today,
     )
     if entry.kind == Kind.ESCALATION:
         item.matrix_url = absolute(reverse("outreach:dash_demarche", args=[demarche.reference_id]) + f"#post-{post.code}")
@@ -135,7 +136,9 @@ def escalation_groups(items: list[Item]) -> list[dict]:
 def context_of(email: ReminderEmail) -> tuple[str, dict]:
     """Return the subject and the template context of one person's email."""
     items = items_of(email)
-    on = day(timezone.localtime(email.sweep.now).date())
+    # The posts' own date when they all share one (an embassy officer's digest), else the app's.
+    dates = {i.today for i in items}
+    on = day(dates.pop() if len(dates) == 1 else timezone.localtime(email.sweep.now).date())
     others = [i for i in items if i.kind != Kind.ESCALATION]
     overdue = sorted((i for i in others if i.days_overdue), key=lambda i: -i.days_overdue)
     upcoming = [i for i in others if not i.days_overdue]

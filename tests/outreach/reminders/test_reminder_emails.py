@@ -170,6 +170,19 @@ def test_the_text_is_the_sweeps_though_the_email_goes_out_after_the_posts_midnig
     assert '<td data-label="Said">Overdue by 5 days</td>' in page and "Due in" not in page
 
 
+def test_a_digest_is_dated_by_the_posts_own_day(desk_officer, make_embassy_user):
+    post = make_post("akl", timezone="Pacific/Auckland", name="Auckland")  # 23 Dec already, at 09:00
+    make_embassy_user("akl1", post.code)
+    demarche = make_demarche(desk_officer)
+    make_task(demarche, post, due=DUE)
+    make_task(demarche, post, due=DUE, kind="report_back")
+    sweep(now=datetime(2026, 12, 22, 20, tzinfo=timezone.utc), inline=True)
+    message = mail.outbox[0]
+    assert message.subject == "[Outreach] Reminders of 23 Dec 2026: 2 overdue"
+    assert "Your reminders of 23 Dec 2026: 2 items" in message.body
+    assert message.body.count("overdue by 6 days (due 17 Dec 2026)") == 2
+
+
 def test_the_emails_are_well_formed(task, settings, london_staff):
     settings.SITE_URL = "https://tracker.example.org"
     settings.DEFAULT_FROM_EMAIL = "Outreach tracker <outreach@tracker.example.org>"
