@@ -52,6 +52,23 @@ def test_only_the_post_model_reads_who_works_where():
     assert offenders == [], "use Post.objects.visible_to / worked_by / can_act_on:\n" + "\n".join(offenders)
 
 
+# The same relation read from a template: the user's side of it (`user.posts`) or the post's.
+TEMPLATE_STAFF_READ = re.compile(r"\buser\.posts\b|\.staff\.(all|filter|exclude)\b")
+
+
+def test_no_template_reads_who_works_where():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if TEMPLATE_STAFF_READ.search(line)
+    ]
+    assert offenders == [], "give the template Post.objects.worked_by (outreach/templatetags/own_posts.py):\n" + (
+        "\n".join(offenders))
+    assert TEMPLATE_STAFF_READ.search("{% for p in user.posts.all %}")
+    assert not TEMPLATE_STAFF_READ.search("{% for d in demarche.posts.all %}{{ user.is_staff }}")
+
+
 def test_the_check_catches_a_filter_on_staff():
     assert STAFF_QUERY.search('Post.objects.filter(staff=user)')
     assert STAFF_QUERY.search('tasks.filter(post__staff=request.user)')
@@ -73,6 +90,49 @@ def test_dependencies_run_one_way(app, forbidden):
         for path in modules(app)
         for name in sorted(imported_modules(path))
         if name.split(".")[0] in forbidden
+    ]
+    assert offenders == []
+
+
+# A cable page's template naming an outreach URL or template would tie cables to outreach as an import does.
+OUTREACH_REFERENCE = re.compile(r"""['"]outreach[:/]|/demarches/|/tasks/|/dashboards/""")
+
+
+def test_the_cable_templates_name_nothing_of_outreach():
+    """Outreach's actions reach the cable pages through cables.views.add_actions, from outreach's side."""
+    templates = sorted((ROOT / "templates" / "cables").rglob("*.html"))
+    assert templates, "no cable templates found"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in templates
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if OUTREACH_REFERENCE.search(line)
+    ]
+    assert offenders == []
+    assert OUTREACH_REFERENCE.search("""<form method="post" action="{% url 'outreach:demarche_create' cable.pk %}">""")
+    assert OUTREACH_REFERENCE.search('{% include "outreach/_cable_actions.html" %}')
+    assert not OUTREACH_REFERENCE.search("<a href=\"{% url 'cables:detail' r.pk %}\">")
+
+
+def private_imports(path: Path) -> list[str]:
+    """Private names (`_name`) a module imports from another module of the project."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{node.module or '.'}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] in APPS)
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+
+
+def test_no_module_borrows_another_modules_private_names():
+    """A name used by two modules is public: name it so (the parser, a package of its own, is left out)."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in modules(*APPS)
+        if "parser" not in path.relative_to(ROOT).parts
+        for name in private_imports(path)
     ]
     assert offenders == []
 

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from accounts.roles import is_desk_officer
 from cables.models import Post
+from cables.templatetags.page_dates import PAGE_DATE
 
 from ..models import ReminderEmail, ReminderLog
 from .markings import may_email
@@ -18,7 +20,7 @@ from .policy import Calendar, describe
 
 Kind = ReminderLog.Kind
 NAG_KINDS = (Kind.BEFORE, Kind.DUE, Kind.OVERDUE)
-DATE_FORMAT = "j M Y"  # the app's one date format, as on the dashboards
+DATE_FORMAT = PAGE_DATE  # the app's one date format, as on its pages
 WITHHELD = "open the tracker to read it"
 
 
@@ -45,9 +47,11 @@ class Item:
     audience: str
     due: str
     url: str
+    today: date | None = None  # the post's date at the sweep: what the figures count from
     instruction: str = ""
     matrix_url: str = ""
     bulk_url: str = ""
+    contact_url: str = ""
     never_reminded: str = ""
 
 
@@ -61,16 +65,16 @@ def _item(entry: ReminderLog, *, as_at, unreachable: set[int], reminded: set[int
         figure=describe(Kind.DUE, due=due, today=today).lower(), days_overdue=max(0, (today - due).days),
         reference_id=demarche.reference_id, subject=demarche.subject if open_text else "", post=post.name,
         task_kind=task.get_kind_display(), audience=task.audience if open_text else "", due=day(due),
-        url=absolute(reverse("outreach:task_detail", args=[task.id])),
+        url=absolute(reverse("outreach:task_detail", args=[task.id])), today=today,
     )
     if entry.kind == Kind.ESCALATION:
         item.matrix_url = absolute(reverse("outreach:dash_demarche", args=[demarche.reference_id]) + f"#post-{post.code}")
         item.bulk_url = absolute(reverse("outreach:demarche_detail", args=[demarche.reference_id]) + "#bulk")
+        if post.id not in unreachable:  # a thread message to a post with no account reaches no one
+            item.contact_url = absolute(reverse("outreach:thread", args=[task.demarche_post_id]))
         if task.id not in reminded:
-            item.never_reminded = (
-                f"{post.name} was never reminded: it has no staff account with an email address."
-                if post.id in unreachable else f"{post.name} has not been reminded of this task."
-            )
+            item.never_reminded = ("never reminded: it has no staff account with an email address"
+                                   if post.id in unreachable else "not reminded of this task")
     elif single and open_text:
         item.instruction = task.instruction
     return item
@@ -104,23 +108,44 @@ def subject_of(items: list[Item], *, on: str) -> str:
     return f"[Outreach] Reminders of {on}: {', '.join(p for p in parts if p)}"
 
 
+def escalation_groups(items: list[Item]) -> list[dict]:
+    """Escalations grouped by demarche, then by post: each post's row, bulk actions and thread linked once.
+
+    A post says "never reminded" once when none of its tasks here was; otherwise each such task says it.
+    """
+    groups: dict[str, dict] = {}
+    for item in items:
+        if item.kind != Kind.ESCALATION:
+            continue
+        group = groups.setdefault(item.reference_id, {"reference_id": item.reference_id, "subject": item.subject,
+                                                      "bulk_url": item.bulk_url, "posts": {}})
+        post = group["posts"].setdefault(item.post, {"post": item.post, "matrix_url": item.matrix_url,
+                                                     "contact_url": item.contact_url, "items": []})
+        post["items"].append(item)
+    out = []
+    for group in groups.values():
+        posts = [group["posts"][name] for name in sorted(group["posts"])]
+        for post in posts:
+            post["items"].sort(key=lambda i: (-i.days_overdue, i.task_kind))
+            notes = {i.never_reminded for i in post["items"]}
+            post["never_reminded"] = notes.pop() if len(notes) == 1 else ""
+        out.append({**group, "posts": posts, "tasks": sum(len(p["items"]) for p in posts)})
+    return out
+
+
 def context_of(email: ReminderEmail) -> tuple[str, dict]:
     """Return the subject and the template context of one person's email."""
     items = items_of(email)
-    on = day(timezone.localtime(email.sweep.now).date())
-    escalations: dict[str, dict] = {}
-    for item in items:
-        if item.kind == Kind.ESCALATION:
-            group = escalations.setdefault(item.reference_id, {"reference_id": item.reference_id,
-                                                               "subject": item.subject, "items": []})
-            group["items"].append(item)
-    for group in escalations.values():
-        group["items"].sort(key=lambda i: (i.post, i.task_kind))
+    # The posts' own date when they all share one (an embassy officer's digest), else the app's.
+    dates = {i.today for i in items}
+    on = day(dates.pop() if len(dates) == 1 else timezone.localtime(email.sweep.now).date())
     others = [i for i in items if i.kind != Kind.ESCALATION]
     overdue = sorted((i for i in others if i.days_overdue), key=lambda i: -i.days_overdue)
     upcoming = [i for i in others if not i.days_overdue]
     context = {
-        "user": email.user, "on": on, "items": items, "escalations": list(escalations.values()),
+        "user": email.user, "on": on, "items": items, "escalations": escalation_groups(items),
+        # Managers read escalations but change nothing: the next steps are the desk officer's.
+        "can_act": is_desk_officer(email.user),
         "overdue": overdue, "upcoming": upcoming, "single": email.single, "withheld": WITHHELD,
         "any_withheld": any(not i.subject for i in items),
         "preferences_url": absolute(reverse("outreach:reminder_preferences")),

@@ -27,9 +27,11 @@ class SweepResult:
         verb = "would send" if self.dry_run else "sent"
         kinds = [*Kind.values, DIGEST]
         parts = ", ".join(f"{k}={self.counts.get(k, 0)}" for k in kinds)
-        return (f"{verb}: {parts}; total={sum(self.counts.values())}; "
-                f"no recipient={self.total(NO_RECIPIENT)}; skipped={sum(self.skipped.values())}; "
-                f"emails={self.emails['digest'] + self.emails['single']}; requeued={self.requeued}")
+        # "due", not "sent": a reminder with no recipient was due and reached no one (the bench reads total=N;).
+        return (f"due: {parts}; total={sum(self.counts.values())}; emailed={self.total(EMAILED)}; "
+                f"post digest={self.total(POST_DIGEST)}; no recipient={self.total(NO_RECIPIENT)}; "
+                f"skipped={sum(self.skipped.values())}; emails {verb}={self.emails['digest'] + self.emails['single']}; "
+                f"requeued={self.requeued}")
 
     def total(self, outcome: str) -> int:
         return sum(n for (o, _), n in self.outcomes.items() if o == outcome)
@@ -58,7 +60,9 @@ class SweepResult:
             lines.append("  ".join([f"{kind:<11}", *(f"{n:>{max(len(h), 7)}}" for h, n in zip(head[1:], cells))]))
         verb = "would send" if self.dry_run else "sent"
         people = self.emails["digest"] + self.emails["single"]
-        lines.append(f"emails to people: {people} ({self.emails['digest']} digests, {self.emails['single']} single)"
+        digests = self.emails["digest"]
+        lines.append(f"emails to people: {people} ({digests} digest{'s' if digests != 1 else ''}, "
+                     f"{self.emails['single']} single)"
                      f"{', ' + str(self.emails['failed']) + ' failed' if self.emails['failed'] else ''}; "
                      f"posts' daily digests: {self.counts.get(DIGEST, 0)}  ({verb})")
         return lines

@@ -30,12 +30,13 @@ def level(marking: str) -> int:
 def email_ceiling() -> int:
     """The highest rank EMAIL_MAX_CLASSIFICATION lets email carry; an unreadable setting is an error."""
     value = settings.EMAIL_MAX_CLASSIFICATION
-    rank = level(value)
-    if rank == UNKNOWN:
+    # One of the names exactly: a cable's marking is read by its start, but "SECRETISH" is a typo, not SECRET.
+    name = " ".join((value or "").upper().split())
+    if name not in LEVELS:
         raise ImproperlyConfigured(
             f"EMAIL_MAX_CLASSIFICATION={value!r}: use one of {', '.join(LEVELS)}"
         )
-    return rank
+    return LEVELS[name]
 
 
 def may_email(marking: str) -> bool:

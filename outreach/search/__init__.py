@@ -1,4 +1,4 @@
-"""Search across cables, demarches and what posts reported (issue 16 §1).
+"""Search across cables, demarches and what posts reported.
 
 PostgreSQL matches stored tsvector columns through GIN indexes and ranks with ts_rank, snippets from
 ts_headline; SQLite matches each word case-insensitively in the same fields. Access is the pages' own:

@@ -2,7 +2,7 @@
 commands refuse the same things with the same words.
 
 Why bounds at all: one embassy user with a 9999-12-31 delivery date or a 5 MiB answer made every
-page that shows it slow or broken for everyone (issue 14). A real answer fits in a few pages; a real
+page that shows it slow or broken for everyone. A real answer fits in a few pages; a real
 deadline lies within two years.
 """
 
@@ -39,7 +39,7 @@ MAX_OFFICIALS = 50
 MAX_CORRECTIONS = 5
 OFFICIAL_FIELD = 200
 MAX_TALKING_POINTS = 200
-# Due dates: no later than two years from today (issue 13: "a sane horizon").
+# Due dates: no later than two years from today, a sane horizon for a tasking.
 HORIZON = timedelta(days=2 * 365)
 # The earliest due date when the cable's own date is unknown.
 EARLIEST = date(2000, 1, 1)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from cables.models import Cable, CableAddressee, Collective, Post
 
 from ..models import Demarche
-from .generation import UNTASKED_KINDS, _paragraphs
+from .generation import UNTASKED_KINDS, paragraph_words
 
 UNTASKABLE_KINDS = {"collective", "unknown", "other", "", None}
 ANOMALY_WORDS = {
@@ -135,7 +135,7 @@ def draft_flags(demarche: Demarche) -> list[str]:
     tasked = set(demarche.posts.filter(removed=False).values_list("post__code", flat=True))
     for e in request.get("exceptions") or []:
         if e.get("excluded") and e.get("code") in tasked and e.get("paragraphs"):
-            flags.append(f"{e.get('post')} is excluded from {_paragraphs(e['paragraphs'])} only: it does the rest of"
+            flags.append(f"{e.get('post')} is excluded from {paragraph_words(e['paragraphs'])} only: it does the rest of"
                          " the request. Check this against the cable.")
         elif e.get("excluded") and e.get("code") in tasked:
             own = (e.get("instruction") or "").strip()

@@ -35,7 +35,8 @@ class TaskPlan:
     marking: str = ""
 
 
-def _norm(name: str | None) -> str:
+def norm_name(name: str | None) -> str:
+    """A place or authority's name as compared: upper case, no dots, single spaces."""
     return " ".join((name or "").upper().replace(".", "").split())
 
 
@@ -43,11 +44,11 @@ def _is_host(audience: str | None, post: Post) -> bool:
     """Tell whether a parsed audience is just the post's own host ("Hong Kong SAR", "Taiwan")."""
     if not audience:
         return True
-    name = _norm(audience)
+    name = norm_name(audience)
     for suffix in (" AUTHORITIES", " AUTHORITY", " SAR", " GOVERNMENT"):
         name = name.removesuffix(suffix)
     # Not releasability_names: Hong Kong's include MACAU, which is a separate audience.
-    hosts = {_norm(post.country), _norm(post.name), _norm(post.city)}
+    hosts = {norm_name(post.country), norm_name(post.name), norm_name(post.city)}
     return name in hosts - {""}
 
 
@@ -67,7 +68,8 @@ def _label(audience: str) -> str:
     return f"the {audience} authorities" if audience else "the host government"
 
 
-def _paragraphs(numbers) -> str:
+def paragraph_words(numbers) -> str:
+    """Name paragraph numbers in words: "paragraph 4", "paragraphs 4, 5 and 7" ("" for none)."""
     numbers = sorted({n for n in numbers if n})
     if not numbers:
         return ""
@@ -154,7 +156,7 @@ def _points_plan(post: Post, audience: str, deliverable: list[dict], own: list[d
     points = [p for s in deliverable for p in s["points"]]
     paragraph = (own or deliverable)[0]["paragraph"]
     releasable = list(dict.fromkeys(r for s in deliverable for r in s["releasable_to"]))
-    where = _paragraphs(s["paragraph"] for s in deliverable)
+    where = paragraph_words(s["paragraph"] for s in deliverable)
     return TaskPlan(post, audience, Kind.TALKING_POINTS, f"Make the talking points of {where} to {_label(audience)}.",
                     talking_points=points, tp_paragraph=paragraph, releasable_to=releasable, sections=deliverable,
                     marking=" · ".join(dict.fromkeys(s["marking"] for s in deliverable if s["marking"])))

@@ -9,7 +9,7 @@ from cables.parser.text import is_marking, releasable_to
 from cables.postdata import resolve_releasability
 
 from ..models import Demarche, DemarchePost, PostTask
-from .generation import _norm
+from .generation import norm_name
 
 
 def points_releasable(task: PostTask, post: Post | None = None) -> bool:
@@ -21,10 +21,10 @@ def releasable_to_post(releasable_to: list, post: Post, audience: str = "") -> b
     """Tell whether a text marked REL `releasable_to` (none: no REL marking) may go to the post's host."""
     if not releasable_to:
         return True
-    names = {_norm(n) for n in (post.releasability_names or [])} | {_norm(post.country)}
+    names = {norm_name(n) for n in (post.releasability_names or [])} | {norm_name(post.country)}
     if audience:
-        names.add(_norm(audience))
-    if any(_norm(r) in names for r in releasable_to):
+        names.add(norm_name(audience))
+    if any(norm_name(r) in names for r in releasable_to):
         return True
     # Two-letter codes ("REL AS, CA, GM, IS"): FIPS 10-4 first, then ISO (cables/relcodes.py). Only the post
     # that represents the host carries REL names, so a consulate's host is not resolved by code either.

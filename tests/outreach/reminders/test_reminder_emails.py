@@ -1,5 +1,6 @@
 """Reminder emails as people receive them: one per person per sweep, true figures, no marked text, good headers."""
 
+import logging
 import re
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parseaddr
@@ -11,8 +12,16 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
+from cables.models import Post
 from cables.parser import parse
-from outreach.models import Notification, PersonReminderPreference, ReminderEmail, ReminderLog, ReminderSweep
+from outreach.models import (
+    Notification,
+    PersonReminderPreference,
+    PostReminderPreference,
+    ReminderEmail,
+    ReminderLog,
+    ReminderSweep,
+)
 from outreach.reminders import compose, deliver_email
 from outreach.reminders.markings import level, may_email
 from outreach.reminders.sweep import sweep
@@ -37,7 +46,8 @@ def escalation_world(desk_officer, *, posts: int = 37):
     return demarche
 
 
-def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager):
+def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager, caplog):
+    caplog.set_level(logging.INFO, logger="outreach.reminders.sweep")
     escalation_world(desk_officer)
     out = StringIO()
     call_command("send_reminders", "--now", EIGHT_DAYS_LATE.isoformat(), stdout=out)
@@ -45,16 +55,26 @@ def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager
     assert sorted(m.to[0] for m in mail.outbox) == ["desk@example.org", "manager@example.org"]
     desk = next(m for m in mail.outbox if m.to == ["desk@example.org"])
     assert desk.subject == "[Outreach] Reminders of 25 Dec 2026: 74 escalations"
-    assert desk.body.count("Matrix row: ") == 74 and desk.body.count("overdue by 8 days (due 17 Dec 2026)") == 74
-    assert "Post 00 was never reminded: it has no staff account with an email address." in desk.body
+    assert desk.body.count("overdue by 8 days (due 17 Dec 2026)") == 74 and desk.body.count("Matrix row: ") == 37
+    assert "26STATE100 MTCR outreach: 74 tasks at 37 posts" in desk.body
+    assert "- Post 00 (never reminded: it has no staff account with an email address)" in desk.body
+    assert desk.body.count("never reminded") == 37  # once per post, not per task
     assert "extend the due date or reassign the task" in desk.body and "contact the post" in desk.body
-    assert "/dashboards/demarches/26STATE100/#post-rem-x00" in desk.body and "/demarches/26STATE100/#bulk" in desk.body
+    assert "/dashboards/demarches/26STATE100/#post-rem-x00" in desk.body
+    assert desk.body.count("Bulk actions: http://localhost:8000/demarches/26STATE100/#bulk") == 1
+    assert "Message the post" not in desk.body  # a thread message would reach no one there
+    manager_mail = next(m for m in mail.outbox if m.to == ["manager@example.org"])
+    assert "The owning desk officer can extend the due date" in manager_mail.body  # managers change nothing
+    assert "Bulk actions" not in body_and_html(manager_mail) and "What you can do" not in manager_mail.body
+    assert "Matrix row: http://localhost:8000/dashboards/demarches/26STATE100/#post-rem-x00" in manager_mail.body
     assert "Deliver the non-paper <b>today</b>" not in body_and_html(desk)  # the post's instruction is the post's
     # Truthful counts: the overdue reminders reached nobody, and the command says so.
     report = out.getvalue()
     assert re.search(r"^overdue +0 +0 +74$", report, re.M), report
     assert re.search(r"^escalation +74 +0 +0$", report, re.M), report
     assert "emails to people: 2 (2 digests, 0 single)" in report
+    assert ("due: before=0, due=0, overdue=74, escalation=74, digest=0; total=148; emailed=74; post digest=0; "
+            "no recipient=74; skipped=0; emails sent=2; requeued=0") in caplog.text  # the log calls nothing else sent
     ledger = ReminderSweep.objects.get()
     assert ledger.counts["no recipient"] == {"overdue": 74} and ledger.counts["emailed"] == {"escalation": 74}
     assert ledger.now == EIGHT_DAYS_LATE and ledger.finished_at is not None
@@ -69,6 +89,10 @@ def test_a_person_may_choose_one_email_per_reminder_for_a_kind(desk_officer, man
     to_desk = [m for m in mail.outbox if m.to == ["desk@example.org"]]
     assert len(to_desk) == 6 and all(m.subject.startswith("[Outreach] Escalation: overdue by 8 days: 26STATE100 Post")
                                      for m in to_desk)
+    # The subject names the task kind: a post's two escalations can be told apart in the inbox.
+    assert "[Outreach] Escalation: overdue by 8 days: 26STATE100 Post 00, Make the talking points" in {
+        m.subject for m in to_desk} and len({m.subject for m in to_desk}) == 6
+    assert "What you can do" in to_desk[0].body and "Bulk actions: " in to_desk[0].body
     assert [m.to for m in mail.outbox].count(["manager@example.org"]) == 1
     assert (result.emails["single"], result.emails["digest"]) == (6, 1)
 
@@ -81,15 +105,49 @@ def test_a_post_with_staff_was_reminded_and_the_escalation_does_not_say_otherwis
     sweep(now=datetime(2026, 12, 18, 9, tzinfo=timezone.utc), inline=True)  # overdue by 1 day: reminded
     sweep(now=EIGHT_DAYS_LATE, inline=True)
     escalation = next(m for m in mail.outbox if m.to == ["desk@example.org"])
-    assert "Oslo, Deliver the non-paper: overdue by 8 days" in escalation.body
-    assert "never reminded" not in escalation.body and "not been reminded" not in escalation.body
+    assert "- Oslo\n  Deliver the non-paper: overdue by 8 days (due 17 Dec 2026)" in escalation.body
+    assert "never reminded" not in escalation.body and "not reminded" not in escalation.body
+    thread = f"Message the post: http://localhost:8000/threads/{demarche.posts.get().pk}/"
+    assert thread in escalation.body and 'Message the post</a>' in escalation.alternatives[0].content
+
+
+def test_an_escalation_names_the_one_task_of_a_post_that_was_never_reminded(desk_officer, make_embassy_user):
+    demarche = make_demarche(desk_officer, max_reminders=0)  # no reminders to the post: only escalations
+    oslo = make_post("oslo", name="Oslo")
+    make_embassy_user("oslo1", oslo.code)
+    reminded = make_task(demarche, oslo, due=DUE)
+    make_task(demarche, oslo, due=DUE, kind="talking_points")
+    stamp = datetime(2026, 12, 18, 9, tzinfo=timezone.utc)
+    ReminderLog.objects.create(task=reminded, kind="overdue", window_key="2026-12-18", status="sent",
+                               claimed_at=stamp, updated_at=stamp, sent_at=stamp)
+    sweep(now=EIGHT_DAYS_LATE, inline=True)
+    desk = next(m for m in mail.outbox if m.to == ["desk@example.org"])
+    assert "- Oslo\n  Deliver the non-paper: overdue by 8 days (due 17 Dec 2026)\n" in desk.body
+    assert "Make the talking points: overdue by 8 days (due 17 Dec 2026) (not reminded of this task)" in desk.body
+    assert desk.body.count("reminded") == 1
+
+
+def test_each_demarche_in_a_digest_links_its_own_bulk_actions(desk_officer, make_embassy_user):
+    first = escalation_world(desk_officer, posts=1)
+    second = make_demarche(desk_officer, reference_id="26STATE200", subject="Open skies")
+    oslo = make_post("oslo", name="Oslo")
+    make_embassy_user("oslo1", oslo.code)
+    make_task(second, oslo, due=DUE, kind="report_back")
+    sweep(now=EIGHT_DAYS_LATE, inline=True)
+    desk = next(m for m in mail.outbox if m.to == ["desk@example.org"])
+    for demarche in (first, second):
+        bulk = f"http://localhost:8000/demarches/{demarche.reference_id}/#bulk"
+        assert desk.body.count(f"Bulk actions: {bulk}") == 1 and f'href="{bulk}"' in desk.alternatives[0].content
+    # Oslo's staff were reminded in this very sweep: its escalation does not say otherwise.
+    assert "- Oslo\n  Report back: overdue by 8 days (due 17 Dec 2026)" in desk.body
 
 
 def test_the_text_is_the_sweeps_though_the_email_goes_out_after_the_posts_midnight(desk_officer, make_embassy_user,
-                                                                                   django_capture_on_commit_callbacks):
+                                                                                   django_capture_on_commit_callbacks,
+                                                                                   client):
     post = make_post("la", timezone="America/Los_Angeles", name="Los Angeles")
     make_embassy_user("la1", post.code)
-    make_task(make_demarche(desk_officer), post, due=DUE)
+    task = make_task(make_demarche(desk_officer), post, due=DUE)
     swept = datetime(2026, 12, 22, 17, 30, tzinfo=timezone.utc) + timedelta(hours=8)  # 17:30 on the 22nd in LA
     with django_capture_on_commit_callbacks(execute=False):
         sweep(now=swept)  # the Celery path: the message waits in the queue
@@ -106,6 +164,23 @@ def test_the_text_is_the_sweeps_though_the_email_goes_out_after_the_posts_midnig
         assert deliver_email(email.pk) == "sent"
     assert mail.outbox[0].subject.startswith("[Outreach] Overdue by 5 days")
     assert Notification.objects.get().text.startswith("Overdue by 5 days: 26STATE100, Los Angeles")
+    # The task page says what the email said, though the real clock is weeks before the due date.
+    client.force_login(desk_officer)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert '<td data-label="Said">Overdue by 5 days</td>' in page and "Due in" not in page
+
+
+def test_a_digest_is_dated_by_the_posts_own_day(desk_officer, make_embassy_user):
+    post = make_post("akl", timezone="Pacific/Auckland", name="Auckland")  # 23 Dec already, at 09:00
+    make_embassy_user("akl1", post.code)
+    demarche = make_demarche(desk_officer)
+    make_task(demarche, post, due=DUE)
+    make_task(demarche, post, due=DUE, kind="report_back")
+    sweep(now=datetime(2026, 12, 22, 20, tzinfo=timezone.utc), inline=True)
+    message = mail.outbox[0]
+    assert message.subject == "[Outreach] Reminders of 23 Dec 2026: 2 overdue"
+    assert "Your reminders of 23 Dec 2026: 2 items" in message.body
+    assert message.body.count("overdue by 6 days (due 17 Dec 2026)") == 2
 
 
 def test_the_emails_are_well_formed(task, settings, london_staff):
@@ -133,11 +208,17 @@ def test_send_reminders_now_writes_true_figures_and_no_marked_text(seed_cable, s
                                                                    make_embassy_user):
     demarche = seed_demarche(seed_cable, desk_officer)
     make_embassy_user("ad-staff", "abu-dhabi")
+    make_embassy_user("amman-staff", "amman")  # Amman reads its tasks in the post's daily digest
+    PostReminderPreference.objects.create(post=Post.objects.get(code="amman"), daily_digest=True)
     call_command("send_reminders", "--now", "2026-12-10T10:00:00Z", stdout=StringIO())
-    assert len(mail.outbox) == 1  # Abu Dhabi's staff; nothing is 7 days overdue yet
+    assert [m.to[0] for m in mail.outbox] == ["ad-staff@example.org", "amman-staff@example.org"]  # none 7 days late
     call_command("send_reminders", "--now", "2026-12-22T10:00:00Z", stdout=StringIO())
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "ad-staff@example.org", "ad-staff@example.org", "desk@example.org", "manager@example.org"]
+        "ad-staff@example.org", "ad-staff@example.org", "amman-staff@example.org", "amman-staff@example.org",
+        "desk@example.org", "manager@example.org"]
+    amman = [m for m in mail.outbox if m.to == ["amman-staff@example.org"]]
+    assert amman[1].subject == "[Outreach] Amman: 3 open tasks on 22 Dec 2026"
+    assert "OVERDUE due 7 Dec 2026: 09STATE4690 Deliver the non-paper" in amman[1].body
     everything = "\n".join(m.subject + body_and_html(m) for m in mail.outbox)
     assert "overdue by 3 days (due 7 Dec 2026)" in mail.outbox[0].body  # 10 Dec in Abu Dhabi
     assert "overdue by 15 days (due 7 Dec 2026)" in everything and "overdue by 8 days (due 14 Dec 2026)" in everything
@@ -170,6 +251,17 @@ def test_markings_rank_and_fail_closed(settings):
     settings.EMAIL_MAX_CLASSIFICATION = "PUBLICISH"
     with pytest.raises(ImproperlyConfigured):
         may_email("UNCLASSIFIED")
+
+
+def test_a_misspelt_email_max_classification_stops_the_start(settings):
+    from django.apps import apps
+
+    for typo in ("CONFIDENTAIL", "SECRETISH", ""):
+        settings.EMAIL_MAX_CLASSIFICATION = typo
+        with pytest.raises(ImproperlyConfigured, match="use one of UNCLASSIFIED"):
+            apps.get_app_config("outreach").ready()
+    settings.EMAIL_MAX_CLASSIFICATION = "confidential"  # the name in any case
+    assert may_email("CONFIDENTIAL") and not may_email("SECRET")
 
 
 def test_it_lets_a_person_choose_per_kind_on_the_page_the_unsubscribe_link_names(client, desk_officer):
@@ -206,3 +298,47 @@ def test_the_matrix_has_the_row_an_escalation_links_to(client, desk_officer):
     html = client.get("/dashboards/demarches/26STATE100/").content.decode()
     assert 'id="post-rem-x00"' in html and 'id="post-rem-x01"' in html
     assert 'id="bulk"' in client.get("/demarches/26STATE100/").content.decode()
+
+
+def test_the_command_and_the_ledger_count_each_outcome_apart(desk_officer, make_embassy_user):
+    """Emailed, left for the post's daily digest, no recipient, and skipped with the reason, on Christmas Day."""
+    first = make_demarche(desk_officer)
+    capped_demarche = make_demarche(desk_officer, reference_id="26STATE200", max_reminders=1)
+    digest, nobody = make_post("digest", name="Digest"), make_post("nobody", name="Nobody")
+    tokyo = make_post("tokyo", timezone="Asia/Tokyo", name="Tokyo")  # 18:00 there: after hours
+    london = make_post("london", timezone="Europe/London", name="London")
+    Post.objects.filter(pk=london.pk).update(country_code="GB")  # Christmas Day: a holiday
+    capped = make_post("capped", name="Capped")
+    for post in (digest, tokyo, london, capped):
+        make_embassy_user(f"{post.code}-1", post.code)
+    PostReminderPreference.objects.create(post=digest, daily_digest=True)
+    for post in (digest, nobody, tokyo, london):
+        make_task(first, post, due=DUE)
+    nagged = make_task(capped_demarche, capped, due=DUE)
+    stamp = datetime(2026, 12, 18, 9, tzinfo=timezone.utc)
+    ReminderLog.objects.create(task=nagged, kind="overdue", window_key="2026-12-18", status="sent",
+                               claimed_at=stamp, updated_at=stamp, sent_at=stamp)
+    out = StringIO()
+    call_command("send_reminders", "--now", EIGHT_DAYS_LATE.isoformat(), stdout=out)
+
+    report = out.getvalue()
+    head = "kind         emailed  post digest  no recipient  skipped: capped  skipped: holiday  " \
+           "skipped: outside working hours"
+    assert report.splitlines()[0] == head, report
+    assert re.search(r"^overdue +0 +1 +1 +1 +1 +1$", report, re.M), report
+    assert re.search(r"^escalation +3 +0 +0 +0 +1 +1$", report, re.M), report
+    assert "emails to people: 1 (1 digest, 0 single); posts' daily digests: 1" in report
+    ledger = ReminderSweep.objects.get().counts
+    assert ledger["emailed"] == {"escalation": 3} and ledger["post digest"] == {"overdue": 1}
+    assert ledger["no recipient"] == {"overdue": 1}
+    assert ledger["skipped"] == {"capped": {"overdue": 1}, "holiday": {"overdue": 1, "escalation": 1},
+                                 "outside working hours": {"overdue": 1, "escalation": 1}}
+    assert sorted(m.to[0] for m in mail.outbox) == ["desk@example.org", "rem-digest-1@example.org"]
+
+
+def test_a_sweep_in_many_chunks_still_makes_one_email_per_person(desk_officer, manager):
+    escalation_world(desk_officer, posts=12)
+    result = sweep(now=EIGHT_DAYS_LATE, inline=True, chunk_size=5)
+    assert sorted(m.to[0] for m in mail.outbox) == ["desk@example.org", "manager@example.org"]
+    assert all(m.subject == "[Outreach] Reminders of 25 Dec 2026: 24 escalations" for m in mail.outbox)
+    assert result.emails["digest"] == 2
