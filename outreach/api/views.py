@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -88,12 +89,19 @@ class DemarcheDetail(generics.RetrieveAPIView):
         return Response(s.demarche_detail_data(demarche, tasks=list(tasks), request=request))
 
 
+class TaskPages(PageNumberPagination):
+    # A task carries its texts whole (instruction, response, officials up to their limits: ~160 kB at
+    # worst); 50 of them made a 5 MB page. Ten keep a page within the pages' byte budget.
+    page_size = 10
+
+
 @extend_schema(parameters=[OpenApiParameter("status", enum=TASK_FILTERS)])
 class PostTasks(generics.ListAPIView):
     """A post's tasks across demarches, soonest due first; ?status=open|done|not_delivered|overdue."""
 
     permission_classes = [permissions.IsAuthenticated, HasRole]
     serializer_class = s.TaskSerializer
+    pagination_class = TaskPages
 
     def get_queryset(self):
         user = self.request.user

@@ -304,3 +304,26 @@ def test_the_migration_excerpts_history_written_before_the_bound(world):
     event.refresh_from_db()
     assert len(json.dumps(event.changes)) < 4 * EXCERPT and event.changes["status"] == ["open", "done"]
     assert event.changes["response_text"][1].endswith("(1,000,001 characters)") and len(event.note) < 2_100
+
+
+@pytest.mark.django_db
+def test_a_page_of_the_api_task_list_keeps_the_byte_budget_at_the_limits(world):
+    """50 tasks a page, each at its limits (~100 kB), made a 5 MB page: the list pages by ten."""
+    filled = fill_to_the_limits(world)
+    others = list(PostTask.objects.filter(pk__in=world.tasks_by_post["abu-dhabi"]).exclude(pk=filled.pk))
+    for task in others:  # every other task of the post as large as the filled one
+        services.update_task(task, by=world.users["desk"], version=task.version,
+                             instruction=text(bounds.MAX_TEXT, seed=str(task.pk)))
+    copies = [PostTask(**{f.attname: getattr(filled, f.attname) for f in PostTask._meta.concrete_fields
+                          if not f.primary_key} | {"position": filled.position + n}) for n in range(1, 25)]
+    PostTask.objects.bulk_create(copies)
+    api = api_for(world.users["ad"])
+    url, pages, seen = "/api/posts/abu-dhabi/tasks/", 0, 0
+    while url:
+        response = api.get(url)
+        assert response.status_code == 200 and len(response.content) < PAGE_BUDGET, (url, len(response.content))
+        body = response.json()
+        assert len(body["results"]) <= 10
+        seen, pages, url = seen + len(body["results"]), pages + 1, body["next"]
+    assert seen == body["count"] >= 25 and pages >= 3
+    assert len(api.get("/api/posts/abu-dhabi/tasks/").content) > 500_000  # the texts are there: not vacuous
