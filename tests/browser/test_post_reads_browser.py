@@ -49,9 +49,9 @@ def test_the_deliver_task_shows_the_non_paper_and_staff_meet_error_pages_in_the_
     assert response.status == 403
     assert page.locator("header a.brand").is_visible()
     assert "read the parts of an instruction cable addressed to their post on their tasks" in page.inner_text("main")
+    shoot(page, "error-403-cable-for-embassy-staff")
     page.click("main >> text=your inbox")
     assert page.url.endswith("/inbox/")
-    shoot(page, "error-403-cable-for-embassy-staff")
 
     other_post = demarche.tasks.get(post__code="cairo", kind=K.DELIVER_NON_PAPER)
     response = page.goto(f"{live_server.url}/tasks/{other_post.pk}/")
