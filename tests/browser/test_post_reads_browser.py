@@ -43,6 +43,8 @@ def test_the_deliver_task_shows_the_non_paper_and_staff_meet_error_pages_in_the_
     assert "CONFIDENTIAL" in instruction and "Action request (paragraph 2)" in instruction
     assert "set by the desk officer" in instruction
     assert "{#" not in page.inner_text("main")
+    # The marking names thirty countries: it wraps instead of widening the page.
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 1280
     shoot(page, "task-deliver-non-paper")
 
     response = page.goto(f"{live_server.url}{seed_cable.get_absolute_url()}")
