@@ -58,3 +58,27 @@ def test_a_posts_task_pages_fit_a_phone(page, live_server, seed_cable, desk_offi
         page.goto(f"{live_server.url}{task.get_absolute_url()}")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 375, task.kind
         shoot(page, f"task-phone-{task.kind}")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_desk_and_manager_pages_never_scroll_sideways(page, live_server, seed_cable, desk_officer, width):
+    from outreach.services import create_demarche, issue_demarche
+
+    demarche = issue_demarche(create_demarche(seed_cable, by=desk_officer), by=desk_officer)
+    page.set_viewport_size({"width": width, "height": 812})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "desk")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    ref = demarche.reference_id
+    wide = {}
+    for url in (seed_cable.get_absolute_url(), "/cables/", "/dashboards/", "/dashboards/demarches/",
+                f"/dashboards/demarches/{ref}/", "/dashboards/posts/abu-dhabi/", f"/demarches/{ref}/",
+                f"/tasks/{demarche.tasks.order_by('pk').first().pk}/", "/search/?q=MTCR"):
+        page.goto(f"{live_server.url}{url}")
+        scroll = page.evaluate("document.scrollingElement.scrollWidth")
+        if scroll > width:
+            wide[url] = (scroll, page.evaluate(f"""() => [...document.querySelectorAll('main *')]
+                .filter(e => e.getBoundingClientRect().right > {width} + .5).slice(-3)
+                .map(e => e.tagName + '.' + e.className + ' ' + (e.innerText || '').slice(0, 40))"""))
+    assert wide == {}
