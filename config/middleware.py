@@ -65,7 +65,8 @@ class RequestTooLargeMiddleware:
             )
         # The "go back" link is a fixed page: the request path is the sender's to choose
         # (POST //evil.example/.. once became <a href="//evil.example/..">).
-        context = {"size_mb": f"{size / 1_048_576:.1f}", "limit_mb": f"{settings.CABLE_MAX_BYTES / 1_048_576:.0f}"}
+        context = {"size_mb": f"{size / 1_048_576:.1f}", "limit_mb": f"{settings.CABLE_MAX_BYTES / 1_048_576:.0f}",
+                   "form_mb": f"{limit / 1_048_576:.0f}", "cable": request.path.startswith("/cables/")}
         if files:
             context.update(files=True, file_mb=f"{settings.ATTACHMENT_MAX_BYTES / 1_048_576:.0f}",
                            post_mb=f"{settings.ATTACHMENT_MAX_PER_POST / 1_048_576:.0f}")

@@ -120,7 +120,7 @@ class DeliveryForm(VersionedForm):
     method = forms.ChoiceField(choices=PostTask.Method.choices, widget=forms.RadioSelect, label="How")
     officials = OfficialsField(label="Officials met", required=False,
                                help_text="One a line: name; title; ministry. The report back starts from these.")
-    requested_level = forms.CharField(label="Level the cable asked for", required=False)
+    # The level the cable asked for is the task's, shown on the page: the post does not type it again.
     response = forms.ChoiceField(choices=[("", "Not known yet")] + list(PostTask.Response.choices), required=False,
                                  label="Host government response")
     response_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -141,7 +141,7 @@ class DeliveryForm(VersionedForm):
 
     @classmethod
     def for_task(cls, task: PostTask, *, initial: dict) -> "DeliveryForm":
-        return cls(task=task, initial={**initial, "requested_level": task.requested_level})
+        return cls(task=task, initial=initial)
 
 
 class NotDeliveredForm(VersionedForm):

@@ -73,7 +73,7 @@ class DemarcheTable(BaseTable):
         return value[:110] + ("…" if len(value) > 110 else "")
 
     def render_overdue_count(self, value):
-        return badge("overdue", f"{value} overdue") if value else badge("done", "None")
+        return badge("overdue", f"{value} overdue") if value else badge("done", "Nothing overdue")
 
     def render_owner(self, value):
         return value.get_full_name() or value.username

@@ -48,4 +48,16 @@ def instruction_for(task: PostTask, user) -> dict:
         "special": exception.get("instruction") if exception and exception.get("instruction") else "",
         "deadline": {"paragraph": deadline.get("paragraph"), "text": deadline.get("text") or ""},
         "texts": texts,
+        "text_paragraph": next((p for p in request.get("non_paper_paragraphs") or [] if p), None),
+        **_date_sources(task.demarche, deadline),
     }
+
+
+def _date_sources(demarche, deadline: dict) -> dict:
+    """Where each due date comes from, in words: the cable's paragraph, or the desk officer."""
+    # report_by_source is set when the date was read from the cable and cleared when a person changes it.
+    by_desk = "set by the desk officer" + ("" if deadline else "; the cable names no date")
+    report = demarche.report_by_source or by_desk
+    from_cable = bool(demarche.report_by_source) and demarche.deliver_by == demarche.report_by
+    deliver = "the report date the cable gives" if from_cable else by_desk
+    return {"report_source": report, "deliver_source": deliver}

@@ -176,5 +176,7 @@ def _where(paragraphs) -> str:
 def _wrap(text: str, *, indent: str) -> list[str]:
     lines = []
     for part in text.splitlines() or [""]:
-        lines += textwrap.wrap(part, WIDTH, subsequent_indent=indent, break_long_words=False) or [""]
+        # Whole words only: a line broken after "non-" reads back as "non- paper" once the lines are joined.
+        lines += textwrap.wrap(part, WIDTH, subsequent_indent=indent, break_long_words=False,
+                               break_on_hyphens=False) or [""]
     return lines

@@ -18,6 +18,11 @@ from .demarches import error_text
 Status = PostTask.Status
 
 
+def _count(n: int, noun: str) -> str:
+    """Say a count in words: 1 open task, 27 open tasks (never "task(s)")."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _confirm(request, demarche: Demarche, *, action, done: str, page: dict):
     """Show the confirmation page, or do the action once the desk officer confirmed it."""
     if request.method == "POST" and request.POST.get("confirm") == "yes":
@@ -35,12 +40,14 @@ def _confirm(request, demarche: Demarche, *, action, done: str, page: dict):
 def demarche_close(request, reference_id: str):
     demarche = get_object_or_404(Demarche, reference_id=reference_id)
     open_tasks = demarche.tasks.filter(status=Status.OPEN)
+    tasks, posts = open_tasks.count(), open_tasks.values("post").distinct().count()
     return _confirm(request, demarche, action=lambda: services.close_demarche(demarche, by=request.user),
-                    done=f"Demarche closed: {open_tasks.count()} open tasks cancelled. You can reopen it.", page={
+                    done=f"Demarche closed: {_count(tasks, 'open task')} cancelled. You can reopen it.", page={
         "title": f"Close {demarche.reference_id}?",
         "effects": [
-            f"Its {open_tasks.count()} open task(s) at {open_tasks.values('post').distinct().count()} post(s) "
-            "become cancelled: no longer open, no longer counted as open or overdue, and no reminders.",
+            f"Its {_count(tasks, 'open task')} at {_count(posts, 'post')} "
+            f"{'becomes' if tasks == 1 else 'become'} cancelled: no longer open, no longer counted as open or "
+            "overdue, and no reminders.",
             "Done and not-delivered tasks keep what the posts recorded.",
             "The demarche becomes read-only for everyone.",
             "A desk officer can reopen it; reopening opens the cancelled tasks again.",
@@ -71,7 +78,8 @@ def demarche_remove_post(request, reference_id: str, dpost_pk: int):
                     page={
         "title": f"Remove {dpost.post.name} from {dpost.demarche.reference_id}?",
         "effects": [
-            f"Its {open_tasks} open task(s) become cancelled, and its staff get no more reminders for them.",
+            f"Its {_count(open_tasks, 'open task')} {'becomes' if open_tasks == 1 else 'become'} cancelled, and its "
+            "staff get no more reminders for them.",
             "Nothing is deleted: what the post recorded stays in the history.",
             "You can undo this: “Restore” in the posts table brings the post and its cancelled tasks back.",
         ],

@@ -92,9 +92,12 @@ def test_a_desk_officer_closes_after_confirming_and_reopens(page, live_server, i
     page.click("text=Remove… >> nth=0")
     page.wait_for_load_state()
     assert "You can undo this" in page.content()
+    shoot(page, "demarche-remove-post-confirmation")
     page.click("button.danger")
     page.wait_for_load_state()
+    assert issued.posts.filter(removed=True).count() == 1
     page.click("button:has-text('Restore') >> nth=0")
     page.wait_for_load_state()
     assert not issued.posts.filter(removed=True).exists()
+    shoot(page, "demarche-post-restored")
     assert page.csp_errors == []

@@ -23,7 +23,9 @@ def test_closing_asks_first_and_says_what_will_happen(client, issued, desk_offic
     client.post(url)  # without the confirmation: nothing happens
     issued.refresh_from_db()
 
-    assert "open task(s)" in page and "no reminders" in page and "can reopen it" in page
+    open_tasks = issued.tasks.filter(status=S.OPEN).count()
+    assert f"Its {open_tasks} open tasks at 30 posts become cancelled" in page and "(s)" not in page
+    assert "no reminders" in page and "can reopen it" in page
     assert 'name="confirm" value="yes"' in page
     assert issued.state == Demarche.State.ISSUED
 

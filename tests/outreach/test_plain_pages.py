@@ -84,3 +84,22 @@ def test_the_action_request_keeps_its_bullet_lines(client, desk_officer, make_em
     task = demarche.tasks.filter(post__code="riyadh").first()
     client.force_login(make_embassy_user("riyadh-staff", "riyadh"))
     assert bullet.search(client.get(task.get_absolute_url()).content.decode())
+
+
+@pytest.mark.django_db
+def test_no_page_prints_a_bare_none(client, issued, manager, abu_dhabi_staff):
+    """Python's None never reaches a cell or a badge: "Nothing overdue", a dash, or nothing at all."""
+    from tests.outreach.seed import task_of
+
+    ref = issued.reference_id
+    client.force_login(manager)
+    pages = [reverse("outreach:dash_demarches"), reverse("outreach:dash_demarche", args=[ref]),
+             reverse("outreach:demarche_list"), reverse("outreach:demarche_detail", args=[ref]),
+             reverse("outreach:dashboard"), reverse("outreach:dash_post", args=["abu-dhabi"])]
+    for url in pages:
+        assert not re.findall(r">\s*None\s*<", client.get(url).content.decode()), url
+    assert "Nothing overdue" in client.get(pages[0]).content.decode()
+    client.force_login(abu_dhabi_staff)
+    for kind in ("deliver_non_paper", "talking_points", "report_back"):
+        page = client.get(task_of(issued, "abu-dhabi", kind).get_absolute_url()).content.decode()
+        assert not re.findall(r">\s*None\s*<", page), kind

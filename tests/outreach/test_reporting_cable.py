@@ -95,3 +95,16 @@ def test_the_task_page_shows_the_draft_and_offers_it_as_text(client, issued, abu
     assert download.status_code == 200 and download["Content-Type"].startswith("text/plain")
     assert parse(download.content.decode()).to_dict()["from"]["code"] == "abu-dhabi"
     assert client.get(reverse("outreach:reporting_cable", args=[report.pk])).status_code == 404
+
+
+def test_a_hyphenated_word_is_never_split_across_lines(issued, abu_dhabi_staff):
+    report = deliver_and_report(issued, abu_dhabi_staff, "abu-dhabi")
+    words = "The Minister of State said the non-paper was well-timed and the follow-up well-received. " * 4
+    PostTask.objects.filter(pk=report.pk).update(response_text=words)
+    report.refresh_from_db()
+
+    text = draft_reply(report)
+    response = next(p["text"] for p in parse(text).to_dict()["paragraphs"] if p["text"].startswith("RESPONSE:"))
+
+    assert not any(line.endswith("-") for line in text.splitlines())
+    assert " ".join(response.split()).count("non-paper was well-timed and the follow-up well-received") == 4

@@ -98,3 +98,11 @@ def test_the_delivery_date_says_which_dates_it_takes(client, issued, abu_dhabi_s
     html = client.get(task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER).get_absolute_url()).content.decode()
 
     assert "issue) and today at Abu Dhabi" in html
+
+
+def test_the_delivery_form_asks_only_what_the_post_did(client, issued, abu_dhabi_staff):
+    client.force_login(abu_dhabi_staff)
+    form = client.get(task_of(issued, "abu-dhabi", K.TALKING_POINTS).get_absolute_url()).context["delivery_form"]
+
+    # The level the cable asked for is the task's own, shown on the page; the post is not asked to type it.
+    assert set(form.fields) == {"version", "delivered_on", "method", "officials", "response", "response_text"}
