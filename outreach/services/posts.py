@@ -34,6 +34,7 @@ def add_post(demarche: Demarche, post: Post, *, by) -> DemarchePost:
     if dpost and not dpost.removed:
         return dpost
     issued = current.state == Demarche.State.ISSUED
+    restored = dpost is not None
     if dpost:  # brought back: reopen what removing it cancelled
         dpost.removed = False
         dpost.save(update_fields=["removed"])
@@ -44,10 +45,10 @@ def add_post(demarche: Demarche, post: Post, *, by) -> DemarchePost:
     else:
         create_tasks(current, plan_tasks(current.cable.parsed or {}, [post], by_hand=True), [post], added_after_issue=issued)
         dpost = DemarchePost.objects.get(demarche=current, post=post)
-    record_event(current, "post_added", by=by, changes={"posts": [None, post.name]},
-           note="added after issue" if issued else "")
-    notify_posts(current, {post.pk: (tasking_text(current, post, "post added to this demarche"), inbox_url())},
-                  by=by)
+    record_event(current, "post_restored" if restored else "post_added", by=by,
+                 changes={"posts": [None, post.name]}, note="added after issue" if issued and not restored else "")
+    why = "post restored to this demarche" if restored else "post added to this demarche"
+    notify_posts(current, {post.pk: (tasking_text(current, post, why), inbox_url())}, by=by)
     return dpost
 
 

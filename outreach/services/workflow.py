@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_desk_officer, require_desk_officer
-from cables.models import can_act_on
+from cables.models import Post, can_act_on
 
-from ..models import Demarche, PostTask
+from ..models import Demarche, DemarchePost, PostTask
 from . import bounds
 from .errors import ConflictError, TransitionError
 from .history import apply_changes, record_event
@@ -44,6 +44,21 @@ def save_task(task: PostTask, changes: dict, action: str, *, by, note: str = "")
         task.save()
         record_event(task.demarche, action, by=by, task=task, changes=changes, note=note)
     return task
+
+
+def _received(task: PostTask, by) -> None:
+    """A post that records a step of its tasking has received it: acknowledge it, if nobody has.
+
+    Only for the post's own staff; a desk officer recording on a post's behalf acknowledges nothing.
+    """
+    if not Post.objects.worked_by(by).filter(pk=task.post_id).exists():
+        return
+    now = timezone.now()
+    taken = DemarchePost.objects.filter(pk=task.demarche_post_id, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=by, acknowledged_note="with its first recorded step")
+    if taken:
+        record_event(task.demarche, "acknowledged", by=by, changes={"acknowledged": [None, task.post.name]},
+                     note="with its first recorded step")
 
 
 @transaction.atomic
@@ -109,6 +124,7 @@ def record_delivery(task: PostTask, *, by, version: int | None = None, delivered
         "response": response, "response_text": response_text,
     })
     current.completed_at, current.completed_by = timezone.now(), by
+    _received(current, by)
     return save_task(current, changes, "delivered", by=by)
 
 
@@ -122,6 +138,7 @@ def mark_not_delivered(task: PostTask, *, by, reason: str, version: int | None =
     _ensure_open(current)
     changes = apply_changes(current, {"status": Status.NOT_DELIVERED, "status_reason": reason.strip()})
     current.completed_at, current.completed_by = timezone.now(), by
+    _received(current, by)
     return save_task(current, changes, "not_delivered", by=by, note=reason.strip())
 
 
@@ -169,4 +186,5 @@ def submit_report(task: PostTask, *, by, response: str = "", version: int | None
     changes = apply_changes(current, values)
     if was_open:
         current.completed_at, current.completed_by = timezone.now(), by
+    _received(current, by)
     return save_task(current, changes, "reported", by=by)

@@ -13,6 +13,7 @@ ACTIONS = {
     "reopened": "Reopened", "delivered": "Delivery recorded", "not_delivered": "Marked not delivered",
     "reported": "Report submitted", "task_updated": "Task edited", "task_cancelled": "Task cancelled",
     "task_restored": "Task opened again", "post_added": "Post added", "post_removed": "Post removed",
+    "post_restored": "Post restored",
     "acknowledged": "Receipt acknowledged", "due_changed": "Due date changed", "reassigned": "Officer changed",
     "reminder_policy": "Reminder settings changed", "edited_in_admin": "Edited in the admin",
     "reply_attached": "Reply cable attached", "reply_rejected": "Reply cable rejected",

@@ -84,6 +84,10 @@ def test_removing_a_post_asks_first_and_can_be_undone(client, demarche, desk_off
     client.post(reverse("outreach:demarche_restore_post", args=[demarche.reference_id, dpost.pk]))
     dpost.refresh_from_db()
     assert not dpost.removed and set(dpost.tasks.values_list("status", flat=True)) == {S.OPEN}
+    # The history says what happened: restored, not added anew.
+    assert list(demarche.events.filter(action__startswith="post_").values_list("action", flat=True)
+                .order_by("pk")) == ["post_removed", "post_restored"]
+    assert "Post restored" in client.get(demarche.get_absolute_url()).content.decode()
 
 
 def test_only_desk_officers_reopen_or_restore(client, issued, desk_officer, manager):

@@ -187,6 +187,33 @@ def test_acknowledging_records_who_and_when_once(issued, abu_dhabi_staff):
     assert dpost.acknowledged_at == first
 
 
+@pytest.mark.parametrize("step", ["delivered", "not_delivered", "reported"])
+def test_a_post_that_records_a_step_has_acknowledged_its_tasking(issued, abu_dhabi_staff, step):
+    dpost = issued.posts.get(post__code="abu-dhabi")
+    if step == "delivered":
+        task = task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER)
+        services.record_delivery(task, by=abu_dhabi_staff, delivered_on=post_today(task.post), method="meeting")
+    elif step == "not_delivered":
+        services.mark_not_delivered(task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER), by=abu_dhabi_staff,
+                                    reason="No appointment granted")
+    else:
+        services.submit_report(task_of(issued, "abu-dhabi", K.REPORT_BACK), by=abu_dhabi_staff, response="noted")
+    dpost.refresh_from_db()
+    assert dpost.acknowledged_at and dpost.acknowledged_by == abu_dhabi_staff
+    assert issued.events.filter(action="acknowledged", changes__acknowledged=[None, "Abu Dhabi"]).count() == 1
+    # A second step leaves the first acknowledgement as it was.
+    first = dpost.acknowledged_at
+    services.submit_report(task_of(issued, "abu-dhabi", K.REPORT_BACK), by=abu_dhabi_staff, response="welcomed")
+    dpost.refresh_from_db()
+    assert dpost.acknowledged_at == first and issued.events.filter(action="acknowledged").count() == 1
+
+
+def test_a_desk_officer_recording_for_a_post_acknowledges_nothing(issued, desk_officer):
+    task = task_of(issued, "cairo", K.DELIVER_NON_PAPER)
+    services.record_delivery(task, by=desk_officer, delivered_on=post_today(task.post), method="meeting")
+    assert issued.posts.get(post__code="cairo").acknowledged_at is None
+
+
 def test_staff_cannot_acknowledge_for_another_post(issued, abu_dhabi_staff):
     with pytest.raises(PermissionDenied):
         services.acknowledge(issued.posts.get(post__code="cairo"), by=abu_dhabi_staff)
