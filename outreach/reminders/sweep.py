@@ -14,6 +14,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from cables.models import Post
@@ -187,14 +188,35 @@ def _count_dry_emails(w: Wanted, state: SweepState) -> None:
             state.digests.setdefault(user_id, 0)
 
 
+# In-app notices: this many reminders of one kind for one demarche to one person in one sweep make one notice.
+GROUP_FROM = 4
+GROUP_WORDS = {
+    ReminderLog.Kind.BEFORE: ("Reminder", "due soon"), ReminderLog.Kind.DUE: ("Reminder", "due today"),
+    ReminderLog.Kind.OVERDUE: ("Reminder", "overdue"), ReminderLog.Kind.ESCALATION: ("Escalation", "overdue"),
+}
+
 def _notify(claimed: list[tuple[int, Wanted]], state: SweepState) -> None:
-    """An in-app notification to each recipient of each reminder just claimed."""
-    notes = []
+    """An in-app notification to each recipient of each reminder just claimed; a person with GROUP_FROM or
+    more of one kind for one demarche in this sweep gets one notice for them all, as their email does."""
+    groups: dict[tuple[int, str, str], list[tuple[Wanted, str]]] = {}
     for _log_id, w, _status in claimed:
         today = state.calendars[w.row.post_id].local(state.now).date()
         text = (f"{describe(w.due.kind, due=w.row.due, today=today)}: {w.row.reference_id}, "
                 f"{w.row.post_name}, {PostTask.Kind(w.row.task_kind).label}")
-        notes.extend(Notification(user_id=u, text=text[:300], url=task_url(w.row.id)) for u in w.user_ids)
+        for user_id in w.user_ids:
+            groups.setdefault((user_id, w.due.kind, w.row.reference_id), []).append((w, text))
+    notes = []
+    for (user_id, kind, reference_id), items in groups.items():
+        if len(items) < GROUP_FROM:
+            notes.extend(Notification(user_id=user_id, text=text[:300], url=task_url(w.row.id)) for w, text in items)
+            continue
+        posts = len({w.row.post_id for w, _ in items})
+        # Escalations go to the desk, who read the demarche page; the other kinds to posts, who have an inbox.
+        url = (reverse("outreach:demarche_detail", args=[reference_id]) if kind == ReminderLog.Kind.ESCALATION
+               else reverse("outreach:inbox"))
+        title, state_words = GROUP_WORDS[kind]
+        notes.append(Notification(user_id=user_id, url=url, text=(
+            f"{title}: {reference_id}, {len(items)} tasks {state_words} at {posts} post{'s' if posts != 1 else ''}")))
     Notification.objects.bulk_create(notes, batch_size=1000)
 
 

@@ -77,6 +77,9 @@ def test_74_escalations_to_one_desk_officer_make_one_email(desk_officer, manager
             "no recipient=74; skipped=0; emails sent=2; requeued=0") in caplog.text  # the log calls nothing else sent
     ledger = ReminderSweep.objects.get()
     assert ledger.counts["no recipient"] == {"overdue": 74} and ledger.counts["emailed"] == {"escalation": 74}
+    # In the app too, one notice for the 74, linking to the demarche page.
+    note = Notification.objects.get(user=desk_officer)
+    assert (note.text, note.url) == ("Escalation: 26STATE100, 74 tasks overdue at 37 posts", "/demarches/26STATE100/")
     assert ledger.now == EIGHT_DAYS_LATE and ledger.finished_at is not None
     assert ReminderLog.objects.filter(kind="overdue", status="no_recipient").count() == 74
     assert set(ReminderLog.objects.filter(kind="escalation").values_list("status", flat=True)) == {"sent"}
