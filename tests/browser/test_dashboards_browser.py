@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from outreach.models import CalendarFeed, PostTask
+from outreach.services.bounds import post_today
 from tests.outreach.dashboard_world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -93,7 +94,7 @@ def test_an_embassy_officer_marks_a_task_delivered_and_the_dashboard_changes(
     shoot(page, "embassy-matrix-before")
 
     page.goto(f"{live_server.url}/tasks/{task.pk}/")
-    page.fill("#id_delivered_on", timezone.localdate().isoformat())
+    page.fill("#id_delivered_on", post_today(task.post).isoformat())
     page.check("input[name=method][value=meeting]")
     page.click("form[action$='/deliver/'] button")
     page.wait_for_load_state()

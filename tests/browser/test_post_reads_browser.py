@@ -2,11 +2,11 @@
 in a real headless Chromium (issue 13, sections 1, 2 and 6). Screenshots go to var/screenshots/."""
 
 import pytest
-from django.utils import timezone
 
 from cables.parser import parse
 from outreach import services
 from outreach.models import PostTask
+from outreach.services.bounds import post_today
 from tests.conftest import read_cable
 
 from .test_dashboards_browser import login
@@ -108,7 +108,7 @@ def test_hong_kong_reports_on_macau_and_the_drafted_cable_attaches_to_the_macau_
     staff = make_embassy_user("hk-reader", "hong-kong")
     macau = {k: demarche.tasks.get(post__code="hong-kong", kind=k, audience="Macau")
              for k in (K.DELIVER_NON_PAPER, K.REPORT_BACK)}
-    services.record_delivery(macau[K.DELIVER_NON_PAPER], by=staff, delivered_on=timezone.localdate(),
+    services.record_delivery(macau[K.DELIVER_NON_PAPER], by=staff, delivered_on=post_today(macau[K.DELIVER_NON_PAPER].post),
                              method="meeting", officials=[{"name": "Ms. Chan", "title": "Director", "ministry": "DSEDT"}])
     login(page, live_server, "hk-reader")
 

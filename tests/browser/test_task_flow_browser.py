@@ -8,6 +8,7 @@ from django.utils import timezone
 from cables.parser import parse
 from outreach import services
 from outreach.models import Demarche, PostTask
+from outreach.services.bounds import post_today
 
 from .test_dashboards_browser import login
 
@@ -33,7 +34,7 @@ def test_a_post_delivers_and_reports_from_its_task_and_gets_its_cable_drafted(
     assert "RELEASABLE TO BAHRAIN" in page.content()
     too_early = (timezone.localdate() - timedelta(days=20)).isoformat()
     # The field's min stops it in the browser; without it (an older browser, a script) the server refuses.
-    assert page.get_attribute("#id_delivered_on", "min") == timezone.localdate().isoformat()
+    assert page.get_attribute("#id_delivered_on", "min") == post_today(deliver.post).isoformat()
     page.eval_on_selector("#id_delivered_on", "e => e.removeAttribute('min')")
     page.fill("#id_delivered_on", too_early)
     page.check("input[name=method][value=meeting]")
@@ -44,7 +45,7 @@ def test_a_post_delivers_and_reports_from_its_task_and_gets_its_cable_drafted(
     assert page.input_value("#id_delivered_on") == too_early  # kept as typed
     assert page.input_value("#id_officials").startswith("Dr. Anwar Gargash")
     shoot(page, "task-delivery-refused")
-    page.fill("#id_delivered_on", timezone.localdate().isoformat())
+    page.fill("#id_delivered_on", post_today(deliver.post).isoformat())
     page.click("form[action$='/deliver/'] button")
     page.wait_for_load_state()
     deliver.refresh_from_db()

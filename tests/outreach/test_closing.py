@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from outreach import dashboards, services
 from outreach.models import Demarche, PostTask
+from outreach.services.bounds import post_today
 
 from .seed import task_of
 
@@ -32,7 +33,7 @@ def test_closing_asks_first_and_says_what_will_happen(client, issued, desk_offic
 
 def test_closing_cancels_the_open_tasks_and_keeps_what_was_done(client, issued, desk_officer, abu_dhabi_staff):
     done = task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER)
-    services.record_delivery(done, by=abu_dhabi_staff, delivered_on=timezone.localdate(), method="meeting")
+    services.record_delivery(done, by=abu_dhabi_staff, delivered_on=post_today(done.post), method="meeting")
     PostTask.objects.filter(demarche=issued).exclude(pk=done.pk).update(due=timezone.localdate() - timedelta(days=3))
     client.force_login(desk_officer)
 

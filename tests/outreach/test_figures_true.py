@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from outreach import dashboards, services
 from outreach.models import OverviewSnapshot, PostTask
+from outreach.services.bounds import post_today
 
 from .dashboard_world import POSTS, complete, make_demarche, make_posts
 from .seed import task_of
@@ -104,8 +105,8 @@ def test_a_delivery_shows_on_the_overview_at_the_next_load(
     assert OverviewSnapshot.objects.exists()  # the manager's figures come from a snapshot
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.record_delivery(task_of(issued, "abu-dhabi", Kind.DELIVER_NON_PAPER), by=abu_dhabi_staff,
-                                 delivered_on=today, method="meeting")
+        deliver = task_of(issued, "abu-dhabi", Kind.DELIVER_NON_PAPER)
+        services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=post_today(deliver.post), method="meeting")
     after = client.get(url).context["totals"]
 
     assert after["done"] == before["done"] + 1

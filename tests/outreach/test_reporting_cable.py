@@ -7,6 +7,7 @@ from django.utils import timezone
 from cables.parser import parse
 from outreach import services
 from outreach.models import PostTask, ReplyMatch
+from outreach.services.bounds import post_today
 from outreach.services.reporting import draft_reply
 
 from .seed import task_of
@@ -17,7 +18,7 @@ K, S = PostTask.Kind, PostTask.Status
 
 def deliver_and_report(issued, staff, code, audience=""):
     deliver = task_of(issued, code, K.DELIVER_NON_PAPER, audience)
-    services.record_delivery(deliver, by=staff, delivered_on=timezone.localdate(), method="meeting",
+    services.record_delivery(deliver, by=staff, delivered_on=post_today(deliver.post), method="meeting",
                              officials=[{"name": "Dr. Lee", "title": "Director", "ministry": "Foreign Affairs"}])
     report = task_of(issued, code, K.REPORT_BACK, audience)
     services.submit_report(report, by=staff, response="noted",
@@ -50,7 +51,7 @@ def test_the_draft_is_a_telegram_from_the_post_citing_the_instruction(issued, ab
 def test_the_seed_draft_round_trips_and_attaches_to_its_task(issued, abu_dhabi_staff):
     report = task_of(issued, "abu-dhabi", K.REPORT_BACK)
     deliver = task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER)
-    services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=timezone.localdate(), method="meeting")
+    services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=post_today(deliver.post), method="meeting")
 
     result = services.receive_cable(draft_reply(report), filename="reply.txt")
 

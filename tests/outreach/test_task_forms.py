@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from outreach import services
 from outreach.models import PostTask
+from outreach.services.bounds import post_today
 
 from .seed import task_of
 
@@ -37,7 +38,7 @@ def test_the_report_has_no_preselected_response_and_requires_one(client, issued,
 
 def test_the_report_starts_from_what_the_post_recorded_at_delivery(client, issued, abu_dhabi_staff):
     deliver = task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER)
-    services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=timezone.localdate(), method="meeting",
+    services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=post_today(deliver.post), method="meeting",
                              officials=[{"name": "Amb. Al Suwaidi", "title": "Director", "ministry": "MFA"}],
                              response="noted", response_text="The UAE will study the non-paper.")
     report = task_of(issued, "abu-dhabi", K.REPORT_BACK)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from outreach.models import PostTask
+from outreach.services.bounds import post_today
 
 from .seed import task_of
 
@@ -138,12 +139,11 @@ def test_a_server_error_is_a_page_in_the_layout_that_says_what_to_do(client, iss
 
 
 def test_history_speaks_words_not_python_values(client, issued, abu_dhabi_staff):
-    from django.utils import timezone
 
     from outreach import services
 
     deliver = task_of(issued, "abu-dhabi", Kind.DELIVER_NON_PAPER)
-    services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=timezone.localdate(), method="meeting",
+    services.record_delivery(deliver, by=abu_dhabi_staff, delivered_on=post_today(deliver.post), method="meeting",
                              officials=[{"name": "Amb. X", "title": "", "ministry": "MFA"}], response="non_committal")
     html = page(client, abu_dhabi_staff, deliver)
     history = html[html.index("<h2>History</h2>"):]
@@ -152,5 +152,5 @@ def test_history_speaks_words_not_python_values(client, issued, abu_dhabi_staff)
     assert "<strong>Officials met</strong>: Amb. X (MFA)" in history
     assert "<strong>How</strong>: Meeting" in history and "<strong>Response</strong>: Non-committal" in history
     assert "[{" not in history and "&#x27;name&#x27;" not in history and "non_committal" not in history
-    day = timezone.localdate()
+    day = post_today(deliver.post)
     assert f"<strong>Date delivered</strong>: {day.day} {day:%b} {day.year}" in history
