@@ -64,10 +64,15 @@ def post_ids_worked_by(user) -> list[int]:
     return cached
 
 
+def works_at(user, post_id: int) -> bool:
+    """Whether a user is on a post's embassy staff (a desk officer acting for it is not)."""
+    return Post.objects.worked_by(user).filter(pk=post_id).exists()
+
+
 def can_act_on(user, post: "Post") -> bool:
     """Whether a user may act for a post (its tasks, acknowledgements, reminders): desk officers on any
     post, embassy staff on the posts they work."""
-    return is_desk_officer(user) or Post.objects.worked_by(user).filter(pk=post.pk).exists()
+    return is_desk_officer(user) or works_at(user, post.pk)
 
 
 class Post(models.Model):

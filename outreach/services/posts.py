@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.roles import require_desk_officer
-from cables.models import Post
+from cables.models import Post, works_at
 
 from ..models import Demarche, DemarchePost, PostTask
 from . import bounds
@@ -77,7 +77,7 @@ def acknowledge(demarche_post: DemarchePost, *, by, note: str = "") -> DemarcheP
     """Record that a post received its tasking; desk officers may do it on the post's behalf with a reason."""
     bounds.check_texts(note=note)
     dpost = DemarchePost.objects.select_for_update().select_related("demarche", "post").get(pk=demarche_post.pk)
-    on_behalf = not Post.objects.worked_by(by).filter(pk=dpost.post_id).exists()
+    on_behalf = not works_at(by, dpost.post_id)
     if on_behalf:
         require_desk_officer(by)
         if not note.strip():

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_desk_officer, require_desk_officer
-from cables.models import Post, can_act_on
+from cables.models import can_act_on, works_at
 
-from ..models import Demarche, DemarchePost, PostTask
+from ..models import Demarche, PostTask
 from . import bounds
 from .errors import ConflictError, TransitionError
 from .history import apply_changes, record_event
@@ -51,14 +51,10 @@ def _received(task: PostTask, by) -> None:
 
     Only for the post's own staff; a desk officer recording on a post's behalf acknowledges nothing.
     """
-    if not Post.objects.worked_by(by).filter(pk=task.post_id).exists():
-        return
-    now = timezone.now()
-    taken = DemarchePost.objects.filter(pk=task.demarche_post_id, acknowledged_at__isnull=True).update(
-        acknowledged_at=now, acknowledged_by=by, acknowledged_note="with its first recorded step")
-    if taken:
-        record_event(task.demarche, "acknowledged", by=by, changes={"acknowledged": [None, task.post.name]},
-                     note="with its first recorded step")
+    from .posts import acknowledge  # posts' imports reach save_task here: imported when first used
+
+    if works_at(by, task.post_id):
+        acknowledge(task.demarche_post, by=by, note="with its first recorded step")
 
 
 @transaction.atomic

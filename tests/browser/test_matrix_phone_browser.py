@@ -2,19 +2,26 @@
 
 import pytest
 
+from .test_dashboards_browser import login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "pw-for-tests-only"  # tests/conftest.py gives every fixture user this password
 
 
-def test_the_seed_matrix_fits_a_phone(page, live_server, seed_cable, desk_officer, shoot):
+@pytest.fixture
+def demarche(seed_cable, desk_officer):
+    """The seed demarche, issued: 30 posts."""
     from outreach.services import create_demarche, issue_demarche
 
-    demarche = issue_demarche(create_demarche(seed_cable, by=desk_officer), by=desk_officer)
-    page.set_viewport_size({"width": 375, "height": 812})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "desk")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    return issue_demarche(create_demarche(seed_cable, by=desk_officer), by=desk_officer)
+
+
+def open_at(page, live_server, username, width=375):
+    page.set_viewport_size({"width": width, "height": 812})
+    login(page, live_server, username)
+
+
+def test_the_seed_matrix_fits_a_phone(page, live_server, demarche, shoot):
+    open_at(page, live_server, "desk")
     page.goto(f"{live_server.url}/dashboards/demarches/{demarche.reference_id}/")
     names = page.locator("section[aria-labelledby=h-matrix] table.dash tbody td:first-child a")
     assert names.count() >= 30
@@ -26,15 +33,8 @@ def test_the_seed_matrix_fits_a_phone(page, live_server, seed_cable, desk_office
     shoot(page, "matrix-phone")
 
 
-def test_the_demarche_pages_posts_table_fits_a_phone_too(page, live_server, seed_cable, desk_officer, shoot):
-    from outreach.services import create_demarche, issue_demarche
-
-    demarche = issue_demarche(create_demarche(seed_cable, by=desk_officer), by=desk_officer)
-    page.set_viewport_size({"width": 375, "height": 812})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "desk")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+def test_the_demarche_pages_posts_table_fits_a_phone_too(page, live_server, demarche, shoot):
+    open_at(page, live_server, "desk")
     for url, name in ((demarche.get_absolute_url(), "demarche-page-phone"), ("/demarches/", "demarche-list-phone")):
         page.goto(f"{live_server.url}{url}")
         wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
@@ -44,16 +44,9 @@ def test_the_demarche_pages_posts_table_fits_a_phone_too(page, live_server, seed
         shoot(page, name)
 
 
-def test_a_posts_task_pages_fit_a_phone(page, live_server, seed_cable, desk_officer, make_embassy_user, shoot):
-    from outreach.services import create_demarche, issue_demarche
-
-    demarche = issue_demarche(create_demarche(seed_cable, by=desk_officer), by=desk_officer)
+def test_a_posts_task_pages_fit_a_phone(page, live_server, demarche, make_embassy_user, shoot):
     make_embassy_user("ad-phone", "abu-dhabi")
-    page.set_viewport_size({"width": 375, "height": 812})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "ad-phone")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    open_at(page, live_server, "ad-phone")
     for task in demarche.tasks.filter(post__code="abu-dhabi", audience="").order_by("kind"):
         page.goto(f"{live_server.url}{task.get_absolute_url()}")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 375, task.kind
@@ -61,15 +54,8 @@ def test_a_posts_task_pages_fit_a_phone(page, live_server, seed_cable, desk_offi
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_desk_and_manager_pages_never_scroll_sideways(page, live_server, seed_cable, desk_officer, width):
-    from outreach.services import create_demarche, issue_demarche
-
-    demarche = issue_demarche(create_demarche(seed_cable, by=desk_officer), by=desk_officer)
-    page.set_viewport_size({"width": width, "height": 812})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "desk")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+def test_the_desk_and_manager_pages_never_scroll_sideways(page, live_server, demarche, seed_cable, width):
+    open_at(page, live_server, "desk", width)
     ref = demarche.reference_id
     wide = {}
     for url in (seed_cable.get_absolute_url(), "/cables/", "/dashboards/", "/dashboards/demarches/",
