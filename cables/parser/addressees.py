@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from functools import lru_cache
+from typing import Any
 
 from .model import Addressee
 
-try:  # the reference data is optional so the parser still runs stand-alone
-    from cables import collectivedata as _collectivedata
-    from cables import postdata as _postdata
-except Exception:  # noqa: BLE001 - any failure to load the data must not break parsing
-    _postdata = _collectivedata = None
+
+def _reference_data(name: str) -> Any:
+    """A module of the posts reference data, or None: the data is optional so the parser still runs stand-alone.
+    Imported by name, not statically, so the mypyc build (native.py) compiles the parser alone."""
+    try:
+        return importlib.import_module(f"cables.{name}")
+    except Exception:  # noqa: BLE001 - any failure to load the data must not break parsing
+        return None
+
+
+_postdata = _reference_data("postdata")
+_collectivedata = _reference_data("collectivedata")
 
 # Words that open a new addressee; the one-line archive header runs them all together.
 STARTERS = frozenset(

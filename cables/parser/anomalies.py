@@ -162,7 +162,7 @@ def transmission(cable: Cable, match: re.Match[str] | None, station: str | None,
             found.append(f"the transmission line's station {indicator} is {relay.name}, the sender {sender.name}")
         sent = _day_of_year(cable.date)
         if sent is not None and 1 <= day <= 366 and _month(day) != _month(sent) and abs(sent - day) > 7:
-            found.append(f"the transmission line's Julian day {day:03d} is not the date {cable.date[:10]}")
+            found.append(f"the transmission line's Julian day {day:03d} is not the date {cable.date[:10]}")  # type: ignore[index]
     if found:
         cable.warn("header_mismatch", None, "; ".join(found) + ": the header and the text may come from two cables")
     return foreign

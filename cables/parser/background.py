@@ -58,8 +58,9 @@ def noforn_sections(
         place = _place(title) if title else ""
         targets = named_posts(place, addressees) if place else []
         points = split_points(body) or [Point(" ".join(body.split()))]
-        for target in targets or [None]:
-            name, code = (target[0], target[1]) if target else (None, None)
+        # a section for each post it names, else one for every post
+        pairs: list[tuple[str | None, str | None]] = [(target[0], target[1]) for target in targets] or [(None, None)]
+        for name, code in pairs:
             section = TalkingPoints(number, name, code, None, [], points)
             section.marking, section.heading, section.background = marking, title, True
             found.append(section)

@@ -32,7 +32,8 @@ THREE_CAPITALS_RE = re.compile(r"[A-Z]{3}")
 class Body:
     paragraphs: list[Paragraph] = field(default_factory=list)
     first_line: int | None = None
-    splices: list[tuple[int, int, list[int]]] = field(default_factory=list)  # (after para, at line, numbers)
+    # (after para, at line, [(line, number) of each foreign paragraph])
+    splices: list[tuple[int, int, list[tuple[int, int]]]] = field(default_factory=list)
     restarts: list[tuple[int, int]] = field(default_factory=list)  # (previous, restarted at)
     jumps: list[tuple[int, int]] = field(default_factory=list)  # (previous, next)
     trailing_junk: str | None = None
@@ -105,15 +106,15 @@ def _split_heading(chunk: list[str], last: bool = False) -> tuple[list[str], str
     _unwrap_number_heading(lines)
     heading: str | None = None
     while len(lines) > 1:
-        last = lines[-1]
-        first = last[:1]
+        tail = lines[-1]
+        first = tail[:1]
         if first and first not in "-/=*_~+." and not first.isspace():
             break  # a line opening with a word is neither a rule nor a framed heading: no call needed
-        if not first or last.isspace():  # a blank line goes
+        if not first or tail.isspace():  # a blank line goes
             lines.pop()
             continue
-        ruled, framed = is_separator(last), framed_heading(last)
-        if last.strip() and not ruled and not framed:
+        ruled, framed = is_separator(tail), framed_heading(tail)
+        if tail.strip() and not ruled and not framed:
             break
         heading = framed or heading
         lines.pop()

@@ -36,6 +36,8 @@ def complete(cable: Cable, blocks: list[Block], head: str, from_department: bool
     """Fill in what the rest of the cable tells about the request: its non-papers and talking points, who is
     tasked, the kind of action, the deadline and level, the questions and how to label the reply."""
     request = cable.action_request
+    if request is None:
+        return
     scope = scope_of(cable.paragraphs, request, head)
     if not request.non_paper_paragraphs:
         asks = " ".join(p.text[:5000] for p in scope)
@@ -88,7 +90,7 @@ def _tasked(request: ActionRequest, addressees: list[Addressee]) -> None:
     everyone = {post[1] for post in action_posts(addressees)}
     if everyone and everyone <= {e.code for e in named}:
         return  # a paragraph for each post: all of them are tasked
-    request.posts = [(e.post, e.code) for e in named]
+    request.posts = [(e.post, e.code) for e in named]  # type: ignore[misc]
 
 
 def _pointer_posts(paragraphs: list[Paragraph], head: str, addressees: list[Addressee]) -> list | None:

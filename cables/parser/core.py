@@ -198,7 +198,7 @@ def _talking_points(cable: Cable, blocks: list[Block], announced: list[int]) -> 
     sections = post_sections(cable.paragraphs, addressees)
     covered = {s.paragraph for s in sections}
     sections += [s for s in block_sections(blocks, addressees, announced) if s.paragraph not in covered]
-    skip = covered | {n for b in blocks for n in b.spans}
+    skip: set[int] = {n for n in covered if n is not None} | {n for b in blocks for n in b.spans if n is not None}
     sections += headed_sections(cable.paragraphs, addressees, announced, skip)
     attribute(sections, addressees, cable.action_request.text if cable.action_request else "")
     if cable.action_request is not None and any("ullet" in p.text for p in cable.paragraphs):

@@ -36,9 +36,9 @@ def share_out(
                    and s.paragraph >= note.number and not s.background), None)
     if not rules or target is None or max(rules) > len(target.points):
         return sections
-    markings = point_markings(texts.get(target.paragraph, ""))
+    markings = point_markings(texts.get(target.paragraph, ""))  # type: ignore[arg-type]
     if len(markings) != len(target.points):
-        markings = [target.marking] * len(target.points)
+        markings = [target.marking] * len(target.points)  # type: ignore[list-item]
     found: list[TalkingPoints] = []
     for name, code, _ in posts:
         mine = [i for i in range(len(target.points)) if code in rules.get(i + 1, {code})]

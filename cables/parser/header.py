@@ -120,7 +120,7 @@ def caveat(head: str, banner_class: str | None, eo: re.Match[str] | None | bool 
     if not banner_class:
         return None
     upto = EO_RE.search(head) if eo is False else eo
-    zone = head[: upto.start() if upto else 800]
+    zone = head[: upto.start() if upto else 800]  # type: ignore[union-attr]
     upper = zone.upper()
     if "NOFORN" in upper and NOFORN_LINE_RE.search(zone):
         return f"{banner_class}//NOFORN"
@@ -133,7 +133,7 @@ def eo_and_declassify(head: str, eo: re.Match[str] | None | bool = False) -> tup
     match = EO_RE.search(head) if eo is False else eo
     if not match:
         return None, None
-    return match.group(1), iso_date(match.group(2)) if match.group(2) else None
+    return match.group(1), iso_date(match.group(2)) if match.group(2) else None  # type: ignore[union-attr]
 
 
 def iso_date(value: str) -> str | None:

@@ -40,7 +40,7 @@ def find_starts(lines: list[str], start: int, body: Body) -> list[Start]:
     """Where the numbered paragraphs of lines[start:] open."""
     starts: list[Start] = []
     previous = 0
-    splice: tuple[int, int, list] | None = None
+    splice: tuple[int, int, list[tuple[int, int]]] | None = None
     last = start - 1
     candidates = _candidates(lines, start)
     for index in candidates:

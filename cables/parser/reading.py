@@ -41,7 +41,7 @@ def read_paragraph(text: str, request: ActionRequest, addressees: list[Addressee
     label = post_label(text)
     posts = named_posts(label[0], addressees) if label else []
     if posts:
-        what = instruction(text[label[1] :])
+        what = instruction(text[label[1] :])  # type: ignore[index]
         for name, code, _ in posts:
             _add_post_exception(request, name, code, excluded=False, instruction=what)
         return
@@ -60,7 +60,7 @@ def read_paragraph(text: str, request: ActionRequest, addressees: list[Addressee
         for line in lines:
             bullet = FOR_BULLET_RE.match(line) if "(" in line[:6] else None
             for name, code, _ in named_posts(bullet.group(1), addressees) if bullet else []:
-                what = lower_first(first_sentence(bullet.group(2)))
+                what = lower_first(first_sentence(bullet.group(2)))  # type: ignore[union-attr]
                 _add_post_exception(request, name, code, excluded=False, instruction=what)
 
 

@@ -81,7 +81,7 @@ def _request_clause(sentence: str, lower: str) -> str | None:
             after = AFTER_TO_RE.match(lower, at + len(verb))
             before = PASSIVE_BEFORE_RE.search(lower, max(0, at - 40), at) if after else None
             if before and _word_end(lower, at + len(verb)):
-                consider(before.start(), 1, sentence[after.end() :])
+                consider(before.start(), 1, sentence[after.end() :])  # type: ignore[union-attr]
                 break
             at = lower.find(verb, at + 1)
     for at in _finds(lower, "request"):

@@ -209,7 +209,7 @@ def _this_year() -> int:
     if now >= _YEAR[1]:
         _YEAR[0] = date.today().year
         _YEAR[1] = now + 60.0  # looked up again each minute, so a long-running process sees the new year
-    return _YEAR[0]
+    return int(_YEAR[0])
 
 
 def reference_id(routing: Routing) -> str | None:

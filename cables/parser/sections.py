@@ -130,7 +130,7 @@ def _by_heading(text: str) -> list[tuple[str | None, str | None, str]]:
 
 
 def _noforn(marking: str | None) -> bool:
-    return bool(marking) and NOFORN_RE.search(marking.replace("/", " ")) is not None
+    return bool(marking) and NOFORN_RE.search(marking.replace("/", " ")) is not None  # type: ignore[union-attr]
 
 
 def _background(marking: str | None, sub_heading: str | None, heading: str | None, lead: str) -> bool:

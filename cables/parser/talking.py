@@ -53,12 +53,12 @@ def post_sections(paragraphs: list[Paragraph], addressees: list[Addressee]) -> l
         match = LABEL_RE.match(paragraph.text) if ":" in text else None  # a label ends in ':'; the pattern backtracks
         post = _post(match.group("label"), addressees) if match else None
         if post is not None:
-            sections.extend(_label_section(paragraph, post, match, addressees))
+            sections.extend(_label_section(paragraph, post, match, addressees))  # type: ignore[arg-type]
             continue
         label = post_label(paragraph.text)
         posts = named_posts(label[0], addressees) if label else []
         if posts:
-            body = paragraph.text[label[1] :]
+            body = paragraph.text[label[1] :]  # type: ignore[index]
             sections.extend(_make(paragraph, list(posts), None, releasable_to(paragraph.marking), body, addressees))
     return sections
 

@@ -64,7 +64,7 @@ WITHIN_RE = re.compile(
 
 
 def deadline(
-    scope: list[Paragraph], paragraphs: list[Paragraph], cable_date: str | None, texts: set[int] = frozenset()
+    scope: list[Paragraph], paragraphs: list[Paragraph], cable_date: str | None, texts: frozenset[int] | set[int] = frozenset()
 ) -> Deadline | None:
     """When posts must report: the first dated deadline of the action paragraphs, else of a later paragraph,
     else a relative one ('within seven business days'); with the paragraph and the words that set it. The
@@ -76,9 +76,9 @@ def deadline(
         if found:
             return Deadline(found[0], None, False, paragraph.number, found[1])
     for paragraph in ordered:
-        found = _within(paragraph.text[:20000])
-        if found:
-            return Deadline(None, found[0], found[1], paragraph.number, found[2])
+        relative = _within(paragraph.text[:20000])
+        if relative:
+            return Deadline(None, relative[0], relative[1], paragraph.number, relative[2])
     return None
 
 

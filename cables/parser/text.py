@@ -99,7 +99,7 @@ def _leading_marking(text: str) -> tuple[int, str | None]:
 def is_marking(label: str) -> bool:
     if not label or len(label) > 300:
         return False
-    return FIRST_WORD_RE.match(label).group().upper() in MARK_WORDS  # one C call, not a find per stop
+    return FIRST_WORD_RE.match(label).group().upper() in MARK_WORDS  # type: ignore[union-attr]  # one C call, not a find per stop
 
 
 def releasable_to(marking: str | None) -> list[str]:
