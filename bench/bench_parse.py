@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cables.parser import CableParseError, parse  # noqa: E402
+from cables.parser import NATIVE, CableParseError, parse  # noqa: E402
 
 TARGET_RATE = 2000.0
 TARGET_MAX_MS = 20.0
@@ -91,6 +91,7 @@ def figures(cables: dict[str, str]) -> None:
 
 def run(runs: int, shared: Path | None) -> int:
     cables = corpus(shared)
+    print(f"parser: {'compiled by mypyc (build/parser)' if NATIVE else 'plain Python'}")
     print(f"corpus: {len(cables)} cables, {sum(map(len, cables.values())) / 1e6:.1f} MB "
           f"({'../shared/cables: curated, state/, bulk/' if shared else 'tests/data only'})\n")
     figures(cables)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Final
 
 from .intent import VOTE_RE, information_requests, is_outward, is_reactive
 from .model import ActionRequest, Addressee, Paragraph
@@ -12,24 +12,24 @@ from .reading import read_paragraph
 from .requests import clause_of
 from .text import number_range, sentences
 
-NUM = r"(\d{1,3}|[a-z]{3,9})"
-RANGE = NUM + r"(?:\s*(?:-|\u2013|through|to|and)\s*" + NUM + r")?"
-PARA_NUMBER_RE = re.compile(r"(?i)\bpara(?:graph)?s?\.?\s*" + RANGE)
-NON_PAPER_REF_RE = re.compile(
+NUM: Final = r"(\d{1,3}|[a-z]{3,9})"
+RANGE: Final = NUM + r"(?:\s*(?:-|\u2013|through|to|and)\s*" + NUM + r")?"
+PARA_NUMBER_RE: Final = re.compile(r"(?i)\bpara(?:graph)?s?\.?\s*" + RANGE)
+NON_PAPER_REF_RE: Final = re.compile(
     r"(?i)\b(?:non-?\s?papers?\b[^.]{0,80}?|letters?\b[^.]{0,80}?|(?:diplomatic|draft|the)\s+notes?\s+(?:in|at)\s+|"
     r"text\s+(?:in|at)\s+)\bpara(?:graph)?s?\.?\s*" + RANGE
 )
-POINTS_REF_RE = re.compile(r"(?i)\bpoints\b(?!\s+of\s+contact)[^.]{0,80}?\bpara(?:graph)?s?\.?\s*" + RANGE)
-OTHER_OBJECT_RE = re.compile(r"(?i)\b(?:text|narrative|background|legal\s+paper|media\s+note|press\s+guidance)\b")
-AS_PAPER_RE = re.compile(r"(?i)\b(?:as|in\s+the\s+form\s+of)\s+a\s+non-?\s?paper\b")
+POINTS_REF_RE: Final = re.compile(r"(?i)\bpoints\b(?!\s+of\s+contact)[^.]{0,80}?\bpara(?:graph)?s?\.?\s*" + RANGE)
+OTHER_OBJECT_RE: Final = re.compile(r"(?i)\b(?:text|narrative|background|legal\s+paper|media\s+note|press\s+guidance)\b")
+AS_PAPER_RE: Final = re.compile(r"(?i)\b(?:as|in\s+the\s+form\s+of)\s+a\s+non-?\s?paper\b")
 # "Post is also requested ...", "Action Request continued: ..." continue the request in the next paragraph
-CONTINUES_RE = re.compile(
+CONTINUES_RE: Final = re.compile(
     r"^(?:(?:the\s+)?(?:posts?|embass(?:y|ies)|missions?)(?:\s+[A-Z][A-Za-z'.-]+){0,2}\s+(?:is|are|should|may)\s+also\b"
     r"|action\s+request\s+continued\b|in\s+addition,?\s+(?:posts?|embass(?:y|ies))\s+(?:is|are|should))",
     re.IGNORECASE,
 )
 # "are encouraged to report ... as information becomes available", "may wish to": standing guidance, no tasking
-SOFT_RE = re.compile(
+SOFT_RE: Final = re.compile(
     r"(?i)\b(?:encouraged|authori[sz]ed|welcome|free)\s+to\b|\bmay\s+wish\b|\bas\s+(?:information|opportunit\w+)\s+"
     r"(?:becomes?|arises?)\b|\bwhen\s+(?:they|posts?|you|it\s+is)\s+(?:have|learn|receive|available)\b"
 )
@@ -37,10 +37,10 @@ Warn = Callable[[str, "int | None", str], None]
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-BEGIN_LEAD_RE = re.compile(r"(?i)^\W{0,3}begin\b")
-CONTACT_RE = re.compile(r"(?i)^(?:contact|direct|call)\b")
-CONDITIONAL_START_RE = re.compile(r"(?i)^(?:if|should)\b")
-NOT_WORD_RE = re.compile(r"(?i)\bnot\b")
+BEGIN_LEAD_RE: Final = re.compile(r"(?i)^\W{0,3}begin\b")
+CONTACT_RE: Final = re.compile(r"(?i)^(?:contact|direct|call)\b")
+CONDITIONAL_START_RE: Final = re.compile(r"(?i)^(?:if|should)\b")
+NOT_WORD_RE: Final = re.compile(r"(?i)\bnot\b")
 
 
 def find_action_request(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from .model import Addressee
 
@@ -23,12 +23,12 @@ _postdata = _reference_data("postdata")
 _collectivedata = _reference_data("collectivedata")
 
 # Words that open a new addressee; the one-line archive header runs them all together.
-STARTERS = frozenset(
+STARTERS: Final = frozenset(
     "AMEMBASSY AMCONSUL AMCONGEN AIT USMISSION USEU USNATO USINT USLO USOFFICE SECSTATE SECDEF CDR CIA DIA NSC "
     "JOINT DEPT TREASURY HQ COMDT CNO DIRNSA WHITE FBI HOMELAND CJCS USDAO DOE DOD NATIONAL ALL AMEMB USUN "
     "USDOC DHS NRC EPA USCINCPAC USCENTCOM USEUCOM USAFRICOM USPACOM USSOCOM CSAF SECNAV CMC DTRA DEA DOJ".split()
 )
-OTHER_STARTERS = frozenset(
+OTHER_STARTERS: Final = frozenset(
     "SECDEF CDR CIA DIA NSC JOINT DEPT TREASURY HQ COMDT CNO DIRNSA WHITE FBI HOMELAND CJCS USDAO DOE DOD "
     "NATIONAL USDOC DHS NRC EPA USCINCPAC USCENTCOM USEUCOM USAFRICOM USPACOM USSOCOM CSAF SECNAV CMC DTRA "
     "DEA DOJ DEPARTMENT OSD NCTC DNI JCS ONI USAID NGA NSA DOI USDA DISA MDA CIFA USIA FAA TSA USCG NASA "
@@ -37,34 +37,34 @@ OTHER_STARTERS = frozenset(
 )
 # Military commands and agency offices are spelt as a prefix glued to the command: CDRUSAREUR, COMUSKOREA,
 # CJTF-HOA, USCINCSO, DIRJIATF, HQS USNORTHCOM.
-OTHER_PREFIX_RE = re.compile(
+OTHER_PREFIX_RE: Final = re.compile(
     r"^(?:CDR|COM[A-Z]|CJTF|USCINC|CINC|HQS?\b|DIR[A-Z]|USDEL|USMILREP|DTRA|CH[A-Z]*USM|USF[JK]\b|CCGD|ODR|NAV[A-Z]"
     r"|USCENT|MNF|MNC|PANCANAL|USNIC)"
 )
 # Where a command sits: a base ("INCIRLIK AB", "RAF MOLESWORTH", "CAMP LEMONIER", "FT GEORGE G MEADE") or a unit
 # designator ("39ABG", "425ABS") or a Washington agency.
-OTHER_PLACE_RE = re.compile(r"\b(?:WASH(?:INGTON|DC)|AFB|AB|RAF|CAMP|FT|NAS|BASE)\b|\bDC$|\b\d{1,4}[A-Z]{2,6}\b")
+OTHER_PLACE_RE: Final = re.compile(r"\b(?:WASH(?:INGTON|DC)|AFB|AB|RAF|CAMP|FT|NAS|BASE)\b|\bDC$|\b\d{1,4}[A-Z]{2,6}\b")
 # Military addresses end with a US state or a two/three-letter country code: "... MIAMI FL", "... VAIHINGEN GE".
-LOCATION_ENDS = frozenset(
+LOCATION_ENDS: Final = frozenset(
     "WASHINGTON WASHDC DC FL GE MD VA HI NY NC SC GA TX CA CO OK KS AZ WA NJ OH NE IL AL BE UK TU IT SA DJ NO "
     "KOR JA SP GR PO BA KU QA AE IZ SR PK".split()
 )
-NOISE = frozenset("IMMEDIATE PRIORITY ROUTINE FLASH NIACT PIORITY PRIORTY IMMEDAITE BT SUSTEL".split())
+NOISE: Final = frozenset("IMMEDIATE PRIORITY ROUTINE FLASH NIACT PIORITY PRIORTY IMMEDAITE BT SUSTEL".split())
 # A month abbreviation inside a name is archive debris between two addressees ("AMEMBASSY LA PAZ JAN QUITO")
-MONTH_WORDS = frozenset("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())
-NOISE_RE = re.compile(r"^(?:\d{1,5}(?:-\d{1,5})?|/{1,2})$")
-NOISE_FIRST = frozenset("0123456789/")
-ROUTING_INDICATOR_RE = re.compile(r"(?:(?<=\s)|^)[A-Z]{2,8}/(?=[A-Z0-9])")
-BARE_INDICATOR_RE = re.compile(r"^R[A-Z]{3,7}$")
+MONTH_WORDS: Final = frozenset("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())
+NOISE_RE: Final = re.compile(r"^(?:\d{1,5}(?:-\d{1,5})?|/{1,2})$")
+NOISE_FIRST: Final = frozenset("0123456789/")
+ROUTING_INDICATOR_RE: Final = re.compile(r"(?:(?<=\s)|^)[A-Z]{2,8}/(?=[A-Z0-9])")
+BARE_INDICATOR_RE: Final = re.compile(r"^R[A-Z]{3,7}$")
 # Lines that end the addressee block: a body date line, a handling note, the classification line, a header key
-STOP_LINE_RE = re.compile(
+STOP_LINE_RE: Final = re.compile(
     r"(?i)^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,|note\s*[-:]|(?:top\s+)?secret\b|confidential\b|"
     r"unclas(?:sified)?\b|(?:[A-Z]{1,2} ){3,}[A-Z]|sipdis\b|sensitive\b|noforn\b|e\.?\s?o\.?\s+1\d{4}|tags?\b|subj)"
 )
 # Transmission lines of the relay mixed into a repeated header: VZCZC..., "DE RUEHC #1234", "ZNY CCCCC ZZH",
 # "OO RUEHWEB", "R 041429Z JUN 09"
-TRANSMISSION_RE = re.compile(r"^\s*(?:VZCZC|ZN[YR]\b|DE\s+[A-Z]{4,}|[ROPZ]{1,2}\s+(?:R[A-Z]{3,}|\d{6}Z)|XMT\b)")
-KIND_BY_PREFIX = {
+TRANSMISSION_RE: Final = re.compile(r"^\s*(?:VZCZC|ZN[YR]\b|DE\s+[A-Z]{4,}|[ROPZ]{1,2}\s+(?:R[A-Z]{3,}|\d{6}Z)|XMT\b)")
+KIND_BY_PREFIX: Final = {
     "AMEMBASSY": "embassy",
     "AMEMB": "embassy",
     "AMCONSUL": "consulate",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Final
 
 from .addressees import _postdata as postdata
 from .background import NOFORN_RE
 from .body import Body, ends_cleanly
 from .model import Cable
 
-POST_KINDS = frozenset({"embassy", "consulate", "mission", "ait", "office"})
+POST_KINDS: Final = frozenset({"embassy", "consulate", "mission", "ait", "office"})
 
 
 def numbering(cable: Cable, body: Body, lines: list[str]) -> None:
@@ -180,7 +181,7 @@ def _day_of_year(value: str | None) -> int | None:
 
 
 # "SECTION 01 OF 03" in the banner
-SECTIONS_RE = re.compile(r"SECTION\s+0?1\s+OF\s+0?(\d{1,2})\b")
+SECTIONS_RE: Final = re.compile(r"SECTION\s+0?1\s+OF\s+0?(\d{1,2})\b")
 
 
 def excerpt(cable: Cable, header: str, text: str) -> None:

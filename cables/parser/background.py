@@ -11,6 +11,7 @@ headed as background after the request. A NOFORN summary before the request is t
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .intent import REPLY_LABEL_RE
 from .model import ActionRequest, Addressee, Paragraph, Point, TalkingPoints
@@ -19,13 +20,13 @@ from .posts import named_posts
 from .requests import clause_of
 from .text import number_range, sentences, split_marking
 
-NOFORN_RE = re.compile(r"\b(?:NOFORN|NF)\b")
-CITED_RE = re.compile(
+NOFORN_RE: Final = re.compile(r"\b(?:NOFORN|NF)\b")
+CITED_RE: Final = re.compile(
     r"(?i)\bpara(?:graph)?s?\.?\s*(\d{1,3})(?:\s*(?:-|\u2013|through|to|and)\s*(\d{1,3}))?"
 )
 # "Saudi Arabia background", "Background for Embassy Kuwait:", "Country background (not for delivery)"
-TITLE_RE = re.compile(r"(?i)^(?P<before>[^\n]{0,60}?)\bbackground\b(?P<after>[^\n]{0,60})$")
-NOT_A_PLACE_RE = re.compile(r"(?i)\b(?:country|general|additional|further|the|for|on|material|information|"
+TITLE_RE: Final = re.compile(r"(?i)^(?P<before>[^\n]{0,60}?)\bbackground\b(?P<after>[^\n]{0,60})$")
+NOT_A_PLACE_RE: Final = re.compile(r"(?i)\b(?:country|general|additional|further|the|for|on|material|information|"
                             r"only|not|delivery|(?:embass(?:y|ies)|posts?|missions?))\b|[():]")
 
 

@@ -4,42 +4,43 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .model import NonPaper, Paragraph
 from .text import find_marker, is_marking, releasable_to
 
-KINDS = (
+KINDS: Final = (
     r"(?:TEXT|NON-?\s?PAPERS?|NONPAPERS?|TALKING\s+POINTS|POINTS|LETTERS?|(?:DIPLOMATIC\s+)?NOTE\s+TEXT|MEDIA\s+NOTE|"
     r"PRESS\s+(?:GUIDANCE|STATEMENT|RELEASE))"
 )
-ADJECTIVE = r"(?:(?:releasable|unclassified|suggested|proposed|draft|demarche|oral|additional)\s+)?"
-BEGIN_RE = re.compile(
+ADJECTIVE: Final = r"(?:(?:releasable|unclassified|suggested|proposed|draft|demarche|oral|additional)\s+)?"
+BEGIN_RE: Final = re.compile(
     r"\[?\b(?:BEGIN|Begin|begin)\s+(?P<title>(?i:(?:[A-Za-z\"'/-]{2,30}\s+){0,3}?" + ADJECTIVE + KINDS + r")\b[^\n\]:]{0,400}?)\s*"
     r"(?::|\]|\.|\n|$)"
 )
 # not "END POINTS FOR MALTA ONLY", which closes a post's part inside the text
-END_RE = re.compile(
+END_RE: Final = re.compile(
     r"\[?\b(?:END|End|end)\s+(?i:(?:OF\s+)?(?:[A-Za-z\"'/-]{2,30}\s+){0,3}?" + ADJECTIVE + KINDS
     + r")\b(?!\s+FOR\s+[A-Z])[^\n]{0,120}"
 )
 # "Share the following S/REL FRANCE, BRITAIN, QATAR text verbatim:" -- an unbracketed marking before BEGIN
 # with its classification when one is printed before REL ("S/REL", "SECRET//REL")
-LOOSE_REL_RE = re.compile(
+LOOSE_REL_RE: Final = re.compile(
     r"(?P<level>\b(?:TS|S|C|U|SBU|SECRET|CONFIDENTIAL|UNCLASSIFIED)\s?//?\s?)?"
     r"\bREL(?:EASABLE)?(?:\s+TO)?\s+([A-Z][A-Z.'-]*(?:(?:,\s*|\s+)[A-Z][A-Z.'-]*){0,30})"
 )
 # "BEGIN NON-PAPER S//REL CHINA:": the marking printed after the title, not part of it
-TITLE_MARK_RE = re.compile(r"\s+\(?((?:TS|S|C|U|SBU|SECRET|CONFIDENTIAL|UNCLASSIFIED)\s?//?\s?[A-Z][A-Z ,./-]{0,200}?)\)?\s*$")
+TITLE_MARK_RE: Final = re.compile(r"\s+\(?((?:TS|S|C|U|SBU|SECRET|CONFIDENTIAL|UNCLASSIFIED)\s?//?\s?[A-Z][A-Z ,./-]{0,200}?)\)?\s*$")
 # A heading that opens a text to hand over: "BEGIN NONPAPER", "NONPAPER FOR BULGARIA, ...", "TALKING POINTS/NON-PAPER"
-HEADING_BEGIN_RE = re.compile(r"(?i)^(?:begin\s+)?(?P<title>(?:talking\s+points\s*/\s*)?non-?\s?paper\b.*)$")
-POST_ONLY_RE = re.compile(r"(?s)\bPOINTS? FOR [A-Z][A-Za-z ,.'&/()-]{1,400}?:.{0,20000}?\bEND POINTS? FOR [A-Z][A-Z ]{1,60}?ONLY\b\.?")
-POINTS_WORD_RE = re.compile(r"\bPOINTS\b")
-MAX_SPAN = 40  # paragraphs a block may run across before its END is considered lost
+HEADING_BEGIN_RE: Final = re.compile(r"(?i)^(?:begin\s+)?(?P<title>(?:talking\s+points\s*/\s*)?non-?\s?paper\b.*)$")
+POST_ONLY_RE: Final = re.compile(r"(?s)\bPOINTS? FOR [A-Z][A-Za-z ,.'&/()-]{1,400}?:.{0,20000}?\bEND POINTS? FOR [A-Z][A-Z ]{1,60}?ONLY\b\.?")
+POINTS_WORD_RE: Final = re.compile(r"\bPOINTS\b")
+MAX_SPAN: Final = 40  # paragraphs a block may run across before its END is considered lost
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-TRAILING_MARK_RE = re.compile(r"\(([^()]{1,300})\)\s*\(?\s*$")
-BLANK_RUN_RE = re.compile(r"[ \t]{2,}")
+TRAILING_MARK_RE: Final = re.compile(r"\(([^()]{1,300})\)\s*\(?\s*$")
+BLANK_RUN_RE: Final = re.compile(r"[ \t]{2,}")
 
 
 @dataclass

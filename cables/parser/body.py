@@ -5,27 +5,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import filterfalse, islice
+from typing import Final
 
 from .model import Paragraph
 from .numbering import ends_with_number_word, find_starts
 from .text import framed_heading, is_separator, join_lines, split_marking
 
 # "BERN 00000881 002 OF 002", "ABU DHABI 00000874 001.2 OF 003" (the decimal is the section)
-PAGE_BREAK_RE = re.compile(r"\b[A-Z]{2,}(?: [A-Z]{2,}){0,2} +0{2,}\d{1,6} +\d{3}(?:\.\d{1,2})? +OF +\d{3}\b")
+PAGE_BREAK_RE: Final = re.compile(r"\b[A-Z]{2,}(?: [A-Z]{2,}){0,2} +0{2,}\d{1,6} +\d{3}(?:\.\d{1,2})? +OF +\d{3}\b")
 # Older telegrams head each page "PAGE 02 HARARE 06677 01 OF 03 291400Z" or "PAGE 02 RUEHFRA0170 S E C R E T",
 # after a line holding only the classification; both go, the rest of the line stays (a subject's second line)
-PAGE_LINE_RE = re.compile(
+PAGE_LINE_RE: Final = re.compile(
     r"(?m)^(?:[ \t]*(?:UNCLAS(?:SIFIED)?|CONFIDENTIAL|(?:TOP )?SECRET|LIMITED OFFICIAL USE)[ \t]*\n)?[ \t]*PAGE \d{2}\b"
     r"(?:[^\n]{0,80}?\d{6}Z\b|[ \t]+R[A-Z]{3,}\d{0,6}[ \t]+(?:[A-Z] ?){5,}\b|[^\n]{0,80}$)[ \t]*"
 )
-NUMBER_HEADING_RE = re.compile(r"^\s*(\d{1,3})\.\s*(-{3,}.*)$")
-TRAILER_RE = re.compile(r"(?i)^\s*(?:BT|NNNN|#\d{1,6}|End Cable Text)\s*$")  # transmission trailer lines
-TRAILER_FIRST = frozenset("BN#E")  # first letters of the trailer lines: most lines skip the regex
-DB_TAIL_RE = re.compile(r"\s\d \d{2}/\d{2}/\d{4} \d{1,7} [A-Z]{2,6}(?:,[A-Z]{2,6}){1,30} ")
+NUMBER_HEADING_RE: Final = re.compile(r"^\s*(\d{1,3})\.\s*(-{3,}.*)$")
+TRAILER_RE: Final = re.compile(r"(?i)^\s*(?:BT|NNNN|#\d{1,6}|End Cable Text)\s*$")  # transmission trailer lines
+TRAILER_FIRST: Final = frozenset("BN#E")  # first letters of the trailer lines: most lines skip the regex
+DB_TAIL_RE: Final = re.compile(r"\s\d \d{2}/\d{2}/\d{4} \d{1,7} [A-Z]{2,6}(?:,[A-Z]{2,6}){1,30} ")
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-THREE_CAPITALS_RE = re.compile(r"[A-Z]{3}")
+THREE_CAPITALS_RE: Final = re.compile(r"[A-Z]{3}")
 
 
 @dataclass

@@ -4,6 +4,7 @@ action, deadline, level, questions and reply labels."""
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from . import intent, tasking
 from .action import asks, scope_of
@@ -14,18 +15,18 @@ from .posts import action_posts, named_posts
 from .reading import special_instructions
 from .text import releasable_to
 
-BEGIN_LINE_RE = re.compile(r"^\s*\(?BEGIN\b[^:\n]{0,200}:\s*", re.IGNORECASE)
-END_LINE_RE = re.compile(r"\s*\(?\bEND\s+(?:OF\s+)?(?:U\.S\.\s+)?[A-Z][A-Z .'-]{0,80}\.?\)?\s*$")
-HAND_OVER = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass|letter)"
-HAND_OVER_RE = re.compile("(?i)" + HAND_OVER)
-HAND_OVER_LOWER_RE = re.compile(HAND_OVER)  # for ASCII text already lower-cased
+BEGIN_LINE_RE: Final = re.compile(r"^\s*\(?BEGIN\b[^:\n]{0,200}:\s*", re.IGNORECASE)
+END_LINE_RE: Final = re.compile(r"\s*\(?\bEND\s+(?:OF\s+)?(?:U\.S\.\s+)?[A-Z][A-Z .'-]{0,80}\.?\)?\s*$")
+HAND_OVER: Final = r"\b(?:non-?\s?paper|deliver|present|provide|share|leave|hand|pass|letter)"
+HAND_OVER_RE: Final = re.compile("(?i)" + HAND_OVER)
+HAND_OVER_LOWER_RE: Final = re.compile(HAND_OVER)  # for ASCII text already lower-cased
 # Whom the pointer addresses: "This is an action request for Embassy Moscow", "... for posts in London and Paris"
-POINTER_FOR_RE = re.compile(
+POINTER_FOR_RE: Final = re.compile(
     r"(?i)\b(?:action|demarche)\s+(?:request|cable|message|telegram|instruction)s?\s+for\s+"
     r"([^.;:\n]{2,200}?)\s*(?:[.;:]|,?\s+(?:please|see)\b|$)"
 )
 # "Embassy Moscow, please see paragraph 8", "Embassies Paris and London: see para 4", "USUN, please see ..."
-POINTER_TO_RE = re.compile(
+POINTER_TO_RE: Final = re.compile(
     r"(?:^|[.:;!]\s)\s*(?:[Ff]or\s+|FOR\s+)?((?:Embass(?:y|ies)|EMBASS(?:Y|IES)|Consulates?(?:\s+General)?|CONSULATES?|"
     r"Missions?|MISSIONS?|Posts?\s+in|POSTS?\s+IN|US[A-Z]{2,6}\b|UNVIE|AIT)\b[^.,:;\n]{0,160}?)\s*[,:]\s*"
     r"(?:please|PLEASE|see|SEE)\b"

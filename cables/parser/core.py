@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from . import anomalies, header, identity
 from .action import find_action_request
@@ -19,16 +20,16 @@ from .routing import Routing, parse_routing
 from .talking import attribute, block_sections, headed_sections, post_sections
 from .text import SIPDIS_RE, join_lines, split_marking
 
-MAX_HEADER = 60000
-PAGE_WORD_RE = re.compile("PAGE ")
-LETTER_START_RE = re.compile(r"^\(?[A-Za-z][.)]\s")
-KEYED_LINE_RE = re.compile(r"(?im)^\s*(?:SUBJECT:|TAGS?:|E\.?\s?O\.?\s+1\d{4})")
+MAX_HEADER: Final = 60000
+PAGE_WORD_RE: Final = re.compile("PAGE ")
+LETTER_START_RE: Final = re.compile(r"^\(?[A-Za-z][.)]\s")
+KEYED_LINE_RE: Final = re.compile(r"(?im)^\s*(?:SUBJECT:|TAGS?:|E\.?\s?O\.?\s+1\d{4})")
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-SIPDIS_NOFORN_LINE_RE = re.compile(r"(?i)^\s*(?:SIPDIS|NOFORN)\b")
-REF_LINE_RE = re.compile(r"(?i)^\s*REF")
-DIGIT_RE = re.compile(r"\d")
+SIPDIS_NOFORN_LINE_RE: Final = re.compile(r"(?i)^\s*(?:SIPDIS|NOFORN)\b")
+REF_LINE_RE: Final = re.compile(r"(?i)^\s*REF")
+DIGIT_RE: Final = re.compile(r"\d")
 
 
 def parse(text: str | bytes, filename: str | None = None) -> Cable:

@@ -7,6 +7,7 @@ bullets, marked with the most restricted marking among them (a set of portions i
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .model import Addressee, Paragraph, TalkingPoints
 from .points import point_markings
@@ -14,12 +15,12 @@ from .posts import action_posts, named_posts
 from .text import releasable_to, sentences
 
 # "bullet #1 is for Beijing only", "bullets 2 and 3 are for all recipients except Beijing"
-SHARE_RE = re.compile(
+SHARE_RE: Final = re.compile(
     r"(?i)\bbullets?\s*#?\s*(\d{1,2})(?:\s*(?:and|,|-|to)\s*#?\s*(\d{1,2}))?\s+(?:is|are)\s+(?:only\s+)?for\s+"
     r"(.{2,200}?)(?=,\s*(?:and\s+)?bullets?\b|;|\.\s|\.$|$)"
 )
-EXCEPT_RE = re.compile(r"(?i)^(?:all\s+(?:recipients|posts|addressees|embassies)|everyone)\s+(?:except|but)\s+(.+)$")
-ALL_RE = re.compile(r"(?i)^(?:all\s+(?:recipients|posts|addressees|embassies)|everyone)\b")
+EXCEPT_RE: Final = re.compile(r"(?i)^(?:all\s+(?:recipients|posts|addressees|embassies)|everyone)\s+(?:except|but)\s+(.+)$")
+ALL_RE: Final = re.compile(r"(?i)^(?:all\s+(?:recipients|posts|addressees|embassies)|everyone)\b")
 
 
 def share_out(

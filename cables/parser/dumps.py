@@ -4,20 +4,20 @@ labelled record of the April 2011 pages (`id:`, `date:` ... `header:`, `----- he
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from .formats import Source
 
-REFID_RE = re.compile(r"^\d{2}[A-Z][A-Z-]{1,30}\d{1,7}$")
-DB_DATE_RE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2})\s*$")
+REFID_RE: Final = re.compile(r"^\d{2}[A-Z][A-Z-]{1,30}\d{1,7}$")
+DB_DATE_RE: Final = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2})\s*$")
 # The database id leaks as '<<240168>>' or as a bare number line followed by the row's date
-DB_ID_RE = re.compile(r"^\s*(?:<<\d{1,9}>>|\d{4,9})\s*$")
+DB_ID_RE: Final = re.compile(r"^\s*(?:<<\d{1,9}>>|\d{4,9})\s*$")
 # the date line of a leaked database row; the leading literal newline lets the engine skip ahead
-DB_BLOCK_HINT_RE = re.compile(r"\n\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
-HEADER_ENDS_RE = re.compile(r"(?m)^-{5,}\s*header ends\s*-{5,}\s*$")
-RECORD_LABEL_RE = re.compile(r"^(id|date|refid|origin|classification|destination|header):[ \t]*(.*)$")
-RECORD_KEYS = {"id": "cablegate_id", "date": "date", "refid": "refid", "origin": "origin",
+DB_BLOCK_HINT_RE: Final = re.compile(r"\n\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+HEADER_ENDS_RE: Final = re.compile(r"(?m)^-{5,}\s*header ends\s*-{5,}\s*$")
+RECORD_LABEL_RE: Final = re.compile(r"^(id|date|refid|origin|classification|destination|header):[ \t]*(.*)$")
+RECORD_KEYS: Final = {"id": "cablegate_id", "date": "date", "refid": "refid", "origin": "origin",
                "classification": "classification", "destination": "references"}  # fmt: skip
 
 
@@ -152,8 +152,8 @@ def _unpack_db_block(lines: list[str], source: Source) -> list[str] | None:
 
 # A third layout keeps the database row as upper-case labels inside the header ("ID: 248711", "ORIGIN:
 # 10BERLIN180", "SOURCE: Embassy Berlin", "MISC: <references>"); redacted values are XXXXXXXXXXXX.
-LABEL_BLOCK_RE = re.compile(r"(?m)^ID: \d{1,9}[ \t]*\n(?:(?:ORIGIN|DATE|SOURCE|CLASSIFICATION|MISC|DESTINATION):.*\n?){1,6}")
-LABEL_KEYS = {"ID": "cablegate_id", "ORIGIN": "refid", "DATE": "date", "SOURCE": "origin",
+LABEL_BLOCK_RE: Final = re.compile(r"(?m)^ID: \d{1,9}[ \t]*\n(?:(?:ORIGIN|DATE|SOURCE|CLASSIFICATION|MISC|DESTINATION):.*\n?){1,6}")
+LABEL_KEYS: Final = {"ID": "cablegate_id", "ORIGIN": "refid", "DATE": "date", "SOURCE": "origin",
               "CLASSIFICATION": "classification", "MISC": "references"}  # fmt: skip
 
 

@@ -15,28 +15,30 @@ import html
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from .dumps import unpack_dump, unpack_labels, unpack_record
 from .model import CableParseError
 
-REFID_RE = re.compile(r"^\d{2}[A-Z][A-Z-]{1,30}\d{1,7}$")
-META_CLASS_RE = re.compile(
+REFID_RE: Final = re.compile(r"^\d{2}[A-Z][A-Z-]{1,30}\d{1,7}$")
+META_CLASS_RE: Final = re.compile(
     r"\b(TOP SECRET|SECRET|CONFIDENTIAL|UNCLASSIFIED)(//(?:FOR OFFICIAL USE ONLY|[A-Z]{2,12}))?(?=\s|$)"
 )
-LINE_HEADER_RE = re.compile(
+LINE_HEADER_RE: Final = re.compile(
     r"^(?P<id>\d{1,8}) (?P<date>\d{1,2}/\d{1,2}/\d{4}) (?P<time>\d{1,2}:\d{2}) (?P<refid>\d{2}[A-Z][A-Z-]{1,30}\d{1,7}) (?P<rest>.*)$"
 )
-REFS_TOKEN_RE = re.compile(r"^[0-9A-Z]{3,40}(?:\|[0-9A-Z]{3,40}){0,60}$")
-HTML_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|table|script|span|a\s)[^>]{0,200}>", re.I)
-TAG_RE = re.compile(r"<[^<>]{0,500}>")
-CSV_START_RE = re.compile(r'"?\d{1,8}"?,"')
-NON_SPACE_RE = re.compile(r"\S")
-CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+REFS_TOKEN_RE: Final = re.compile(r"^[0-9A-Z]{3,40}(?:\|[0-9A-Z]{3,40}){0,60}$")
+HTML_RE: Final = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|table|script|span|a\s)[^>]{0,200}>", re.I)
+TAG_RE: Final = re.compile(r"<[^<>]{0,500}>")
+CSV_START_RE: Final = re.compile(r'"?\d{1,8}"?,"')
+NON_SPACE_RE: Final = re.compile(r"\S")
+CONTROL_BYTES: Final = bytes([*range(0, 9), *range(14, 32), 127])
+BINARY_SAMPLE: Final = 8000  # as much as git reads to tell data from text
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-PRECEDENCE_TOKEN_RE = re.compile(r"^[ROPZ]$")
-RELAY_LINE_RE = re.compile(r"(?m)^(VZCZC|ZNY |ZNR |DE RUE)")
+PRECEDENCE_TOKEN_RE: Final = re.compile(r"^[ROPZ]$")
+RELAY_LINE_RE: Final = re.compile(r"(?m)^(VZCZC|ZNY |ZNR |DE RUE)")
 
 
 @dataclass
@@ -49,7 +51,7 @@ class Source:
 
 
 # Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
-BOMS = (
+BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
@@ -90,10 +92,17 @@ def normalise(text: str) -> Source:
 
 
 def _refuse_binary(text: str) -> None:
-    # Counted on UTF-8 bytes: bytes.translate runs at C speed where a regex over wide strings does not.
-    sample = text[:20000].encode("utf-8", "surrogatepass")
-    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
-    if b"\x00" in sample or controls > max(8, len(sample) // 100):
+    """Data, not text: a NUL or more than 1% control characters in the first BINARY_SAMPLE characters."""
+    sample = text[:BINARY_SAMPLE]
+    # Counted on bytes, where translate runs at C speed. Control characters are ASCII, so Latin-1 bytes count
+    # them as well as UTF-8 does, and a text of Latin-1 letters (the pilcrow of an archive page) encodes as one
+    # copy where UTF-8 walks every accented letter.
+    try:
+        data = sample.encode("latin-1")
+    except UnicodeEncodeError:
+        data = sample.encode("utf-8", "surrogatepass")
+    controls = len(data) - len(data.translate(None, CONTROL_BYTES))
+    if b"\x00" in data or controls > max(8, len(sample) // 100):
         raise CableParseError("not a cable: the input is binary data (NUL or control bytes)")
 
 

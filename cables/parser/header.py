@@ -3,40 +3,41 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .addressees import lookup_post
 from .model import AlsoFor
 from .text import SIPDIS_RE, at_line_starts, is_separator, search_line_start
 
-KEYWORD_LINE_RE = re.compile(
+KEYWORD_LINE_RE: Final = re.compile(
     r"(?i)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJ(?:ECT)?\b|REF(?:TEL)?S?\b|REF [A-Z]:|CLASSIFIED\s+BY\b|\d{1,3}\.(?!\d))"
 )
-EO_RE = re.compile(r"(?i)\bE\.?\s?O\.?\s{0,3}(1\d{4})\b:?\s{0,5}(?:(?:DECL(?:ASSIFY)?\b:?\s{0,5}(\S{1,20}))|(N/A))?")
-TAGS_RE = re.compile(r"(?im)(?:^|\s)TAGS?\b:?[ \t]*")
-SUBJECT_RE = re.compile(r"(?im)^[ \t]*SUBJ(?:ECT)?\b[ \t]*:?[ \t]*")
-CLASSIFIED_RE = re.compile(r"(?i)\bclassified\s+by\b\s*:?\s*")
-REASON_SPLIT_RE = re.compile(r"(?i)[\s,.;:]*\b(?:for\s+)?reasons?\b\s*:?\s*|:\s*(?=1\s?[./]\s?\d)")
-SECTION_RE = re.compile(r"(?<!\d)(1)\s?[./,]\s?([4-8])(?!\d)")
-ALSO_FOR_RE = re.compile(r"(?im)^[ \t]*([A-Z][A-Z .'-]{1,40}?)[ \t]+ALSO[ \t]+FOR[ \t]+([A-Z][A-Z .,'-]{1,60}?)[ \t]*$")
-SUMMARY_START_RE = re.compile(
+EO_RE: Final = re.compile(r"(?i)\bE\.?\s?O\.?\s{0,3}(1\d{4})\b:?\s{0,5}(?:(?:DECL(?:ASSIFY)?\b:?\s{0,5}(\S{1,20}))|(N/A))?")
+TAGS_RE: Final = re.compile(r"(?im)(?:^|\s)TAGS?\b:?[ \t]*")
+SUBJECT_RE: Final = re.compile(r"(?im)^[ \t]*SUBJ(?:ECT)?\b[ \t]*:?[ \t]*")
+CLASSIFIED_RE: Final = re.compile(r"(?i)\bclassified\s+by\b\s*:?\s*")
+REASON_SPLIT_RE: Final = re.compile(r"(?i)[\s,.;:]*\b(?:for\s+)?reasons?\b\s*:?\s*|:\s*(?=1\s?[./]\s?\d)")
+SECTION_RE: Final = re.compile(r"(?<!\d)(1)\s?[./,]\s?([4-8])(?!\d)")
+ALSO_FOR_RE: Final = re.compile(r"(?im)^[ \t]*([A-Z][A-Z .'-]{1,40}?)[ \t]+ALSO[ \t]+FOR[ \t]+([A-Z][A-Z .,'-]{1,60}?)[ \t]*$")
+SUMMARY_START_RE: Final = re.compile(
     r"(?im)^[ \t]*(?:\d{1,3}\.[ \t]*)?(?:\([A-Z/ ,]{1,40}\)[ \t]*)?(?:-+[ \t]*)?(?:BEGIN[ \t]+)?SUMMARY\b"
 )
-SUMMARY_START_NL_RE = at_line_starts(SUMMARY_START_RE)
-GLUED_FIELD_RE = re.compile(r"(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))(?:REFS?:|CLASSIFIED\s+BY\b)")
-TAG_TOKEN_RE = re.compile(r"[A-Z][A-Z0-9-]{0,11}")
-SUMMARY_END_RE = re.compile(r"(?i)\bEND\s+(?:OF\s+)?SUMMARY\b")
-SUMMARY_LEAD_RE = re.compile(r"^\s*(?:AND\s+[A-Za-z ]{1,40}?)?\s*[:.\-\n]", re.I)
-SUMMARY_NUMBER_RE = re.compile(r"(?m)^\s*\d{1,3}\.\s*(?:\([^()\n]{1,40}\))?\s*")
+SUMMARY_START_NL_RE: Final = at_line_starts(SUMMARY_START_RE)
+GLUED_FIELD_RE: Final = re.compile(r"(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))(?:REFS?:|CLASSIFIED\s+BY\b)")
+TAG_TOKEN_RE: Final = re.compile(r"[A-Z][A-Z0-9-]{0,11}")
+SUMMARY_END_RE: Final = re.compile(r"(?i)\bEND\s+(?:OF\s+)?SUMMARY\b")
+SUMMARY_LEAD_RE: Final = re.compile(r"^\s*(?:AND\s+[A-Za-z ]{1,40}?)?\s*[:.\-\n]", re.I)
+SUMMARY_NUMBER_RE: Final = re.compile(r"(?m)^\s*\d{1,3}\.\s*(?:\([^()\n]{1,40}\))?\s*")
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-NOFORN_LINE_RE = re.compile(r"(?im)^\s*NOFORN\b")
-SENSITIVE_LINE_RE = re.compile(r"(?im)^\s*SENSITIVE\b")
-US_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
-ISO_DATE_RE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
-TAG_SPLIT_RE = re.compile(r"[,;\s]+")
-CLASSIFIED_AGAIN_RE = re.compile(r"(?i)\s*(?:\(U\)\s*)?(?:classified\s+by\b\s*:?\s*)?")
-REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
+NOFORN_LINE_RE: Final = re.compile(r"(?im)^\s*NOFORN\b")
+SENSITIVE_LINE_RE: Final = re.compile(r"(?im)^\s*SENSITIVE\b")
+US_DATE_RE: Final = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+ISO_DATE_RE: Final = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+TAG_SPLIT_RE: Final = re.compile(r"[,;\s]+")
+CLASSIFIED_AGAIN_RE: Final = re.compile(r"(?i)\s*(?:\(U\)\s*)?(?:classified\s+by\b\s*:?\s*)?")
+REASON_LETTER_RE: Final = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 
 
 # Case-blind patterns tried at every position were much of the header's cost. On ASCII text, where lower() and
@@ -172,7 +173,7 @@ def tags(head: str) -> list[str]:
     return result
 
 
-TAG_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+TAG_CHARACTERS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
 
 
 def _is_tag_token(token: str) -> bool:

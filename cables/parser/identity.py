@@ -5,18 +5,19 @@ from __future__ import annotations
 import os
 import re
 from datetime import date
+from typing import Final
 
 from .addressees import origin_from_sender
 from .formats import Source
 from .model import Cable
 from .routing import Routing, full_year, reference_id
 
-FILENAME_ID_RE = re.compile(r"^(\d{2})([A-Z][A-Z-]{1,30})(\d{1,7})$")
+FILENAME_ID_RE: Final = re.compile(r"^(\d{2})([A-Z][A-Z-]{1,30})(\d{1,7})$")
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-META_US_DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})")
-META_ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})")
+META_US_DATE_RE: Final = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})")
+META_ISO_DATE_RE: Final = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})")
 
 
 def read(cable: Cable, source: Source, routing: Routing, filename: str | None, declassify_on: str | None) -> None:

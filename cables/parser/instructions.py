@@ -4,33 +4,34 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .model import Addressee
 from .posts import Post, action_posts, named_posts
 
 # Inline labels naming posts: "FOR MALTA ONLY:", "For Canberra, London, and Tokyo:", "POINT FOR UK ONLY:",
 # "FOR EMBASSY NEW DELHI:", "(For Turkey)" bullets are read elsewhere
-FOR_LABEL_RE = re.compile(
+FOR_LABEL_RE: Final = re.compile(
     r"(?:(?<=^)|(?<=[\s.;:)\]-]))(?:(?i:(?:(?:post|country)-specific\s+|additional\s+|suggested\s+)?(?:talking\s+)?"
     r"points?\s+for)|(?:(?:ACTION REQUEST|SPECIAL REQUEST|ACTION|NOTE|OBJECTIVES?)\s+)?(?:FOR|For))"
     r"\s+(?P<names>[A-Z][A-Za-z.'&/,()\- ]{1,400}?)(?:\s+(?:ONLY|only))?\s*:(?=\s|$)"
 )
 # "ACTION Bogota:", "BOGOTA ACTION Brasilia:"
-ACTION_LABEL_RE = re.compile(r"(?:(?<=^)|(?<=[\s.]))(?:[A-Z]{3,} )?ACTION (?P<names>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}):")
+ACTION_LABEL_RE: Final = re.compile(r"(?:(?<=^)|(?<=[\s.]))(?:[A-Z]{3,} )?ACTION (?P<names>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}):")
 # "END ACTION", "END ACTION BRASILIA.", "END POINT FOR UK ONLY", "END POINTS FOR MALTA ONLY"
-END_LABEL_RE = re.compile(r"\bEND (?:ACTION|POINTS?)(?: FOR [A-Z][A-Z ]{1,40}?(?: ONLY)?| [A-Z]{3,}(?: [A-Z]{3,})?)?\b\.?")
+END_LABEL_RE: Final = re.compile(r"\bEND (?:ACTION|POINTS?)(?: FOR [A-Z][A-Z ]{1,40}?(?: ONLY)?| [A-Z]{3,}(?: [A-Z]{3,})?)?\b\.?")
 # The actor before a request: "Embassy Tirana", "posts in London and Tel Aviv", "USUN", "Embassies Moscow and Riga"
-ACTOR_RE = re.compile(
+ACTOR_RE: Final = re.compile(
     r"\b(?:(?:the\s+)?(?:US\s+)?(?:Embass(?:y|ies)|EMBASS(?:Y|IES)|Consulates?(?:\s+General)?|CONSULATES?|ConGen|"
     r"Missions?|MISSIONS?|[Pp]osts?\s+in|POSTS?\s+IN)\s+(?P<names>[A-Z][A-Za-z'.-]+(?:(?:,\s*|\s+)(?:and\s+|AND\s+)?"
     r"[A-Z][A-Za-z'.-]+){0,12})|(?P<mission>USUN|USNATO|USEU|UNVIE|USOSCE|AIT\s+Taipei|USINT\s+Havana))"
 )
-LABEL_TAIL_RE = re.compile(r"(?:\s+(?:ONLY|only))?\s*(?:\((?:REFS?|REFTELS?|SEE)\b[^()]{0,40}\))?\s*$")
-THESE_RE = re.compile(r"(?i)\b(?:these|those|the\s+same|both)\s+(?:posts|embassies|missions)\b")
+LABEL_TAIL_RE: Final = re.compile(r"(?:\s+(?:ONLY|only))?\s*(?:\((?:REFS?|REFTELS?|SEE)\b[^()]{0,40}\))?\s*$")
+THESE_RE: Final = re.compile(r"(?i)\b(?:these|those|the\s+same|both)\s+(?:posts|embassies|missions)\b")
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-ALL_POSTS_RE = re.compile(r"(?i)^all(?:\s+(?:posts|addressees|embassies))?$")
+ALL_POSTS_RE: Final = re.compile(r"(?i)^all(?:\s+(?:posts|addressees|embassies))?$")
 
 
 def segments(text: str, addressees: list[Addressee]) -> list[tuple[list[Post] | None, str, bool]]:

@@ -4,12 +4,13 @@ request), carry out another instruction, only use guidance when asked, or act in
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .model import Paragraph
 from .text import sentences
 
 # Clauses asking posts to find out and report (checked first: "make inquiries" is no "make the points")
-REPORT_LEAD_RE = re.compile(
+REPORT_LEAD_RE: Final = re.compile(
     r"(?i)^(?:(?:please|also|immediately|urgently)\s+)?(?:mak(?:e|ing)\s+(?:appropriate\s+)?inquir|conduct\s+(?:an?\s+)?(?:site\s+visit|"
     r"[a-z-]*\s*check|inquiry|review)|complete\s+th\w*\s+(?:[\w-]+\s+){0,4}(?:check|inquiry)|establish\s+the\s+bona\s+fides|"
     r"verify|confirm|assess|determine|ascertain|find\s+out|report\s+on|inquire|investigate|seek\s+(?:information|"
@@ -19,7 +20,7 @@ REPORT_LEAD_RE = re.compile(
     r"report\s+(?:by|no\s+later|nlt)\b)"
 )
 # Clauses asking posts to deliver or convey something to a host government
-DELIVER_LEAD_RE = re.compile(
+DELIVER_LEAD_RE: Final = re.compile(
     r"(?i)^(?:(?:please|also|immediately|urgently|again|jointly|strongly|firmly|promptly|proactively)\s+)?(?:deliver|convey|demarche|present|pass|share|raise|make\s+"
     r"(?:the|these|its|a|an|our)\b|draw\s+(?:up)?on|urge|approach|press|encourage|inform|notify|persuade|propose|express|"
     r"stress|emphasi[sz]e|reinforce|remind|advise|hand|leave|use\s+the|reiterate|engage|discuss|consult|seek\s+(?!information)|"
@@ -28,34 +29,34 @@ DELIVER_LEAD_RE = re.compile(
     r"coordinate|demarch|tell|thank|welcome|note\s+that|point\s+out|rebut|refute|counter|correct|vote|clarify|explain|"
     r"describe|highlight|underline|make\s+clear|outline|reaffirm|solicit|lay\s+the\s+groundwork|express)"
 )
-DELIVER_WORDS_RE = re.compile(r"(?i)\b(?:talking\s+points|non-?\s?paper|demarche|deliver|letter|diplomatic\s+note)\b")
+DELIVER_WORDS_RE: Final = re.compile(r"(?i)\b(?:talking\s+points|non-?\s?paper|demarche|deliver|letter|diplomatic\s+note)\b")
 # Reactive use only: "to respond to host government inquiries", "if asked", "for press inquiries"
-REACTIVE_RE = re.compile(
+REACTIVE_RE: Final = re.compile(
     r"(?i)\b(?:if\s+(?:asked|raised|pressed|queried|needed)|(?:in\s+)?respon(?:d|se|ding)\s+to\s+(?:any\s+)?(?:\w+\s+){0,3}"
     r"(?:inquiries|queries|questions|counter-?arguments)|answer\s+(?:\w+\s+){0,2}(?:inquiries|queries|questions)|"
     r"(?:should|when)\s+(?:\w+\s+){0,3}(?:be\s+)?(?:asked|raised)|press\s+(?:inquiries|guidance)|background\s+only)\b"
 )
-INTERNAL_RE = re.compile(
+INTERNAL_RE: Final = re.compile(
     r"(?i)^(?:please\s+)?(?:retain|file|keep|destroy|distribute|circulate|familiari[sz]e|review|update|maintain|"
     r"bring\s+.{0,80}\battention\s+of\s+(?:all\s+)?(?:post|embassy|mission|staff)|brief\s+(?:all\s+)?(?:post|embassy|"
     r"mission|staff)|ensure\s+that\s+(?:all\s+)?(?:post|embassy|mission|staff|employees|personnel|duty)|contact\s+(?:the\s+)?"
     r"(?:department|desk|office|[A-Z]{1,5}/)|inform\s+(?:the\s+)?department|send|forward|verify\s+that\s+(?:current|post))"
 )
-VOTE_RE = re.compile(r"(?i)\b(?:authori[sz]ed|instructed|requested)\s+to\s+(?:vote|co-?sponsor|join\s+consensus|sign)\b")
+VOTE_RE: Final = re.compile(r"(?i)\b(?:authori[sz]ed|instructed|requested)\s+to\s+(?:vote|co-?sponsor|join\s+consensus|sign)\b")
 # "we would appreciate any information post can provide on ...", "Department would welcome post's views on ..."
-INFORMATION_RE = re.compile(
+INFORMATION_RE: Final = re.compile(
     r"(?i)\b(?:we|department|washington|the\s+department)\s+would\s+(?:appreciate|welcome|be\s+grateful\s+for)\s+"
     r"((?:any\s+)?(?:information|insights?|views|assessment|comments|details|reporting)\b[^.?!]{0,240})"
 )
 # How the reply must be labelled: "Please slug reply for PM/DTCC ... include the words 'Blue Lantern' and the case
 # number in the subject line", "Please begin all responses with SHIELD S04B-08 and slug for ISN"
-REPLY_LABEL_RE = re.compile(
+REPLY_LABEL_RE: Final = re.compile(
     r"(?i)\b(?:slug\s+(?:all\s+)?(?:replies|reply|responses|reporting|cables?)?|begin\s+(?:all\s+)?(?:responses|replies)|"
     r"subject\s+line|caption|include\s+(?:usmission\s+\w+\s+\w+\s+)?as\s+an?\s+info\s+addressee|include\s+sipdis)"
 )
-BULLET_SPLIT_RE = re.compile(r"(?:^|\s)--+\s*|\n")
+BULLET_SPLIT_RE: Final = re.compile(r"(?:^|\s)--+\s*|\n")
 # "(To the Government of Mexico)", "o ", "- " before a question
-LEAD_NOISE_RE = re.compile(r"^(?:\s*(?:\([^()]{1,80}\)|[-*o\u2022])\s*)+")
+LEAD_NOISE_RE: Final = re.compile(r"^(?:\s*(?:\([^()]{1,80}\)|[-*o\u2022])\s*)+")
 
 
 def is_outward(clause: str) -> bool:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Final
 
-PARSER_VERSION = "1.3"
+PARSER_VERSION: Final = "1.3"
 
 
 class CableParseError(ValueError):

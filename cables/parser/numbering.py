@@ -5,24 +5,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from .text import is_separator, marking_of, split_marking
 
 if TYPE_CHECKING:
     from .body import Body
 
-PARA_RE = re.compile(r"^\s{0,8}(\d{1,3})\s?\.(?!\d)\s*(.*)$")
+PARA_RE: Final = re.compile(r"^\s{0,8}(\d{1,3})\s?\.(?!\d)\s*(.*)$")
 # "(C) 1. The Embassy obtained ...": the marking printed before the number
-MARK_FIRST_RE = re.compile(r"^\s{0,8}(\([A-Za-z/ ,]{1,20}\))\s?(\d{1,3})\s?\.(?!\d)\s*(.*)$")
+MARK_FIRST_RE: Final = re.compile(r"^\s{0,8}(\([A-Za-z/ ,]{1,20}\))\s?(\d{1,3})\s?\.(?!\d)\s*(.*)$")
 # Words that take a number: a line ending in one continues on the next ('see paragraph' / '6.')
-WRAPPED_BEFORE_RE = re.compile(
+WRAPPED_BEFORE_RE: Final = re.compile(
     r"(?i)(?:\bparas?\.?|\bparagraphs?|\band|&|,|\bthrough|\bto|\btier|\bno\.|\bunscr|\bsection|\bjune|\bjuly|"
     r"\bjanuary|\bfebruary|\bmarch|\bapril|\bmay|\baugust|\bseptember|\boctober|\bnovember|\bdecember)$"
 )
-ASCII_DIGITS = frozenset("0123456789")
+ASCII_DIGITS: Final = frozenset("0123456789")
 # WRAPPED_BEFORE_RE's words, in every form it accepts; '&' and ',' need no word boundary
-NUMBER_WORDS = (
+NUMBER_WORDS: Final = (
     "para", "paras", "para.", "paras.", "paragraph", "paragraphs", "and", "through", "to", "tier", "no.", "unscr",
     "section", "june", "july", "january", "february", "march", "april", "may", "august", "september", "october",
     "november", "december",

@@ -5,46 +5,47 @@ is not one ('No action is required')."""
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .model import Paragraph
 from .text import number_range
 
-NUM = r"(\d{1,3}|[a-z]{3,9})"
+NUM: Final = r"(\d{1,3}|[a-z]{3,9})"
 # "This is an action request", "This is an action cable/message", "This cable contains an action request",
 # "This is a request for immediate action", "action request for all posts"
-DECLARATION_RE = re.compile(
+DECLARATION_RE: Final = re.compile(
     r"(?i)\b(?:this\s+(?:is\s+(?:an?\s+)?|cable\s+(?:is\s+an?\s+|contains\s+(?:an?\s+)?))"
     r"(?:(?:urgent|immediate|demarche)\s+)?(?:action|demarche)\s+(?:request|cable|message|telegram|instruction)s?"
     r"|this\s+is\s+a\s+request\s+for\s+(?:immediate\s+)?action)\b"
 )
 # The numbers a pointer gives: "see para 10", "see paragraphs 2-4", "SEE PARAGRAPHS 2, 5, & 6", "paras 5
 # through 7 and 10", "see end of para 2", "see paragraph four for action request"
-POINTED_RE = re.compile(
+POINTED_RE: Final = re.compile(
     r"(?i)\b(?:see|refer\s+to|in|at)\s+(?:the\s+)?(?:end\s+of\s+)?para(?:graph)?s?\.?\s*"
     r"(" + NUM + r"(?:\s*(?:-|\u2013|through|to|and|&|,|,\s*and)\s*" + NUM + r"){0,8})"
 )
 # "the action request is in para 13", "action request in para 12"
-REQUEST_IN_RE = re.compile(
+REQUEST_IN_RE: Final = re.compile(
     r"(?i)\baction\s+request\b(?:\s+(?:is\s+)?(?:contained\s+|found\s+)?(?:in|at))\s+para(?:graph)?s?\.?\s*"
     r"(" + NUM + r"(?:\s*(?:-|\u2013|through|to|and|&|,)\s*" + NUM + r"){0,8})"
 )
-LIST_SPLIT_RE = re.compile(r"(?i)\s*(?:,\s*and|,|&|\band\b)\s*")
-RANGE_RE = re.compile(r"(?i)^" + NUM + r"\s*(?:-|\u2013|through|to)\s*" + NUM + r"$")
+LIST_SPLIT_RE: Final = re.compile(r"(?i)\s*(?:,\s*and|,|&|\band\b)\s*")
+RANGE_RE: Final = re.compile(r"(?i)^" + NUM + r"\s*(?:-|\u2013|through|to)\s*" + NUM + r"$")
 # Headings and labels that open the request: "ACTION REQUEST", "DEMARCHE REQUEST", "ACTION REQUESTED",
 # "COMMENT AND ACTION REQUEST", "SUMMARY AND ACTION REQUEST", "OBJECTIVES/ACTION REQUEST", "ACTION:"
-HEADLINE_RE = re.compile(
+HEADLINE_RE: Final = re.compile(
     r"(?i)^(?:urgent\s+)?(?:(?:summary|comment|objectives?|background)\s*(?:and|/|&)\s*)?"
     r"(?:(?:action|demarche)\s+request(?:s|ed)?|request\s+for\s+action|action\s*:|action\s+(?=[A-Z][a-z]+:))\b"
 )
-HEADING_WORDS_RE = re.compile(r"(?i)\b(?:action|demarche)\s+request(?:s|ed)?\b|\baction\s+requested\b|^action$")
-SUBJECT_RE = re.compile(
+HEADING_WORDS_RE: Final = re.compile(r"(?i)\b(?:action|demarche)\s+request(?:s|ed)?\b|\baction\s+requested\b|^action$")
+SUBJECT_RE: Final = re.compile(
     r"(?i)\b(?:action|demarche)\s+request(?:ed)?\b|\bRFG\b|\brequest\s+for\s+(?:guidance|instructions|action)\b"
 )
 # A Department cable titled "DEMARCHE ..." is one to make; a post's "PRC DEMARCHE ON ..." reports one received
-DEMARCHE_SUBJECT_RE = re.compile(r"(?i)^(?:\([A-Z/ ]{1,12}\)\s*)?demarche\b(?!\s+(?:delivered|response))")
+DEMARCHE_SUBJECT_RE: Final = re.compile(r"(?i)^(?:\([A-Z/ ]{1,12}\)\s*)?demarche\b(?!\s+(?:delivered|response))")
 # "No action is required", "take no action", "posts need not respond", "no response is necessary",
 # "for information only"; not "no action is required by info addressees"
-NEGATION_RE = re.compile(
+NEGATION_RE: Final = re.compile(
     r"(?i)\b(?:no\s+(?:further\s+)?(?:action|response|reply)\s+(?:is\s+)?(?:required|requested|needed|necessary)"
     r"|(?:take|requires?)\s+no\s+(?:further\s+)?action|need\s+not\s+(?:respond|reply|report|take\s+(?:any\s+)?action)"
     r"|(?:is|are)\s+not\s+(?:an?\s+)?action\s+(?:request|cable)|for\s+information\s+(?:purposes\s+)?only)\b"
@@ -52,7 +53,7 @@ NEGATION_RE = re.compile(
 )
 # NEGATION_RE for lower-cased ASCII text, each word's \b after its first letter so the engine skips ahead to
 # candidate letters; tried as a yes/no test only, so the regrouped branches find a match exactly when it does.
-NEGATION_LOWER_RE = re.compile(
+NEGATION_LOWER_RE: Final = re.compile(
     r"(?:n(?<!\w.)o\s+(?:further\s+)?(?:action|response|reply)\s+(?:is\s+)?(?:required|requested|needed|necessary)"
     r"|t(?<!\w.)ake\s+no\s+(?:further\s+)?action|r(?<!\w.)equires?\s+no\s+(?:further\s+)?action"
     r"|n(?<!\w.)eed\s+not\s+(?:respond|reply|report|take\s+(?:any\s+)?action)"
@@ -60,7 +61,7 @@ NEGATION_LOWER_RE = re.compile(
     r"|f(?<!\w.)or\s+information\s+(?:purposes\s+)?only)\b"
     r"(?!\s+(?:by|for|from)\s+info)"
 )
-PREAMBLE_HEADLINE_RE = re.compile(r"(?im)^[\s-]*(?:summary\s+and\s+)?action\s+requests?(?:\s+and\s+\w+)?[\s:-]*$")
+PREAMBLE_HEADLINE_RE: Final = re.compile(r"(?im)^[\s-]*(?:summary\s+and\s+)?action\s+requests?(?:\s+and\s+\w+)?[\s:-]*$")
 
 
 def pointed_numbers(text: str) -> list[int]:

@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .model import Point
 from .text import split_marking
 
-BULLET_RE = re.compile(r"^(?:--(?!-)|[-*o\u2022\u00b7](?=\s))\s*")
-ENUM_RE = re.compile(
+BULLET_RE: Final = re.compile(r"^(?:--(?!-)|[-*o\u2022\u00b7](?=\s))\s*")
+ENUM_RE: Final = re.compile(
     r"^(?:\(\s?(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s?\)|(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)|[A-Za-z]\.)\s+"
 )
-CONDITIONAL_RE = re.compile(
+CONDITIONAL_RE: Final = re.compile(
     r"(?i)^[(\[]?\s*(?:only\s+)?if\s+(?:asked|raised|pressed|queried|necessary|needed)\b"
     r"(?:[^()\[\]:,.\n]{0,60}?(?:[)\]]\s*[:,.-]?|[:,]))?\s*"
 )
-CONDITIONAL_HEADING_RE = re.compile(
+CONDITIONAL_HEADING_RE: Final = re.compile(
     r"(?i)^[(\[]?\s*(?:(?:contingency|defensive|additional|reactive)\s+(?:talking\s+)?points\s*)?[(\[]?\s*"
     r"(?:only\s+)?if\s+(?:asked|raised|pressed|queried)\b(?:\s(?:about|on|by|for)\s[^.:()]{0,40})?"
     r"\s*[)\]]?\s*:?\s*$"
 )
-HEADING_IF_RE = re.compile(r"(?i)^[^()]{0,60}[(\[]\s*if\s+(?:asked|raised|pressed|queried)\s*[)\]]\s*:?$")
-WORD_RE = re.compile(r"[^\W_]")
-SENTENCE_END = (".", "?", "!", ";", '"', "'", ")", "\u201d")
-MAX_LINES = 20000
+HEADING_IF_RE: Final = re.compile(r"(?i)^[^()]{0,60}[(\[]\s*if\s+(?:asked|raised|pressed|queried)\s*[)\]]\s*:?$")
+WORD_RE: Final = re.compile(r"[^\W_]")
+SENTENCE_END: Final = (".", "?", "!", ";", '"', "'", ")", "\u201d")
+MAX_LINES: Final = 20000
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-LEVEL_SPLIT_RE = re.compile(r"[/ ,]")
+LEVEL_SPLIT_RE: Final = re.compile(r"[/ ,]")
 
 
 def split_points(text: str) -> list[Point]:
@@ -189,7 +190,7 @@ def point_markings(text: str) -> list[str]:
     return found
 
 
-LEVELS = {"U": 0, "UNCLAS": 0, "UNCLASSIFIED": 0, "SBU": 0, "FOUO": 0, "C": 1, "CONFIDENTIAL": 1,
+LEVELS: Final = {"U": 0, "UNCLAS": 0, "UNCLASSIFIED": 0, "SBU": 0, "FOUO": 0, "C": 1, "CONFIDENTIAL": 1,
           "S": 2, "SECRET": 2, "TS": 3, "TOP": 3}  # fmt: skip
 
 

@@ -4,26 +4,27 @@ PLUS TWO MEMBERS'; resolved against the reference data and the cable's action ad
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .addressees import _collectivedata, _postdata, lookup_country, lookup_post
 from .model import Addressee
 
-POST_KINDS = frozenset({"embassy", "consulate", "mission", "ait", "office"})
-NAME_PREFIX_RE = re.compile(
+POST_KINDS: Final = frozenset({"embassy", "consulate", "mission", "ait", "office"})
+NAME_PREFIX_RE: Final = re.compile(
     r"(?i)^(?:the\s+)?(?:us\s+|u\.s\.\s+)?(?:embass(?:y|ies)|consulates?(?:\s+general)?|congen|missions?|posts?)"
     r"(?:\s+in)?\s+"
 )
 # "For Embassy Kyiv, please ...", "For Embassies Moscow and Riga, please ...", "FOR MOSCOW, PARIS AND BERLIN: ..."
-FOR_POSTS_RE = re.compile(r"(?i)^(?:(?:action|special)\s+requests?\s+)?for\s+(?=[a-z])")
-LOWER_AFTER_COMMA_RE = re.compile(r",\s+(?=[a-z])")
+FOR_POSTS_RE: Final = re.compile(r"(?i)^(?:(?:action|special)\s+requests?\s+)?for\s+(?=[a-z])")
+LOWER_AFTER_COMMA_RE: Final = re.compile(r",\s+(?=[a-z])")
 
 # "EUR posts", "AF POSTS", "posts in Europe", "Western Hemisphere posts"
-REGIONS = {
+REGIONS: Final = {
     "AF": "AF", "AFRICA": "AF", "AFRICAN": "AF", "EAP": "EAP", "EAST ASIA": "EAP", "EAST ASIAN": "EAP", "EUR": "EUR",
     "EUROPE": "EUR", "EUROPEAN": "EUR", "NEA": "NEA", "NEAR EAST": "NEA", "MIDDLE EAST": "NEA", "SCA": "SCA",
     "SOUTH ASIA": "SCA", "SOUTH AND CENTRAL ASIA": "SCA", "WHA": "WHA", "WESTERN HEMISPHERE": "WHA",
 }  # fmt: skip
-REGION_RE = re.compile(
+REGION_RE: Final = re.compile(
     r"(?i)^(?:all\s+)?(" + "|".join(sorted(REGIONS, key=len, reverse=True)) + r")\s+(?:posts|embassies|missions|region)$"
 )
 
@@ -31,9 +32,9 @@ Post = tuple  # (name, code, country)
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-ALL_OTHER_RE = re.compile(r"(?i)^(?:all|other|remaining)\b")
-COMMA_AND_RE = re.compile(r",|\band\b")
-NAME_SPLIT_RE = re.compile(r"(?i),|\band\b|\bor\b|/|&")
+ALL_OTHER_RE: Final = re.compile(r"(?i)^(?:all|other|remaining)\b")
+COMMA_AND_RE: Final = re.compile(r",|\band\b")
+NAME_SPLIT_RE: Final = re.compile(r"(?i),|\band\b|\bor\b|/|&")
 
 
 def action_posts(addressees: list[Addressee]) -> list[Post]:

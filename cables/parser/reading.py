@@ -4,6 +4,7 @@ posts excepted ('Action addressees, except Canberra, are requested to ...')."""
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .addressees import lookup_post
 from .instructions import addressed, only_some, segments
@@ -13,25 +14,26 @@ from .posts import Post, named_posts, post_label
 from .requests import clause_of, first_sentence, instruction, lower_first
 from .text import number_range, sentences
 
-ALSO_RE = re.compile(r"(?i)\b(?:(?:is|are|should)\s+(?:\w+\s+)?also|also\s+(?:to\s+)?(?:deliver|make|draw|use|present|provide)|in\s+addition)\b")
-PARA_RE = re.compile(r"(?i)\bpara(?:graph)?s?\.?\s*(\d{1,3})(?:\s*(?:-|\u2013|through|to|and)\s*(\d{1,3}))?")
-EXCEPT_RE = re.compile(r"(?i)\b(?:except(?:\s+for)?|other\s+than|with\s+the\s+exception\s+of|excluding)\s+")
-EXCEPT_STOP_RE = re.compile(r"(?i)[);:]|\.\s|\s(?:are|is|should|who|will|which|may|must|to)\s")
-EXCEPT_PREFIX_RE = re.compile(
+ALSO_RE: Final = re.compile(r"(?i)\b(?:(?:is|are|should)\s+(?:\w+\s+)?also|also\s+(?:to\s+)?(?:deliver|make|draw|use|present|provide)|in\s+addition)\b")
+PARA_RE: Final = re.compile(r"(?i)\bpara(?:graph)?s?\.?\s*(\d{1,3})(?:\s*(?:-|\u2013|through|to|and)\s*(\d{1,3}))?")
+EXCEPT_RE: Final = re.compile(r"(?i)\b(?:except(?:\s+for)?|other\s+than|with\s+the\s+exception\s+of|excluding)\s+")
+EXCEPT_STOP_RE: Final = re.compile(r"(?i)[);:]|\.\s|\s(?:are|is|should|who|will|which|may|must|to)\s")
+EXCEPT_PREFIX_RE: Final = re.compile(
     r"(?i)^(?:the\s+)?(?:embass(?:y|ies)|consulates?(?:\s+general)?|congen|missions?|posts?)(?:\s+in)?\s+"
 )
-FOR_BULLET_RE = re.compile(r"^[-*]{1,2}\s*\((?i:for)\s+([^()]{2,80})\)\s*(.+)$")
-INSTEAD_RE = re.compile(r"(?i)\binstead\b")
-BULLET_LEAD_RE = re.compile(r"^\s*(?:--|-|\*|o|\u2022)\s*")
-BULLET_LINE_RE = re.compile(r"^\s*(?:--|-\s|\*\s|o\s|\u2022|\(\s*to\s)", re.IGNORECASE)
-BULLET_RUN_RE = re.compile(r"\s--\s?[^\n]*")  # inline "-- point -- point" runs after a lead-in
-CONDITION_RE = re.compile(r"(?i)^(?:if|should|in\s+case|where|when)\b")
+FOR_BULLET_RE: Final = re.compile(r"^[-*]{1,2}\s*\((?i:for)\s+([^()]{2,80})\)\s*(.+)$")
+# "Embassy Paris should instead ...": that post is given its own instruction instead of the common one
+INSTEAD_WORD_RE: Final = re.compile(r"(?i)\binstead\b")
+BULLET_LEAD_RE: Final = re.compile(r"^\s*(?:--|-|\*|o|\u2022)\s*")
+BULLET_LINE_RE: Final = re.compile(r"^\s*(?:--|-\s|\*\s|o\s|\u2022|\(\s*to\s)", re.IGNORECASE)
+BULLET_RUN_RE: Final = re.compile(r"\s--\s?[^\n]*")  # inline "-- point -- point" runs after a lead-in
+CONDITION_RE: Final = re.compile(r"(?i)^(?:if|should|in\s+case|where|when)\b")
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-INSTEAD_RE = re.compile(r"(?i)^instead\s+")
-LINE_END_RE = re.compile(r"\n|:|\s--")
-COMMA_AND_OR_RE = re.compile(r",|\band\b|\bor\b")
+INSTEAD_LEAD_RE: Final = re.compile(r"(?i)^instead\s+")
+LINE_END_RE: Final = re.compile(r"\n|:|\s--")
+COMMA_AND_OR_RE: Final = re.compile(r",|\band\b|\bor\b")
 
 
 def read_paragraph(text: str, request: ActionRequest, addressees: list[Addressee]) -> None:
@@ -87,11 +89,11 @@ def _read_requests(text: str, request: ActionRequest, addressees: list[Addressee
             continue
         at = sentence.find(what[:40])
         named = addressed(sentence[: at if at > 0 else 0], addressees, last)
-        instead = bool(named) and INSTEAD_RE.search(sentence) is not None
+        instead = bool(named) and INSTEAD_WORD_RE.search(sentence) is not None
         if named:
             last = named
         if named and (instead or only_some(named, addressees) or _excepted_before(request, named)):
-            what = INSTEAD_RE.sub("", what)
+            what = INSTEAD_LEAD_RE.sub("", what)
             for name, code, _ in named:
                 _add_post_exception(request, name, code, excluded=instead, instruction=what)
         elif what not in request.requests:

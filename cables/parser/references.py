@@ -4,42 +4,43 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from .addressees import _postdata, lookup_post
 from .text import at_line_starts, search_line_start
 
-REF_START_RE = re.compile(r"(?im)^[ \t]*(?:REFS?|REFTELS?)\b(?:[ \t]+[A-Z](?=:))?[ \t]*[:.]?")
-REF_START_NL_RE = at_line_starts(REF_START_RE)
+REF_START_RE: Final = re.compile(r"(?im)^[ \t]*(?:REFS?|REFTELS?)\b(?:[ \t]+[A-Z](?=:))?[ \t]*[:.]?")
+REF_START_NL_RE: Final = at_line_starts(REF_START_RE)
 # "... AS UK PRIMEREF: A. LONDON 1939": the relay glued the REF line to the end of the subject
-GLUED_REF_RE = re.compile(r"(?m)(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))REFS?:[ \t]")
-REF_STOP_RE = re.compile(r"(?i)\bclassified\s+by\b|\bE\.?\s?O\.?\s+1\d{4}|\bTAGS?:|\bSUBJECT:")
+GLUED_REF_RE: Final = re.compile(r"(?m)(?:(?<=[A-Z)'])|(?<=[A-Z)'] ))REFS?:[ \t]")
+REF_STOP_RE: Final = re.compile(r"(?i)\bclassified\s+by\b|\bE\.?\s?O\.?\s+1\d{4}|\bTAGS?:|\bSUBJECT:")
 # Lettered items, also in lower case in case-mangled cables ("a. 05 state 1234 ... r. 07 berlin 567")
-LETTER_RE = re.compile(r"(?:(?<=[\s,;:])|^)(?:\(([A-Za-z])\)|([A-Za-z])[.)](?!\w)|REF ([A-Z]):)")
-MONTHS = (
+LETTER_RE: Final = re.compile(r"(?:(?<=[\s,;:])|^)(?:\(([A-Za-z])\)|([A-Za-z])[.)](?!\w)|REF ([A-Z]):)")
+MONTHS: Final = (
     "JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|JAN|FEB|MAR|APR|JUN|JUL|AUG|"
     "SEPT|SEP|OCT|NOV|DEC"
 )
-CABLE_RE = re.compile(
+CABLE_RE: Final = re.compile(
     r"(?:(?<![\w/.])(?P<y1>\d{4}|\d{2})\s+)?(?P<station>[A-Z]{2,}(?:\s[A-Z]{2,}){0,3})(?:\s+|(?<=[A-Z]{5}))"
     r"(?P<num>\d{1,6})(?!\d)(?![/.:-]\d)(?:\s*\((?P<y2>\d{2})\))?"
     r"(?:\s+(?:\d{1,2}\s+)?(?:" + MONTHS + r")\.?\s+(?:\d{1,2},?\s+)?(?P<y3>(?:19|20)\d{2})\b)?"
 )
-NOT_STATIONS = frozenset(MONTHS.split("|")) | frozenset(
+NOT_STATIONS: Final = frozenset(MONTHS.split("|")) | frozenset(
     "FAM FAH UNSCR UNSC USC CFR EMAIL MAIL TELCON MEMCON DOC NO NOS PARA PARAS PARAGRAPH SECTION RES "
     "RESOLUTION PL EO HSPD NSPD UN PAGE OF TO AND THE FROM SEE IN ON ALSO PREVIOUS REFTEL REFTELS REF REFS "
     "NOTAL PASS PLEASE DATED ZULU ON AT BY FOR ITEM ANNEX ARTICLE CHAPTER LAW ACT DECL IIR TD POC DIPNOTE NOTE "
     "CASE LICENSE NUMBER FAX PHONE ROOM HR SEC STAT DTG".split()
 )
-MISSIONS = frozenset("USNATO USEUBRUSSELS USUNNEWYORK UNVIEVIENNA USOSCE GENEVA USUNROME WHITEHOUSE RPODUBAI".split())
-MAX_BLOCK = 3000
-ARCHIVE_ID_RE = re.compile(r"\d{2}([A-Z][A-Z-]{1,30}?)(\d{1,7})")
+MISSIONS: Final = frozenset("USNATO USEUBRUSSELS USUNNEWYORK UNVIEVIENNA USOSCE GENEVA USUNROME WHITEHOUSE RPODUBAI".split())
+MAX_BLOCK: Final = 3000
+ARCHIVE_ID_RE: Final = re.compile(r"\d{2}([A-Z][A-Z-]{1,30}?)(\d{1,7})")
 MAX_STATE_SERIAL, MAX_POST_SERIAL = 400_000, 30_000
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-REF_WORD_RE = re.compile(r"(?i)(?:REFS?|REFTELS?)\b")
-REF_LETTER_COLON_RE = re.compile(r"^ [A-Z]:")
-SEMICOLON_RE = re.compile(r"[;]")
+REF_WORD_RE: Final = re.compile(r"(?i)(?:REFS?|REFTELS?)\b")
+REF_LETTER_COLON_RE: Final = re.compile(r"^ [A-Z]:")
+SEMICOLON_RE: Final = re.compile(r"[;]")
 
 
 @dataclass
@@ -132,8 +133,8 @@ def _read_item(
 # Most cables a station can have sent by a given day of the year: (per day, head start). The Department sent up
 # to about 180,000 a year, the busiest embassies about 11,000; the margins are wide so only impossible numbers
 # roll over.
-STATE_PACE = (1000, 5000)
-POST_PACE = (30, 150)
+STATE_PACE: Final = (1000, 5000)
+POST_PACE: Final = (30, 150)
 
 
 def _cable_id(

@@ -3,45 +3,46 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .text import sentences
 
-ACTOR = (
+ACTOR: Final = (
     r"(?:(?i:posts?|embass(?:y|ies)|missions?|consulates?|congen|addressees|you|ambassadors?|charg\S*|officers?)"
     r"(?:\s+[A-Z][A-Za-z'.-]+){0,3}|UNVIE|USNATO|USEU|USUN|USOSCE|AIT|Washington)"
 )
 # What posts are asked to do. Each form is found by its key word with str.find, then checked backwards with a
 # short anchored pattern: one case-blind regular expression over long sentences was the slowest step of a parse.
-PASSIVE_VERBS = ("requested", "asked", "instructed", "directed", "encouraged", "authorized")
-PASSIVE_BEFORE_RE = re.compile(r"\b(?:also\s+)?(?:are|is)\s+(?:also\s+)?(?:hereby\s+)?$")
-REQUESTS_BEFORE_RE = re.compile(r"\b(?:we|department|the\s+department|washington)\s+$")
-SHOULD_BEFORE_RE = re.compile(r"\b" + ACTOR + r"\s+(?:(?i:also)\s+)?$")
-AFTER_TO_RE = re.compile(r"\s+to\s+")
-AFTER_REQUESTS_RE = re.compile(r"s?\s+(?:that\s+)?")
-AFTER_SHOULD_RE = re.compile(r"\s+(?:also\s+)?")
-REQUEST_WORDS = ("request", "asked", "instruct", "directed", "encouraged", "authorized", "should", "please", "asks")
+PASSIVE_VERBS: Final = ("requested", "asked", "instructed", "directed", "encouraged", "authorized")
+PASSIVE_BEFORE_RE: Final = re.compile(r"\b(?:also\s+)?(?:are|is)\s+(?:also\s+)?(?:hereby\s+)?$")
+REQUESTS_BEFORE_RE: Final = re.compile(r"\b(?:we|department|the\s+department|washington)\s+$")
+SHOULD_BEFORE_RE: Final = re.compile(r"\b" + ACTOR + r"\s+(?:(?i:also)\s+)?$")
+AFTER_TO_RE: Final = re.compile(r"\s+to\s+")
+AFTER_REQUESTS_RE: Final = re.compile(r"s?\s+(?:that\s+)?")
+AFTER_SHOULD_RE: Final = re.compile(r"\s+(?:also\s+)?")
+REQUEST_WORDS: Final = ("request", "asked", "instruct", "directed", "encouraged", "authorized", "should", "please", "asks")
 # "Washington instructs Posts to deliver ...", "Department asks Embassy X to ...": the active voice
-ACTIVE_RE = re.compile(
+ACTIVE_RE: Final = re.compile(
     r"(?i)\b(?:we|department|the\s+department|washington)\s+(?:hereby\s+|also\s+)?(?:instructs|asks|directs|requests|"
     r"authori[sz]es|encourages)\s+(?:all\s+|that\s+)?(?:action\s+)?(?:addressees?|posts?|embass(?:y|ies)|missions?|you|"
     r"post'?s?)(?:\s+[A-Z][A-Za-z'.-]+){0,3}\s+to\s+"
 )
 # A request that is no request: "Please note that ...", "Please see paragraph 4", "please slug replies ..."
-NOT_ASKING_RE = re.compile(r"(?i)^(?:note\s+(?:that|the)\b|see\s+(?:para|paragraph|ref|below|above)|slug\b|begin\s+all\b)")
-LEADING_REQUEST_RE = re.compile(r"(?i)^(?:action\s+request:\s*)?requests?\s+(?:that\s+)?(.+)")
+NOT_ASKING_RE: Final = re.compile(r"(?i)^(?:note\s+(?:that|the)\b|see\s+(?:para|paragraph|ref|below|above)|slug\b|begin\s+all\b)")
+LEADING_REQUEST_RE: Final = re.compile(r"(?i)^(?:action\s+request:\s*)?requests?\s+(?:that\s+)?(.+)")
 # "Embassies in Paris, London, and Doha pursue ..." -> "pursue ..."; "action addressees clarify ..." -> "clarify ..."
-ACTOR_LEAD_RE = re.compile(
+ACTOR_LEAD_RE: Final = re.compile(
     r"^(?i:(?:each|all|the|these|those)\s+)?(?i:action\s+)?(?i:addressees?(?:\s+(?:posts|embassies|missions))?|posts?|missions?|embass(?:y|ies)|"
     r"consulates?)(?:\s+in)?(?:(?:,\s*|\s+)(?:and\s+)?[A-Z][A-Za-z'.-]+){0,12}\s+(?:to\s+)?(?=[a-z])"
 )
-INSTRUCTION_LEAD_RE = re.compile(
+INSTRUCTION_LEAD_RE: Final = re.compile(
     r"(?i)^(?:please\s+|(?:the\s+)?(?:posts?|embass(?:y|ies)|missions?|you)\s+(?:may|should|are|is|will|can)\s+"
     r"(?:also\s+)?(?:(?:requested|asked|instructed|encouraged)\s+to\s+)?)"
 )
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-LEAD_IN_END_RE = re.compile(r"\s--\s?|:\s*--|:\s+(?=[A-Z][A-Z.,&' ]{8})")
+LEAD_IN_END_RE: Final = re.compile(r"\s--\s?|:\s*--|:\s+(?=[A-Z][A-Z.,&' ]{8})")
 
 
 def clause_of(sentence: str) -> str | None:

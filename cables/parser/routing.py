@@ -7,26 +7,27 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import Final
 
 from .addressees import split_addressees
 from .model import Precedence
 from .text import at_line_starts, search_line_start
 
-PRECEDENCE = {"R": "ROUTINE", "P": "PRIORITY", "O": "IMMEDIATE", "Z": "FLASH"}
-MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
-DTG_RE = re.compile(
+PRECEDENCE: Final = {"R": "ROUTINE", "P": "PRIORITY", "O": "IMMEDIATE", "Z": "FLASH"}
+MONTHS: Final = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+DTG_RE: Final = re.compile(
     r"(?:\b([ROPZ])\s{1,3}(?:([ROPZ])\s{1,3})?)?\b(\d{6})\s?Z\s{1,3}((?i:" + "|".join(MONTHS) + r"))\s{1,3}(\d{4}|\d{2})\b"
 )
 # DTG_RE without its precedence letters ("R ", "O P "), which take at most DTG_LEAD characters before the stamp
-DTG_STAMP_RE = re.compile(r"\b(\d{6})\s?Z\s{1,3}((?i:" + "|".join(MONTHS) + r"))\s{1,3}(\d{4}|\d{2})\b")
-DTG_LEAD = 8
+DTG_STAMP_RE: Final = re.compile(r"\b(\d{6})\s?Z\s{1,3}((?i:" + "|".join(MONTHS) + r"))\s{1,3}(\d{4}|\d{2})\b")
+DTG_LEAD: Final = 8
 # The relay garbles spaced banners: a letter doubled or lost ("SS E C R E T", "CSE C R E T", "E C R E T",
 # "O N F I D E N T I A L"); a stray leading letter and a missing first letter are both accepted.
-CLASS_WORD = (
+CLASS_WORD: Final = (
     r"(?:T\s?O\s?P\s{1,3}S\s?E\s?C\s?R\s?E\s?T|[CSU]?(?:S\s?)?E\s?C\s?R\s?E\s?T"
     r"|[CSU]?(?:C\s?)?O\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L|U\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?)"
 )
-BANNER_RE = re.compile(
+BANNER_RE: Final = re.compile(
     r"(?<![A-Za-z])(?P<cls>" + CLASS_WORD + r")(?:\s?//\s?[A-Z]{2,10})?[ \t]{1,12}"
     r"(?:SECTION[ \t]{1,4}(?:\d{1,3}[ \t]{1,4})?OF[ \t]{1,4}(?:\d{1,3}[ \t]{1,12})?)?"
     r"(?P<station>(?!SECTION\b)[A-Z]{2,}(?:[ \t][A-Z]{2,}){0,3})[ \t]{1,12}(?P<num>\d{1,8})\b",
@@ -44,26 +45,26 @@ def _first(letter: str) -> str:
     return f"{letter}(?<![A-Za-z]{letter})"
 
 
-CLASS_WORD_BY_LETTER = (
+CLASS_WORD_BY_LETTER: Final = (
     rf"(?:{_first('T')}\s?O\s?P\s{{1,3}}S\s?{_SECRET}"
     rf"|{_first('C')}(?:(?:S\s?)?{_SECRET}|(?:C\s?)?{_CONF}|\s?{_CONF})"
     rf"|{_first('S')}(?:(?:S\s?)?{_SECRET}|\s?{_SECRET}|(?:C\s?)?{_CONF})"
     rf"|{_first('U')}(?:(?:S\s?)?{_SECRET}|(?:C\s?)?{_CONF}|\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?)"
     rf"|{_first('E')}\s?C\s?R\s?E\s?T|{_first('O')}\s?N\s?F\s?I\s?D\s?E\s?N\s?T\s?I\s?A\s?L)"
 )
-BANNER_UPPER_RE = re.compile(
+BANNER_UPPER_RE: Final = re.compile(
     r"(?P<cls>" + CLASS_WORD_BY_LETTER + r")" + BANNER_RE.pattern[BANNER_RE.pattern.index(r"(?:\s?//") :]
 )
-GARBLE_RE = re.compile(r"\bPAGE \d{2} +[A-Z]{2,}(?: [A-Z]{2,}){0,2} +\d{1,8} +\d{6}Z\b")
+GARBLE_RE: Final = re.compile(r"\bPAGE \d{2} +[A-Z]{2,}(?: [A-Z]{2,}){0,2} +\d{1,8} +\d{6}Z\b")
 # "DE RUEHRL #0180/01 0431709": the relay's transmission line names the sending station's routing indicator, the
 # last four digits of the serial and the Julian day and time it went out
-TRANSMISSION_RE = re.compile(r"(?m)^DE\s+(R[A-Z]{3,6})\s+#(\d{1,5})(?:/\d{1,2})?\s+(\d{3})(\d{4})\b")
-ZNY_RE = re.compile(r"(?m)^ZN[YR]\s+([SCUT])\1{4}\b")
-FM_LINE_RE = re.compile(r"(?m)^[ \t]*FM[ \t]")
-FM_RE = re.compile(r"\bFM\s")
-TO_RE = re.compile(r"\bTO\s")
-HEADER_KEY_RE = re.compile(r"(?im)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJECT\b|SUBJ\b|REFS?\b|CLASSIFIED BY\b)")
-HEADER_KEY_NL_RE = at_line_starts(HEADER_KEY_RE)
+TRANSMISSION_RE: Final = re.compile(r"(?m)^DE\s+(R[A-Z]{3,6})\s+#(\d{1,5})(?:/\d{1,2})?\s+(\d{3})(\d{4})\b")
+ZNY_RE: Final = re.compile(r"(?m)^ZN[YR]\s+([SCUT])\1{4}\b")
+FM_LINE_RE: Final = re.compile(r"(?m)^[ \t]*FM[ \t]")
+FM_RE: Final = re.compile(r"\bFM\s")
+TO_RE: Final = re.compile(r"\bTO\s")
+HEADER_KEY_RE: Final = re.compile(r"(?im)^\s*(?:E\.?\s?O\.?\s+1\d{4}|TAGS?\b|SUBJECT\b|SUBJ\b|REFS?\b|CLASSIFIED BY\b)")
+HEADER_KEY_NL_RE: Final = at_line_starts(HEADER_KEY_RE)
 
 
 @dataclass

@@ -5,6 +5,7 @@ ASKED', 'PRESS GUIDANCE', 'BACKGROUND (NOT FOR DELIVERY)'), each keeping its own
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .instructions import segments
 from .model import Addressee, Point, TalkingPoints
@@ -13,34 +14,34 @@ from .posts import Post
 from .text import is_marking, releasable_to, split_marking
 
 # A heading line that opens a section of its own: how the points below may be used
-USE_HEADING_RE = re.compile(
+USE_HEADING_RE: Final = re.compile(
     r"(?i)^(?:[a-z]\.\s*)?(?:\((?P<m1>[^()]{1,80})\)\s*)?(?P<title>(?:begin\s+)?(?:(?:contingency|defensive|reactive|"
     r"press\s+guidance|press\s+points|media\s+note|q\s*(?:&|and)\s*a|questions?\s+and\s+answers?|"
     r"\"?if\s+(?:asked|raised|pressed|queried)\"?|(?:only\s+)?if\s+(?:asked|raised|pressed))\b[^:\n]{0,80}?|"
     r"background(?:\s+(?:only|points|information))?(?:\s*\((?:not|for)\b[^()]{0,40}\))?))"
     r"\s*(?:\((?P<m2>[^()]{1,80})\))?\s*:?\s*$"
 )
-CONDITIONAL_RE = re.compile(
+CONDITIONAL_RE: Final = re.compile(
     r"(?i)\b(?:contingency|defensive|reactive|if\s+(?:asked|raised|pressed|queried|needed)|press\s+guidance|"
     r"press\s+points|media\s+note|q\s*(?:&|and)\s*a|questions?\s+and\s+answers?|as\s+needed)\b"
 )
 # CONDITIONAL_RE for lower-cased ASCII text: no re.I, and each word's \b after its first letter, so the engine
 # skips to the letters that open a word instead of trying the case-blind pattern at every position.
-CONDITIONAL_LOWER_RE = re.compile(
+CONDITIONAL_LOWER_RE: Final = re.compile(
     r"(?:c(?<!\w.)ontingency|d(?<!\w.)efensive|r(?<!\w.)eactive|i(?<!\w.)f\s+(?:asked|raised|pressed|queried|needed)|"
     r"p(?<!\w.)ress\s+guidance|p(?<!\w.)ress\s+points|m(?<!\w.)edia\s+note|q(?<!\w.)\s*(?:&|and)\s*a|"
     r"q(?<!\w.)uestions?\s+and\s+answers?|a(?<!\w.)s\s+needed)\b"
 )
-NOT_FOR_DELIVERY_RE = re.compile(r"(?i)\bnot\s+(?:for\s+(?:delivery|release|distribution)|to\s+be\s+(?:delivered|"
+NOT_FOR_DELIVERY_RE: Final = re.compile(r"(?i)\bnot\s+(?:for\s+(?:delivery|release|distribution)|to\s+be\s+(?:delivered|"
                                  r"left|handed))\b|\bfor\s+(?:post'?s?\s+)?(?:guidance|background|information)\s+only\b|"
                                  r"\b(?:provided|included)\s+for\s+guidance\b")
-NOFORN_RE = re.compile(r"(?i)\b(?:NOFORN|NF)\b")
+NOFORN_RE: Final = re.compile(r"(?i)\b(?:NOFORN|NF)\b")
 # "b. (S//REL AS, CA, JP, ROK, and UK)" printed just before a label belongs to the labelled part
-TRAILING_MARK_RE = re.compile(r"(?:\b[a-z]\.\s*)?\(([^()]{1,200})\)\s*$")
+TRAILING_MARK_RE: Final = re.compile(r"(?:\b[a-z]\.\s*)?\(([^()]{1,200})\)\s*$")
 
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-BACKGROUND_WORD_RE = re.compile(r"(?i)\bbackground\b")
+BACKGROUND_WORD_RE: Final = re.compile(r"(?i)\bbackground\b")
 
 
 def build(

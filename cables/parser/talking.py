@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .addressees import lookup_rel
 from .blocks import Block
@@ -13,32 +14,32 @@ from .posts import POST_KINDS, Post, _action_post, _post, named_posts, post_labe
 from .sections import build
 from .text import releasable_to, split_marking
 
-LABEL_RE = re.compile(
+LABEL_RE: Final = re.compile(
     r"^(?P<label>[A-Z][A-Za-z.'-]{0,30}(?: [A-Za-z.'-]{1,30}){0,4}?)"
     r"(?:\s{0,3}\((?:for\s+)?(?P<audience>[^()\n]{1,80})\))?\s{0,3}:\s"
 )
 # "Saudi Arabia talking points", "General talking points for all Embassies", "Points for Oral Presentation: ..."
-HEADING_RE = re.compile(
+HEADING_RE: Final = re.compile(
     r"(?i)^(?P<who>(?:[A-Za-z.'/&-]{1,30}\s){1,5})?(?:additional\s+|tailored\s+|suggested\s+|proposed\s+)?"
     r"(?:talking\s+points|points|key\s+messages)\b(?:\s+(?:for|to)\s+(?P<for>[^:\n]{1,120}?))?\s*(?::.{0,120})?$"
 )
-LEAD_IN_RE = re.compile(
+LEAD_IN_RE: Final = re.compile(
     r"(?i)\b(?:draw|drawing)\s+(?:up)?(?:on|from)\s+the\s+following\b|\bthe\s+following\s+(?:(?:additional|key|general|"
     r"talking|background)\s+){0,2}(?:talking\s+)?(?:points|messages)\b|\bmake\s+the\s+following\b"
 )
-FOR_WHOM_RE = re.compile(r"(?i)\bPOINTS\s+(?:FOR|TO)\s+(?:USE\s+WITH\s+)?(.{2,400})")
-AUDIENCE_NOISE_RE = re.compile(r"(?i)\b(?:SAR|authorities|authority|officials|government|interlocutors)\b")
-EXCEPT_IN_TITLE_RE = re.compile(r"(?i)\bexcept(?:\s+for)?\s+([^;)]{2,120})")
+FOR_WHOM_RE: Final = re.compile(r"(?i)\bPOINTS\s+(?:FOR|TO)\s+(?:USE\s+WITH\s+)?(.{2,400})")
+AUDIENCE_NOISE_RE: Final = re.compile(r"(?i)\b(?:SAR|authorities|authority|officials|government|interlocutors)\b")
+EXCEPT_IN_TITLE_RE: Final = re.compile(r"(?i)\bexcept(?:\s+for)?\s+([^;)]{2,120})")
 # "(1) Saudi Arabia ) para 8", "(3) UAE) paragraph 12", "Kuwait - para 10"
-PARA_MAP_RE = re.compile(
+PARA_MAP_RE: Final = re.compile(
     r"(?:\(\d{1,2}\)\s*|[,;:]\s+)([A-Z][A-Za-z.' -]{1,40}?)\s*(?:\)|-|:|\u2013)\s*para(?:graph)?s?\.?\s*(\d{1,3})\b"
 )
-POINT_LABEL_RE = re.compile(r"\bPOINTS? FOR [A-Z][A-Za-z ,.'&/-]{1,400}?:")
-NOT_POINTS_RE = re.compile(r"(?i)\b(?:background|objectives?|reporting|deadline|contacts?|summary)\b")
+POINT_LABEL_RE: Final = re.compile(r"\bPOINTS? FOR [A-Z][A-Za-z ,.'&/-]{1,400}?:")
+NOT_POINTS_RE: Final = re.compile(r"(?i)\b(?:background|objectives?|reporting|deadline|contacts?|summary)\b")
 
 # Precompiled: re's module functions look each pattern up in a cache on every call.
-GENERIC_WHO_RE = re.compile(r"(?i)^(?:general|common|core|key|main|suggested|the|draft)\b")
-NOT_A_NAME_RE = re.compile(r"(?i)^(?:all|use|delivery|posts?)\b")
+GENERIC_WHO_RE: Final = re.compile(r"(?i)^(?:general|common|core|key|main|suggested|the|draft)\b")
+NOT_A_NAME_RE: Final = re.compile(r"(?i)^(?:all|use|delivery|posts?)\b")
 
 
 def post_sections(paragraphs: list[Paragraph], addressees: list[Addressee]) -> list[TalkingPoints]:

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Final
 
 from .model import Deadline, Paragraph
 from .text import number_word
 
-MONTHS = {
+MONTHS: Final = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+MONTH: Final = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 # "by January 19, 2010", "before January 5, 2009", "no later than 19 January", "NLT Jan 8", "by 1/19/2010"
-DEADLINE_RE = re.compile(
+DEADLINE_RE: Final = re.compile(
     r"(?i)(?:by|before|no\s+later\s+than|not\s+later\s+than|later\s+than|nlt)\s+(?:cob\s+|close\s+of\s+business\s+)?"
     r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?"
     r"(?:" + MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?"
     r"|(\d{1,2})(?:st|nd|rd|th)?\s+" + MONTH + r"(?:,?\s+(\d{4}))?"
     r"|(\d{1,2})/(\d{1,2})/(\d{2,4}))\b"
 )
-DEADLINE_CUES = ("by ", "before ", "later than ", "nlt ")
-REPORT_WORDS = (
+DEADLINE_CUES: Final = ("by ", "before ", "later than ", "nlt ")
+REPORT_WORDS: Final = (
     "report",
     "repl",
     "respon",
@@ -36,29 +37,29 @@ REPORT_WORDS = (
     "complete",
     "respond",
 )
-ASK_WORDS = ("request", "should", "please", "asked", "instructed", "must", "need")
+ASK_WORDS: Final = ("request", "should", "please", "asked", "instructed", "must", "need")
 # "at the highest appropriate level", "at the most effective level possible", "at an appropriate level"
-AT_LEVEL_RE = re.compile(r"(?i)\bat\s+(?:the\s+|an?\s+)?((?:[a-z-]{2,20}\s+){0,3}levels?(?:\s+possible)?)\b")
+AT_LEVEL_RE: Final = re.compile(r"(?i)\bat\s+(?:the\s+|an?\s+)?((?:[a-z-]{2,20}\s+){0,3}levels?(?:\s+possible)?)\b")
 # "approach appropriate-level host nation officials", "senior-level officials"
-HYPHEN_LEVEL_RE = re.compile(
+HYPHEN_LEVEL_RE: Final = re.compile(
     r"(?i)\b([a-z]{3,20})-level\s+(?:[a-z]{2,20}\s+){0,3}?(?:officials|interlocutors|counterparts|contacts|"
     r"authorities|representatives)\b"
 )
 # "should be delivered by Ambassadors/Charge D'Affaires", "Points should be deployed by Ambassadors to ..."
-BY_WHOM_RE = re.compile(
+BY_WHOM_RE: Final = re.compile(
     r"(?i)\b(?:delivered|deployed|conveyed|made|raised|presented|carried\s+out)\s+by\s+(?:the\s+)?"
     r"((?:ambassadors?|chiefs?\s+of\s+mission|charg\S{0,2}s?(?:\s+d\S{0,2}affaires)?|dcms?|deputy\s+chiefs?\s+of\s+mission)"
     r"(?:\s*(?:/|or|and)\s*(?:the\s+)?(?:ambassadors?|chiefs?\s+of\s+mission|charg\S{0,2}s?(?:\s+d\S{0,2}affaires)?|"
     r"dcms?|deputy\s+chiefs?\s+of\s+mission)){0,2})"
 )
-BY_WHOM_CUES = ("ed by ", "made by ", "out by ")
-LEVEL_NOISE = frozenset(
+BY_WHOM_CUES: Final = ("ed by ", "made by ", "out by ")
+LEVEL_NOISE: Final = frozenset(
     {"this", "that", "these", "each", "every", "all", "same", "local", "provincial", "operational"}
 )
 
 
 # "within seven (7) business days", "within 45 days", "within five working days of receipt"
-WITHIN_RE = re.compile(
+WITHIN_RE: Final = re.compile(
     r"(?i)\bwithin\s+(\d{1,3}|[a-z]{3,9})(?:\s*\(\d{1,3}\))?\s+(business\s+|working\s+|calendar\s+)?days?\b"
 )
 

@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .addressees import lookup_country
 
-MARK_WORDS = frozenset(
+MARK_WORDS: Final = frozenset(
     "U C S TS SBU NF FOUO SECRET CONFIDENTIAL UNCLASSIFIED UNCLAS SENSITIVE TOP REL NOFORN".split()
 )
-SEPARATOR_RE = re.compile(r"^[\s\-/=*_~+.]{3,}$")
-FRAMED_HEADING_RE = re.compile(r"^\s*[-/=*_]{4,}\s*(?P<title>[^-/=*_].{0,120}?)\s*[-/=*_]{4,}\s*$")
-LIST_MARKER_RE = re.compile(r"^(?:--|-\s|\*\s|o\s|\u2022|[A-Z]\.\s|\(?[a-zA-Z0-9]{1,3}\)\s|\d{1,2}\)\s|[a-z]\.\s)")
-ITEM_FIRST = frozenset("-*(o\u2022")
-USE_HEADING_START_RE = re.compile(
+SEPARATOR_RE: Final = re.compile(r"^[\s\-/=*_~+.]{3,}$")
+FRAMED_HEADING_RE: Final = re.compile(r"^\s*[-/=*_]{4,}\s*(?P<title>[^-/=*_].{0,120}?)\s*[-/=*_]{4,}\s*$")
+LIST_MARKER_RE: Final = re.compile(r"^(?:--|-\s|\*\s|o\s|\u2022|[A-Z]\.\s|\(?[a-zA-Z0-9]{1,3}\)\s|\d{1,2}\)\s|[a-z]\.\s)")
+ITEM_FIRST: Final = frozenset("-*(o\u2022")
+USE_HEADING_START_RE: Final = re.compile(
     r"(?:CONTINGENCY|PRESS GUIDANCE|PRESS POINTS|BACKGROUND|IF ASKED|IF RAISED|IF PRESSED|Q ?(?:&|AND) ?A\b|"
     r"(?:Contingency|Background|If asked|If raised|If pressed)\b)"
 )
-SIPDIS_RE = re.compile(r"\b(?:SIPDIS|Sipdis|sipdis)\b")  # case-sensitive alternatives scan much faster
-WORD_NUMBERS = {
+SIPDIS_RE: Final = re.compile(r"\b(?:SIPDIS|Sipdis|sipdis)\b")  # case-sensitive alternatives scan much faster
+WORD_NUMBERS: Final = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
 }  # fmt: skip
 # sentences() splits text whose blanks are single spaces, so '\s+' is one ' '; opening on that literal space
 # lets the engine skip ahead to candidates instead of trying the look-behind at every character.
-SENTENCE_END_RE = re.compile(r" (?<=[.!?] )(?=[A-Z(\"])")
-FIRST_WORD_RE = re.compile(r"[^/ ,\t\n]*")  # a marking's first word: up to '/', ' ', ',', tab or newline
-REL_RE = re.compile(r"\bREL(?:EASABLE)?\b(?:\s+TO\b)?\s*(.*)$")
-LEADING_AND_RE = re.compile(r"^AND\s+")
-ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]\.|\b(?:Para|para|No|Mr|Ms|Mrs|Dr|St|U\.S|a\.i|i\.e|e\.g|Amb|Gen|Jr))\.?$")
+SENTENCE_END_RE: Final = re.compile(r" (?<=[.!?] )(?=[A-Z(\"])")
+FIRST_WORD_RE: Final = re.compile(r"[^/ ,\t\n]*")  # a marking's first word: up to '/', ' ', ',', tab or newline
+REL_RE: Final = re.compile(r"\bREL(?:EASABLE)?\b(?:\s+TO\b)?\s*(.*)$")
+LEADING_AND_RE: Final = re.compile(r"^AND\s+")
+ABBREVIATION_RE: Final = re.compile(r"(?:\b[A-Z]\.|\b(?:Para|para|No|Mr|Ms|Mrs|Dr|St|U\.S|a\.i|i\.e|e\.g|Amb|Gen|Jr))\.?$")
 
 
 def is_separator(line: str) -> bool:

@@ -58,3 +58,11 @@ def test_bullets_shared_out_between_posts_give_each_post_its_own():
     assert got["astana"][1] == "S//REL AFGHANISTAN, KAZAKHSTAN, TAJIKISTAN"
     assert got["bishkek"][0][0] == second and third not in got["bishkek"][0] and len(got["bishkek"][0]) == 8
     assert set(got) == {"ashgabat", "astana", "beijing", "bishkek", "dushanbe", "kabul", "tashkent"}
+
+
+def test_a_post_told_to_act_instead_is_excepted_from_the_common_request():
+    cable = parse(HEAD + "1. (U) ACTION REQUEST: Posts should deliver the points in para 2 to the foreign ministry. "
+                  "Embassy Paris should instead deliver them orally to the Elysee.\n\n2. (U) Points.\n")
+    assert cable.action_request.requests == ["deliver the points in para 2 to the foreign ministry"]
+    assert [(e.code, e.excluded, e.instruction) for e in cable.action_request.exceptions] == [
+        ("paris", True, "deliver them orally to the Elysee")]
