@@ -65,7 +65,7 @@ def build() -> int:
     if (BUILD / "SOURCES").is_file() and (BUILD / "SOURCES").read_text() == want:
         print("parser: the compiled build is up to date")
         return 0
-    work = BUILD.with_name("parser.tmp")
+    work = BUILD.with_name(f"parser.tmp{os.getpid()}")  # two setups at once each build their own
     shutil.rmtree(work, ignore_errors=True)
     package = work / "cables" / "parser"
     package.mkdir(parents=True)
