@@ -1,19 +1,14 @@
 """Each role against each demarche view and action, on the server: status codes and database state."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.urls import reverse
 
 from outreach.models import Demarche, PostTask
+from outreach.services.bounds import post_today
 from tests.outreach.seed import task_of
 
 K, S = PostTask.Kind, PostTask.Status
 ROLES = ["anonymous", "desk", "manager", "own_staff", "other_staff"]
-
-# A delivery is dated between the issue and today at the post (outreach.services.bounds).
-ABU_DHABI_TODAY = datetime.now(ZoneInfo("Asia/Dubai")).date().isoformat()
 
 
 @pytest.fixture
@@ -65,7 +60,7 @@ def test_home_sends_each_role_to_its_page(client, users, role, expected):
 
 TASK_ACTIONS = {
     # action: (post data, {role: status}); 302 means it went through.
-    "deliver": ({"delivered_on": ABU_DHABI_TODAY, "method": "meeting", "officials": "Dr. Saeed; Director; MFA"},
+    "deliver": ({"delivered_on": None, "method": "meeting", "officials": "Dr. Saeed; Director; MFA"},
                 {"desk": 302, "manager": 403, "own_staff": 302, "other_staff": 404}),
     "not_delivered": ({"reason": "No appointment granted"},
                       {"desk": 302, "manager": 403, "own_staff": 302, "other_staff": 404}),
@@ -79,6 +74,8 @@ TASK_ACTIONS = {
 def test_task_actions_by_role(client, users, issued, role, action):
     task = task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER)
     data, expected = TASK_ACTIONS[action]
+    if "delivered_on" in data:  # the post's own day when posted: a date taken at import goes stale at midnight
+        data = {**data, "delivered_on": post_today(task.post).isoformat()}
     url = reverse("outreach:task_action", args=[task.pk, action])
     response = client_for(client, users, role).post(url, {**data, "version": task.version})
     task.refresh_from_db()
