@@ -75,6 +75,7 @@ def build() -> int:
     command = [sys.executable, "-m", "mypyc", *(f"cables/parser/{path.name}" for path in sources())]
     done = subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)
     if done.returncode != 0:
+        shutil.rmtree(work, ignore_errors=True)
         print(f"parser: the compiled build failed; the parser runs as plain Python\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
         return 1
     for leftover in ("build", ".mypy_cache"):  # C sources and objects: only the libraries are loaded
