@@ -46,6 +46,7 @@ from cables.models import Collective, Post
 from cables.services import sync_posts
 from outreach import services
 from outreach.models import PostTask
+from outreach.services.bounds import post_today
 
 if not Post.objects.exists():  # a transactional test may have flushed the dumped database
     sync_posts(Post)
@@ -63,7 +64,7 @@ def session(username):
 
 task = PostTask.objects.filter(demarche=result.demarche, kind="deliver_non_paper").order_by("pk").first()
 print(json.dumps({"manager": session("manager"), "desk": session("desk"), "task": task.pk,
-                  "reference": result.demarche.reference_id}))
+                  "reference": result.demarche.reference_id, "today": post_today(task.post).isoformat()}))
 """
 
 
@@ -215,7 +216,7 @@ def test_a_users_own_write_is_read_back_from_the_primary(cluster):
     version = re.search(r'action="[^"]*/deliver/".*?name="version" value="(\d+)"', page, re.S).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     status, _ = desk.request(path + "deliver/", {
-        "csrfmiddlewaretoken": token, "version": version, "delivered_on": time.strftime("%Y-%m-%d"),
+        "csrfmiddlewaretoken": token, "version": version, "delivered_on": data["today"],
         "method": "meeting", "response": "noted", "response_text": "read your writes"})
     assert status == 302 and "wrote_at" in desk.cookies
 
