@@ -12,6 +12,7 @@ from tests.outreach.seed import task_of
 
 K, S = PostTask.Kind, PostTask.Status
 
+
 def test_a_failed_delivery_form_keeps_what_was_typed(client, issued, abu_dhabi_staff):
     task = task_of(issued, "abu-dhabi", K.DELIVER_NON_PAPER)
     client.force_login(abu_dhabi_staff)
