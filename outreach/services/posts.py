@@ -73,8 +73,9 @@ def remove_post(demarche_post: DemarchePost, *, by, reason: str = "") -> Demarch
 
 
 @transaction.atomic
-def acknowledge(demarche_post: DemarchePost, *, by, note: str = "") -> DemarchePost:
-    """Record that a post received its tasking; desk officers may do it on the post's behalf with a reason."""
+def acknowledge(demarche_post: DemarchePost, *, by, note: str = "") -> bool:
+    """Record that a post received its tasking; desk officers may do it on the post's behalf with a reason.
+    True when this call recorded it, False when it already was."""
     bounds.check_texts(note=note)
     dpost = DemarchePost.objects.select_for_update().select_related("demarche", "post").get(pk=demarche_post.pk)
     on_behalf = not works_at(by, dpost.post_id)
@@ -84,13 +85,17 @@ def acknowledge(demarche_post: DemarchePost, *, by, note: str = "") -> DemarcheP
             raise ValidationError("Give a reason when acknowledging on a post's behalf.")
     if dpost.demarche.state != Demarche.State.ISSUED:
         raise TransitionError("Only an issued demarche can be acknowledged.")
-    if dpost.acknowledged_at:
-        return dpost
-    dpost.acknowledged_at, dpost.acknowledged_by, dpost.acknowledged_note = timezone.now(), by, note.strip()
-    dpost.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledged_note"])
-    record_event(dpost.demarche, "acknowledged", by=by, changes={"acknowledged": [None, dpost.post.name]},
-           note=note.strip())
-    return dpost
+    return record_receipt(dpost.demarche, dpost.pk, dpost.post, by=by, note=note.strip())
+
+
+def record_receipt(demarche: Demarche, demarche_post_id: int, post, *, by, note: str) -> bool:
+    """The one write of an acknowledgement, with its history event, once: a conditional update, so of two steps
+    recorded at once only one acknowledges. The callers have checked who may."""
+    taken = DemarchePost.objects.filter(pk=demarche_post_id, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=by, acknowledged_note=note)
+    if taken:
+        record_event(demarche, "acknowledged", by=by, changes={"acknowledged": [None, post.name]}, note=note)
+    return bool(taken)
 
 
 def _dposts(demarche: Demarche, post_ids) -> list[DemarchePost]:
@@ -149,9 +154,5 @@ def bulk_acknowledge(demarche: Demarche, *, post_ids, by, reason: str) -> int:
     require_desk_officer(by)
     bounds.check_list("posts", post_ids)
     bounds.check_texts(reason=reason)
-    count = 0
-    for dpost in _dposts(demarche, post_ids):
-        if not dpost.acknowledged_at:
-            acknowledge(dpost, by=by, note=reason)
-            count += 1
-    return count
+    fresh = [dpost for dpost in _dposts(demarche, post_ids) if not dpost.acknowledged_at]
+    return sum(acknowledge(dpost, by=by, note=reason) for dpost in fresh)

@@ -51,10 +51,10 @@ def _received(task: PostTask, by) -> None:
 
     Only for the post's own staff; a desk officer recording on a post's behalf acknowledges nothing.
     """
-    from .posts import acknowledge  # posts' imports reach save_task here: imported when first used
+    from .posts import record_receipt  # posts' imports reach save_task here: imported when first used
 
-    if works_at(by, task.post_id):
-        acknowledge(task.demarche_post, by=by, note="with its first recorded step")
+    if works_at(by, task.post_id):  # the task is locked and its demarche issued (_locked_task): no second check
+        record_receipt(task.demarche, task.demarche_post_id, task.post, by=by, note="with its first recorded step")
 
 
 @transaction.atomic

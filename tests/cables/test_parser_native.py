@@ -68,11 +68,15 @@ def test_the_compiled_parser_reads_every_cable_as_the_plain_sources_do(monkeypat
     assert compared == 6 * len(files)
 
 
+# Both refusals are tested against the build in use: without it, attach would refuse for want of a build.
+@pytest.mark.skipif(not cables.parser.NATIVE, reason="no compiled build to refuse")
 def test_a_build_of_other_sources_is_never_used(monkeypatch):
     monkeypatch.setattr(native, "digest", lambda: "sources edited since the build")
     path = ["/the/package"]
     assert native.attach(path) is False
     assert path == ["/the/package"]
+    monkeypatch.undo()
+    assert native.attach(path) is True and path[0] == str(native.BUILD / "cables" / "parser")
 
 
 def test_the_digest_follows_every_source_byte(tmp_path, monkeypatch):
@@ -89,6 +93,7 @@ def test_the_digest_follows_every_source_byte(tmp_path, monkeypatch):
     assert native.digest() != before
 
 
+@pytest.mark.skipif(not cables.parser.NATIVE, reason="no compiled build to refuse")
 def test_cables_parser_python_forces_the_plain_sources(monkeypatch):
     monkeypatch.setenv("CABLES_PARSER", "python")
     path = ["/the/package"]

@@ -178,13 +178,14 @@ def test_removing_a_post_cancels_its_open_tasks_without_deleting(issued, desk_of
 
 def test_acknowledging_records_who_and_when_once(issued, abu_dhabi_staff):
     dpost = issued.posts.get(post__code="abu-dhabi")
-    services.acknowledge(dpost, by=abu_dhabi_staff)
+    assert services.acknowledge(dpost, by=abu_dhabi_staff) is True
     dpost.refresh_from_db()
     first = dpost.acknowledged_at
     assert first and dpost.acknowledged_by == abu_dhabi_staff
-    services.acknowledge(dpost, by=abu_dhabi_staff)
+    assert services.acknowledge(dpost, by=abu_dhabi_staff) is False
     dpost.refresh_from_db()
     assert dpost.acknowledged_at == first
+    assert issued.events.filter(action="acknowledged").count() == 1
 
 
 @pytest.mark.parametrize("step", ["delivered", "not_delivered", "reported"])
