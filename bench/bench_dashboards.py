@@ -4,8 +4,8 @@
     .venv/bin/python bench/bench_dashboards.py [--runs 20] [--only overview]
 
 For each page: the number of queries, the server-side time of the whole request through Django's test
-Client (median and 95th percentile over --runs, after two warm-up requests), and the database's own
-time for the same queries (the sum of EXPLAIN ANALYZE's "Execution Time", median of three).
+Client (median and 95th percentile over --runs, after two warm-up requests, in a process settled as a web
+worker is: config.startup.settle), and the database's own time for the same queries (the sum of EXPLAIN ANALYZE's "Execution Time", median of three).
 Then the background work behind the overview's snapshots (outreach.dashboards.snapshots): each window computed
 live, as beat does every OVERVIEW_SNAPSHOT_MINUTES, and one whole refresh.
 """
@@ -34,6 +34,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from config.startup import settle  # noqa: E402
 from outreach.dashboards import snapshots  # noqa: E402
 from outreach.models import Demarche, PostTask  # noqa: E402
 
@@ -161,7 +162,9 @@ def main() -> None:
     print("-" * len(header))
     clients = {}
     users = get_user_model().objects
-    for label, username, url in pages():
+    measured = pages()
+    settle()  # as config/wsgi.py does in each web worker
+    for label, username, url in measured:
         if args.only and args.only not in label:
             continue
         if username not in clients:

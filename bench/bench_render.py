@@ -34,6 +34,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.roles import DESK_OFFICERS  # noqa: E402
+from config.startup import settle  # noqa: E402
 
 
 def timed(client: Client, path: str, runs: int) -> tuple[float, float]:
@@ -57,6 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     client = Client()
     client.force_login(User.objects.filter(groups__name=DESK_OFFICERS).order_by("pk").first())
+    settle()  # as config/wsgi.py does in each web worker
     page_cpu, page_wall = timed(client, args.path, args.runs)
     health_cpu, health_wall = timed(client, "/healthz", args.runs)
     with CaptureQueriesContext(connection) as queries:

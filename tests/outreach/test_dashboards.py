@@ -8,11 +8,12 @@ from datetime import timedelta
 import django_tables2
 import openpyxl
 import pytest
+from django.template import RequestContext, Template
 from django.urls import reverse
 from django.utils import timezone
 
 from outreach import dashboards
-from outreach.dashboards import tables
+from outreach.dashboards import params, tables
 from outreach.models import Demarche, PostTask
 
 from .dashboard_world import build_world, make_demarche
@@ -331,6 +332,40 @@ def test_the_fast_export_path_gives_django_tables2s_own_cells(world, manager, to
         fast = list(table.as_values())
         assert fast == list(django_tables2.Table.as_values(table)), type(table).__name__
         assert len(fast) > 1, type(table).__name__
+
+
+def _tags_only(html: str) -> str:
+    """HTML without the whitespace a template leaves between and inside tags."""
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"\s*(<|>)\s*", r"\1", html).replace(' >', ">")
+
+
+@pytest.mark.parametrize("query", [{}, {"sort": "-reported_pct", "per_page": "1", "page": "2", "q": "a&b"}])
+def test_the_fast_table_gives_django_tables2s_own_html(rf, world, manager, today, query):
+    seed = _seed(world)
+    data = dashboards.overview(manager, today=today, since=None)
+    request = rf.get("/dashboards/", query)
+    request.user = manager
+    built = [
+        tables.DemarcheTable(dashboards.demarches_with_figures(manager, today=today), today=today),
+        tables.MatrixTable(dashboards.demarche_matrix(seed, manager, today=today), today=today),
+        tables.PostTaskTable(dashboards.post_tasks(world.posts["t-hong-kong"], manager), today=today),
+        tables.OverdueTable(dashboards.overdue_tasks(manager, today=today), today=today),
+        tables.RegionTable(data["regions"], today=today),
+        tables.SlowPostsTable(data["slowest"], today=today),
+        tables.UnacknowledgedTable(data["unacknowledged"]["rows"], today=today),
+    ]
+    template = Template("{% load django_tables2 %}{% render_table table %}")
+
+    for table in built:
+        params.configure(request, table, per_page=int(query.get("per_page", 50)))
+        fast = table.fast_html(request)
+        assert _tags_only(fast) == _tags_only(template.render(RequestContext(request, {"table": table})))
+        assert "<tbody><tr" in _tags_only(fast), type(table).__name__
+
+    demarches = built[0].fast_html(request)
+    assert ('aria-sort="descending"' in demarches) == bool(query)
+    assert ('rel="prev"' in demarches) == bool(query)
 
 
 def test_it_refuses_an_unknown_export_format(client, world, manager):
