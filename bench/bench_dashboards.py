@@ -5,7 +5,8 @@
 
 For each page: the number of queries, the server-side time of the whole request through Django's test
 Client (median and 95th percentile over --runs, after two warm-up requests, in a process settled as a web
-worker is: config.startup.settle), and the database's own time for the same queries (the sum of EXPLAIN ANALYZE's "Execution Time", median of three).
+worker is: config.startup.settle), and the database's own time for the same queries (the sum of EXPLAIN
+ANALYZE's "Execution Time", median of three).
 Then the background work behind the overview's snapshots (outreach.dashboards.snapshots): each window computed
 live, as beat does every OVERVIEW_SNAPSHOT_MINUTES, and one whole refresh.
 """

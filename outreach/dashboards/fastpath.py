@@ -49,7 +49,7 @@ class SharedColumns(OrderedDict):
     """A table class's columns, shared by its tables rather than deep-copied into each.
 
     django-tables2 deep-copies them per table in case one table changes a column (hide(), show()). Ours
-    never do, and the copy was a tenth of the demarche list's CPU.
+    never do, and the copy was a few per cent of the demarche list's CPU.
     """
 
     def __deepcopy__(self, memo):
@@ -81,7 +81,7 @@ class BaseTable(tables.Table):
         """The table as django_tables2/outreach.html renders it (header, body, pagination), in Python.
 
         render_table renders that template with a new RequestContext, which runs every context processor
-        again, and walks the header per column: a third of the demarche list's CPU under load. Every
+        again, and walks the header per column: an eighth of the demarche list's CPU in process. Every
         dashboard table is a BaseTable without footers; a test holds this equal to the template's output.
         """
         query = dict(request.GET) if request else {}
