@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,6 +247,28 @@ def test_an_empty_map_still_has_its_name_and_says_so(db, manager):
     empty = worldmap.render([])
     assert 'aria-label="Map of posts by state: no posts to show"' in empty.svg
     assert empty.countries == [] and empty.elsewhere == []
+    assert empty.table_body == '<tr><td colspan="3">No posts to show.</td></tr>'
+
+
+# The map's data table as the template wrote it before WorldMap.table_body wrote it in Python.
+TABLE_ROWS = Template(
+    "{% for country, p in world_map.rows %}<tr><td>{{ country }}</td><td><a href=\"{{ p.url }}\">{{ p.name }}</a>"
+    "</td><td>{{ p.state_label }}</td>{% if world_map.has_notes %}<td>{{ p.note }}</td>{% endif %}</tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("note", ["", "2 demarches"])
+def test_the_maps_data_table_is_what_the_template_wrote(note):
+    posts = [
+        mapdata.MapPost("kw", "Kuwait <City> & Co", "embassy", "Kuwait", "KW", "overdue", "/p/kw?a=1&b=2", note),
+        mapdata.MapPost("useu", "USEU Brussels", "mission", "", "", "reported", "/p/useu"),
+        mapdata.MapPost("fr", "Paris", "embassy", "France", "FR", "delivered", "/p/fr"),
+    ]
+    drawn = worldmap.render(posts)
+
+    assert drawn.table_body == TABLE_ROWS.render(Context({"world_map": drawn}))
+    assert "Kuwait &lt;City&gt; &amp; Co" in drawn.table_body and "?a=1&amp;b=2" in drawn.table_body
+    assert drawn.table_body.count("<td>") == len(posts) * (4 if note else 3)
 
 
 # ---------------------------------------------------------------- the outline
