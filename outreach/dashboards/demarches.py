@@ -10,23 +10,22 @@ from django.db.models import (
     Case,
     Count,
     F,
-    FloatField,
     IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Coalesce
 
 from accounts.roles import can_read_all
 from config.db_router import read_alias
 
-from ..models import Demarche, DemarchePost
+from ..models import Demarche, DemarchePost, DemarcheStats
 from .expressions import (
     DELIVERY,
     DONE,
@@ -74,6 +73,19 @@ def _stored_figures_of_the_day(today: date):
     return demarches_with_stored_figures(None, today=today)
 
 
+def sorted_through_stored_keys(demarches):
+    """The list, sorted by a stored percentage (DemarcheStats' indexed sort keys), read from that index.
+
+    The figures come through a left join, which PostgreSQL cannot drive from the joined table's index:
+    sorting by them joined and sorted every demarche ever made (76 ms at 20 million tasks). Every
+    demarche has its stats row (the insert trigger makes it), so the inner join keeps the same rows and
+    lets the 50 of a page come from the index. Counted figures (embassy staff, SQLite) are left as given.
+    """
+    if not isinstance(demarches, QuerySet) or DemarcheStats._meta.db_table not in demarches.query.alias_map:
+        return demarches
+    return demarches.filter(stats__isnull=False)
+
+
 def _overdue_count(tasks, today: date):
     """Open tasks past due of an issued demarche: live, since it depends on today."""
     overdue = tasks.filter(
@@ -110,21 +122,10 @@ def demarches_with_stored_figures(user, *, today: date):
         .select_related("owner")
         .annotate(
             posts_count=Coalesce(F("stats__posts"), 0),
-            delivered_pct=_stats_pct("delivery"),
-            reported_pct=_stats_pct("report"),
+            delivered_pct=F("stats__delivery_pct"),
+            reported_pct=F("stats__report_pct"),
             overdue_count=_overdue_count(all_live_tasks(), today),
         )
-    )
-
-
-def _stats_pct(step: str):
-    """% done of a step from DemarcheStats, the arithmetic of expressions.percent; null for drafts."""
-    return Case(
-        When(state=Demarche.State.DRAFT, then=Value(None)),
-        default=Cast(F(f"stats__{step}_done"), FloatField())
-        * 100.0
-        / NullIf(Cast(F(f"stats__{step}_total"), FloatField()), 0.0),
-        output_field=FloatField(),
     )
 
 

@@ -9,6 +9,7 @@ import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -21,8 +22,17 @@ EXPORT_CHUNK = 2000  # rows per fetch from the server-side cursor of an export
 class FirstPagePaginator(Paginator):
     """Django's Paginator, but a first page that is not full is its own count: no COUNT(*) query.
 
-    Most filtered lists fit on one page; the count is then the number of rows the page read.
+    Most filtered lists fit on one page; the count is then the number of rows the page read. Otherwise it
+    counts the table's rows as they were given, before any sort: sorting never changes how many there are,
+    and a sort may join a table to reach its key (DemarcheTable), which the count need not read.
     """
+
+    @cached_property
+    def count(self) -> int:
+        unsorted = getattr(getattr(self.object_list, "table", None), "unsorted", None)
+        if isinstance(unsorted, QuerySet):
+            return unsorted.count()
+        return Paginator.count.func(self)
 
     def page(self, number):
         if str(number) != "1" or self.orphans or "count" in self.__dict__:
@@ -68,6 +78,7 @@ class BaseTable(tables.Table):
     def __init__(self, *args, today: date | None = None, **kwargs):
         # The day the figures were computed for, so that rows and badges agree.
         self.today = today or date.today()
+        self.unsorted = args[0] if args else kwargs.get("data")
         super().__init__(*args, **kwargs)
 
     def row_class(self, record) -> str:

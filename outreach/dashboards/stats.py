@@ -7,17 +7,17 @@ from django.db import connection, transaction
 from ..models import DemarcheStats
 from . import stats_sql
 
-STATS_FIELDS = ("posts", "delivery_total", "delivery_done", "report_total", "report_done")
+STATS_FIELDS = ("posts", "delivery_total", "delivery_done", "report_total", "report_done", "draft")
 
 
-def recomputed_stats() -> dict[int, tuple[int, ...]]:
+def recomputed_stats() -> dict[int, tuple]:
     """DemarcheStats' values computed afresh from the tasks and posts: {demarche_id: (posts, ...)}."""
     with connection.cursor() as cursor:
         cursor.execute(stats_sql.STATS_SELECT)
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
-def stored_stats() -> dict[int, tuple[int, ...]]:
+def stored_stats() -> dict[int, tuple]:
     """DemarcheStats' values as the triggers kept them: {demarche_id: (posts, ...)}."""
     return {row[0]: tuple(row[1:]) for row in DemarcheStats.objects.values_list("demarche_id", *STATS_FIELDS)}
 

@@ -1,8 +1,9 @@
 """The SQL of DemarcheStats: the recount, the rebuild and the PostgreSQL triggers that keep it.
 
-Migration 0005_perf_dashboard_stats creates the triggers from here and dashboards/stats.py recounts and
-rebuilds from here, so the definition of each count is written once. Plain strings: no model import,
-so the migration can load this module whatever the models look like.
+dashboards/stats.py recounts and rebuilds from here and one migration installs the triggers from here
+(install()), so the definition of each count is written once. Plain strings: no model import. The SQL
+names today's columns, so only the newest migration that changes it may call install(); the ones before
+it (0005, 0011) no longer do, or a fresh database would meet columns that do not exist yet.
 """
 
 # A delivery task: the non-paper, a special instruction, or the talking points of a post (and audience)
@@ -23,7 +24,7 @@ TASK_COUNTS = f"""
 
 # DemarcheStats recomputed from the tasks and posts: the recount (stats.py) and the rebuild.
 STATS_SELECT = f"""
-SELECT k.id, COALESCE(p.n, 0), c.dt, c.dd, c.rt, c.rd
+SELECT k.id, COALESCE(p.n, 0), c.dt, c.dd, c.rt, c.rd, k.state = 'draft'
 FROM outreach_demarche k
 LEFT JOIN (
     SELECT demarche_id, count(*) AS n FROM outreach_demarchepost WHERE NOT removed GROUP BY demarche_id
@@ -31,10 +32,11 @@ LEFT JOIN (
 CROSS JOIN LATERAL ({TASK_COUNTS}) c
 """
 REBUILD_SQL = (
-    "INSERT INTO outreach_demarchestats (demarche_id, posts, delivery_total, delivery_done, report_total, report_done)"
+    "INSERT INTO outreach_demarchestats"
+    " (demarche_id, posts, delivery_total, delivery_done, report_total, report_done, draft)"
     + STATS_SELECT
     + """ON CONFLICT (demarche_id) DO UPDATE SET
-    posts = EXCLUDED.posts,
+    posts = EXCLUDED.posts, draft = EXCLUDED.draft,
     delivery_total = EXCLUDED.delivery_total, delivery_done = EXCLUDED.delivery_done,
     report_total = EXCLUDED.report_total, report_done = EXCLUDED.report_done
 """
@@ -43,12 +45,23 @@ REBUILD_SQL = (
 DEMARCHE_TRIGGER = """
 CREATE OR REPLACE FUNCTION outreach_stats_demarche() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO outreach_demarchestats (demarche_id, posts, delivery_total, delivery_done, report_total, report_done)
-    SELECT id, 0, 0, 0, 0, 0 FROM new_rows ON CONFLICT (demarche_id) DO NOTHING;
+    INSERT INTO outreach_demarchestats
+        (demarche_id, posts, delivery_total, delivery_done, report_total, report_done, draft)
+    SELECT id, 0, 0, 0, 0, 0, state = 'draft' FROM new_rows ON CONFLICT (demarche_id) DO NOTHING;
     RETURN NULL;
 END $$;
 CREATE TRIGGER outreach_stats_demarche_ins AFTER INSERT ON outreach_demarche
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION outreach_stats_demarche();
+
+-- Drafts show no percentages: the stored sort keys follow the demarche's state (issuing, or any write).
+CREATE OR REPLACE FUNCTION outreach_stats_demarche_state() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE outreach_demarchestats SET draft = NEW.state = 'draft'
+    WHERE demarche_id = NEW.id AND draft IS DISTINCT FROM (NEW.state = 'draft');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER outreach_stats_demarche_state AFTER UPDATE OF state ON outreach_demarche
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION outreach_stats_demarche_state();
 """
 
 # One statement-level trigger per operation (PostgreSQL allows transition tables on single-event
@@ -110,9 +123,23 @@ def triggers() -> str:
 DROP_TRIGGERS = """
 DROP TRIGGER IF EXISTS outreach_stats_demarche_ins ON outreach_demarche;
 DROP FUNCTION IF EXISTS outreach_stats_demarche();
+DROP TRIGGER IF EXISTS outreach_stats_demarche_state ON outreach_demarche;
+DROP FUNCTION IF EXISTS outreach_stats_demarche_state();
 """ + "".join(
     f"DROP TRIGGER IF EXISTS outreach_stats_{kind}_{op} ON {table};\n"
     f"DROP FUNCTION IF EXISTS outreach_stats_{kind}_{op}();\n"
     for kind, table in (("task", "outreach_posttask"), ("post", "outreach_demarchepost"))
     for op in ("ins", "del", "upd")
 )
+
+
+def install(schema_editor) -> None:
+    """(Re)create the triggers (PostgreSQL; elsewhere the table is unused)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_TRIGGERS)
+        schema_editor.execute(triggers())
+
+
+def uninstall(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_TRIGGERS)

@@ -20,6 +20,7 @@ from .columns import (
     task_state,
     url_for,
 )
+from .demarches import sorted_through_stored_keys
 from .fastpath import BaseTable
 
 
@@ -50,6 +51,16 @@ class DemarcheTable(BaseTable):
             "owner",
             "state",
         )
+
+    @property
+    def order_by(self):
+        return BaseTable.order_by.fget(self)
+
+    @order_by.setter
+    def order_by(self, value):
+        BaseTable.order_by.fset(self, value)
+        if {alias.lstrip("-") for alias in self.order_by or ()} & {"delivered_pct", "reported_pct"}:
+            self.data.data = sorted_through_stored_keys(self.data.data)
 
     def row_class(self, record) -> str:
         return "overdue" if record.overdue_count else ""

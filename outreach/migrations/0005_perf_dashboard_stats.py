@@ -11,18 +11,8 @@ in outreach/dashboards/stats_sql.py, which the code's recount reads too.
 import django.db.models.deletion
 from django.db import migrations, models
 
-from outreach.dashboards.stats_sql import DROP_TRIGGERS, REBUILD_SQL, triggers
-
-
-def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(triggers())
-        schema_editor.execute(REBUILD_SQL)
-
-
-def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGERS)
+# The triggers are installed by the newest migration that changes their SQL (0016_stats_sort_keys): the SQL
+# names today's columns, which do not exist yet at this point of a fresh database.
 
 
 class Migration(migrations.Migration):
@@ -52,5 +42,4 @@ class Migration(migrations.Migration):
                 ("report_done", models.IntegerField(default=0)),
             ],
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
     ]

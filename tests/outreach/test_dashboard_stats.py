@@ -1,10 +1,12 @@
 """The dashboards' denormalised data: PostTask.issued_on and DemarcheStats, kept exact by services and triggers."""
 
+import importlib
 from datetime import date, datetime
 from datetime import timezone as dt_timezone
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -68,6 +70,33 @@ def test_every_demarche_gets_a_stats_row_counting_its_posts_and_tasks(demarche, 
     assert stats.delivery_total == live.filter(expressions.DELIVERY).count() > 10
     assert stats.report_total == live.filter(kind=K.REPORT_BACK).count() > 10
     assert (stats.delivery_done, stats.report_done) == (0, 0)
+
+
+def test_a_drafts_sort_keys_are_null_and_issuing_sets_them(demarche, desk_officer):
+    """The stored percentages hold the list's rule that drafts show none, whoever changes the state."""
+    stats = DemarcheStats.objects.get(demarche=demarche)
+    assert stats.draft and stats.delivery_total > 10 and (stats.delivery_pct, stats.report_pct) == (None, None)
+    services.issue_demarche(demarche, by=desk_officer)
+    stats.refresh_from_db()
+    assert not stats.draft and (stats.delivery_pct, stats.report_pct) == (0.0, 0.0)
+    deliver = demarche.tasks.filter(kind=K.DELIVER_NON_PAPER).first()
+    services.record_delivery(deliver, by=desk_officer, delivered_on=post_today(deliver.post), method="meeting")
+    stats.refresh_from_db()
+    assert stats.delivery_pct == stats.delivery_done * 100.0 / stats.delivery_total > 0
+    Demarche.objects.filter(pk=demarche.pk).update(state=Demarche.State.DRAFT)  # a write outside the services
+    assert DemarcheStats.objects.get(demarche=demarche).delivery_pct is None
+    assert_stats_exact()
+
+
+def test_the_migration_sets_each_rows_draft_flag_from_its_demarche(demarche, issued):
+    """Rows made before the flag existed all start as drafts; migration 0016 sets them from the demarches."""
+    migration = importlib.import_module("outreach.migrations.0016_stats_sort_keys")
+    DemarcheStats.objects.update(draft=True)
+    with connection.schema_editor() as editor:
+        migration.install(None, editor)
+    assert dict(DemarcheStats.objects.values_list("demarche_id", "draft")) == {demarche.pk: True, issued.pk: False}
+    assert DemarcheStats.objects.get(demarche=issued).report_pct == 0.0
+    assert_stats_exact()
 
 
 def test_stats_stay_equal_to_a_recount_through_a_mixed_sequence(issued, desk_officer, abu_dhabi_staff):

@@ -22,9 +22,11 @@ from outreach.dashboards.demarches import (
     demarches_with_stored_figures,
 )
 from outreach.dashboards.expressions import live_tasks
+from outreach.dashboards.fastpath import FirstPagePaginator
 from outreach.dashboards.figures import figure_sets
 from outreach.dashboards.onepass import overview_one_pass
 from outreach.dashboards.overview import window_figures, window_tasks
+from outreach.dashboards.tables import DemarcheTable
 from outreach.models import Demarche, PostTask
 from tests.outreach.figure_world import (
     Kind,
@@ -183,3 +185,20 @@ def test_the_demarche_list_figures_are_the_definitions_whatever_the_path(world):
         assert _list(demarches_with_figures(user, today=today)) == counted, label
         if POSTGRES and post_ids is None:  # DemarcheStats holds every post's counts: readers of every post
             assert _list(demarches_with_stored_figures(user, today=today)) == counted, label
+
+
+@pytest.mark.parametrize("sort", ["delivered_pct", "-delivered_pct", "reported_pct", "-reported_pct"])
+def test_a_sort_by_a_percentage_gives_the_references_rows_order_and_count(world, sort):
+    """The list as DemarcheTable sorts and pages it (on PostgreSQL, for readers of every post, through
+    DemarcheStats' indexed keys and an inner join) against the reference sorted by its own values."""
+    today, key = world["today"], sort.lstrip("-")
+    for label, user, post_ids in world["readers"]:
+        reference = list(demarches_with_counted_figures(user, today=today).order_by(sort))
+        table = DemarcheTable(demarches_with_figures(user, today=today), today=today, order_by=sort)
+        table.paginate(FirstPagePaginator, per_page=2)
+        served = list(table.data)
+        assert [getattr(d, key) for d in served] == [getattr(d, key) for d in reference], label
+        assert sorted(d.pk for d in served) == sorted(d.pk for d in reference), label
+        assert table.paginator.count == len(reference), label
+        stored = POSTGRES and post_ids is None
+        assert ('INNER JOIN "outreach_demarchestats"' in str(table.data.data.query)) == stored, label

@@ -1,0 +1,107 @@
+"""DemarcheStats gains its sort keys: % delivered and % reported, stored and indexed, null for a draft.
+
+Sorting every demarche by a percentage read one counter row per demarche ever made, joined and sorted
+(76 ms at 20 million tasks); with the keys stored and indexed the page reads 50 index entries. `draft`
+mirrors the demarche's state (a trigger on Demarche keeps it) so the keys hold the rule that drafts show
+no percentages. This migration installs the current triggers (outreach/dashboards/stats_sql.py).
+"""
+
+import django.db.models.expressions
+import django.db.models.functions.comparison
+from django.db import migrations, models
+
+from outreach.dashboards import stats_sql
+
+FILL_DRAFT = """
+UPDATE outreach_demarchestats s SET draft = d.state = 'draft'
+FROM outreach_demarche d WHERE d.id = s.demarche_id AND s.draft IS DISTINCT FROM (d.state = 'draft')
+"""
+
+
+def install(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FILL_DRAFT)
+    stats_sql.install(schema_editor)
+
+
+def uninstall(apps, schema_editor):
+    stats_sql.uninstall(schema_editor)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("outreach", "0015_history_independent_indexes"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="demarchestats",
+            name="draft",
+            field=models.BooleanField(default=True),
+        ),
+        migrations.AddField(
+            model_name="demarchestats",
+            name="delivery_pct",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(draft=True, then=models.Value(None)),
+                    default=django.db.models.expressions.CombinedExpression(
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.functions.comparison.Cast(
+                                models.F("delivery_done"), models.FloatField()
+                            ),
+                            "*",
+                            models.Value(100.0),
+                        ),
+                        "/",
+                        django.db.models.functions.comparison.NullIf(
+                            django.db.models.functions.comparison.Cast(
+                                models.F("delivery_total"), models.FloatField()
+                            ),
+                            0.0,
+                        ),
+                    ),
+                    output_field=models.FloatField(),
+                ),
+                output_field=models.FloatField(),
+            ),
+        ),
+        migrations.AddField(
+            model_name="demarchestats",
+            name="report_pct",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(draft=True, then=models.Value(None)),
+                    default=django.db.models.expressions.CombinedExpression(
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.functions.comparison.Cast(
+                                models.F("report_done"), models.FloatField()
+                            ),
+                            "*",
+                            models.Value(100.0),
+                        ),
+                        "/",
+                        django.db.models.functions.comparison.NullIf(
+                            django.db.models.functions.comparison.Cast(
+                                models.F("report_total"), models.FloatField()
+                            ),
+                            0.0,
+                        ),
+                    ),
+                    output_field=models.FloatField(),
+                ),
+                output_field=models.FloatField(),
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="demarchestats",
+            index=models.Index(fields=["delivery_pct"], name="dstats_delivery_pct_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="demarchestats",
+            index=models.Index(fields=["report_pct"], name="dstats_report_pct_idx"),
+        ),
+        migrations.RunPython(install, uninstall),
+    ]
