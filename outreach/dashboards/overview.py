@@ -8,6 +8,7 @@ from django.db import connections, transaction
 from django.db.models import Count, F, Max, Min, Value
 
 from accounts.roles import can_read_all
+from cables.models import Post
 
 from ..models import Demarche, DemarchePost, PostTask
 from .demarches import visible_demarches
@@ -23,9 +24,19 @@ def overview_window(today: date, days: int | None) -> tuple[date | None, date]:
 def window_tasks(tasks, *, since: date | None, region: str = ""):
     if since:
         tasks = tasks.filter(due__gte=since)
-    if region:
-        tasks = tasks.filter(post__region=region)
-    return tasks
+    return in_region(tasks, region) if region else tasks
+
+
+def in_region(rows, region: str):
+    """The rows (tasks or taskings) of one region's posts, named by their ids (read once, a few dozen).
+
+    Filtered by `post__region`, every row of the window was joined to its post: at 20 million tasks the
+    planner, misjudging how many tasks of issued demarches a window holds, looked each one up by index
+    (42,498 lookups, half of one region's map). With the ids the rows are filtered where they are read.
+    A region without posts keeps the join: the one-pass queries cannot write an empty IN ().
+    """
+    ids = list(Post.objects.filter(region=region).values_list("pk", flat=True))
+    return rows.filter(post_id__in=ids) if ids else rows.filter(post__region=region)
 
 
 # Medians sort their inputs: give the overview's aggregates room to sort in memory, not on disk.
@@ -91,7 +102,7 @@ def unacknowledged(user, *, region: str = "", limit: int = 10) -> dict:
         demarche__state=Demarche.State.ISSUED, acknowledged_at__isnull=True, removed=False
     )
     if region:
-        dposts = dposts.filter(post__region=region)
+        dposts = in_region(dposts, region)
     rows = list(
         dposts.values("post_id")
         .annotate(
@@ -116,7 +127,7 @@ def overdue_tasks(user, *, today: date, region: str = ""):
         status=Status.OPEN, due__lt=today, demarche__state=Demarche.State.ISSUED
     )
     if region:
-        tasks = tasks.filter(post__region=region)
+        tasks = in_region(tasks, region)
     # Ordered by an expression, not by `due` itself: walking the due index from the oldest task would
     # wade through years of closed demarches' leftovers before reaching an issued one.
     return (

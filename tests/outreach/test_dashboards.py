@@ -12,8 +12,10 @@ from django.template import RequestContext, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from cables.models import Post, Region
 from outreach import dashboards
 from outreach.dashboards import params, tables
+from outreach.dashboards.mapdata import overview_map_posts
 from outreach.models import Demarche, PostTask
 
 from .dashboard_world import build_world, make_demarche
@@ -111,6 +113,34 @@ def test_it_breaks_the_overview_down_by_region(world, manager, today):
     assert data["unacknowledged"]["rows"][0]["post_code"] == "t-nairobi"
     # Paris took longest to deliver (9 days); Hong Kong's median is 2.
     assert data["slowest"][0]["post_code"] == "t-paris"
+
+
+@pytest.mark.parametrize("region", ["AF", "EUR", "NEA"])
+def test_one_regions_overview_is_the_whole_overviews_rows_of_its_posts(world, manager, today, region):
+    since = today - timedelta(days=90)
+    codes = set(Post.objects.filter(region=region).values_list("code", flat=True))
+    whole_map = overview_map_posts(manager, today=today, since=since)
+    region_map = overview_map_posts(manager, today=today, since=since, region=region)
+    assert region_map == [post for post in whole_map if post.code in codes] != []
+    overdue = dashboards.overdue_tasks(manager, today=today, region=region)
+    everywhere = dashboards.overdue_tasks(manager, today=today)
+    assert [t.pk for t in overdue] == [t.pk for t in everywhere if t.post.code in codes]
+    assert overdue or region == "NEA"  # Abu Dhabi delivered the seed demarche
+    rows = dashboards.unacknowledged(manager, region=region)["rows"]
+    assert [r["post_code"] for r in rows] == [
+        r["post_code"] for r in dashboards.unacknowledged(manager, limit=100)["rows"] if r["post_code"] in codes
+    ]
+
+
+def test_a_region_without_posts_shows_an_empty_overview(client, world, manager, make_embassy_user, today):
+    empty = Region.IO
+    Post.objects.filter(region=empty).update(region=Region.EUR)
+    since = today - timedelta(days=30)
+    assert overview_map_posts(manager, today=today, since=since, region=empty) == []
+    for user in (manager, make_embassy_user("region-staff", "t-hong-kong")):
+        client.force_login(user)
+        response = client.get(reverse("outreach:dash_overview"), {"region": empty})
+        assert response.status_code == 200 and b"Overdue" in response.content
 
 
 def test_it_counts_the_trend_by_month_of_due_date(world, manager, today):
