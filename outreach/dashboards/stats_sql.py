@@ -1,9 +1,9 @@
 """The SQL of DemarcheStats: the recount, the rebuild and the PostgreSQL triggers that keep it.
 
-dashboards/stats.py recounts and rebuilds from here and one migration installs the triggers from here
-(install()), so the definition of each count is written once. Plain strings: no model import. The SQL
-names today's columns, so only the newest migration that changes it may call install(); the ones before
-it (0005, 0011) no longer do, or a fresh database would meet columns that do not exist yet.
+dashboards/stats.py recounts and rebuilds from here, and a migration installs the triggers from here, so
+the definition of each count is written once. Plain strings: no model import. The SQL names today's
+columns, so only the newest migration that changes it installs it (today 0016_stats_sort_keys); the
+ones before it (0005, 0011) no longer do, or a fresh database would meet columns that do not exist yet.
 """
 
 # A delivery task: the non-paper, a special instruction, or the talking points of a post (and audience)
@@ -132,14 +132,3 @@ DROP FUNCTION IF EXISTS outreach_stats_demarche_state();
     for op in ("ins", "del", "upd")
 )
 
-
-def install(schema_editor) -> None:
-    """(Re)create the triggers (PostgreSQL; elsewhere the table is unused)."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGERS)
-        schema_editor.execute(triggers())
-
-
-def uninstall(schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGERS)

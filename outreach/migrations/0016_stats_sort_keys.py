@@ -21,11 +21,13 @@ FROM outreach_demarche d WHERE d.id = s.demarche_id AND s.draft IS DISTINCT FROM
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(FILL_DRAFT)
-    stats_sql.install(schema_editor)
+        schema_editor.execute(stats_sql.DROP_TRIGGERS)
+        schema_editor.execute(stats_sql.triggers())
 
 
 def uninstall(apps, schema_editor):
-    stats_sql.uninstall(schema_editor)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(stats_sql.DROP_TRIGGERS)
 
 
 class Migration(migrations.Migration):
