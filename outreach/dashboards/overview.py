@@ -28,7 +28,7 @@ def window_tasks(tasks, *, since: date | None, region: str = ""):
 
 
 def in_region(rows, region: str):
-    """The rows (tasks or taskings) of one region's posts, named by their ids (read once, a few dozen).
+    """The rows (tasks or taskings) of one region's posts, named by their ids (a few dozen, read per list).
 
     Filtered by `post__region`, every row of the window was joined to its post: at 20 million tasks the
     planner, misjudging how many tasks of issued demarches a window holds, looked each one up by index

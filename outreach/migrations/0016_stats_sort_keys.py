@@ -6,9 +6,8 @@ mirrors the demarche's state (a trigger on Demarche keeps it) so the keys hold t
 no percentages. This migration installs the current triggers (outreach/dashboards/stats_sql.py).
 """
 
-import django.db.models.expressions
-import django.db.models.functions.comparison
 from django.db import migrations, models
+from django.db.models.functions import Cast, NullIf
 
 from outreach.dashboards import stats_sql
 
@@ -16,6 +15,23 @@ FILL_DRAFT = """
 UPDATE outreach_demarchestats s SET draft = d.state = 'draft'
 FROM outreach_demarche d WHERE d.id = s.demarche_id AND s.draft IS DISTINCT FROM (d.state = 'draft')
 """
+
+
+def percent_done(step: str) -> models.GeneratedField:
+    """The model's sort key as of this migration: % done of a step, null for a draft or no tasks."""
+    done, total = (
+        Cast(models.F(f"{step}_done"), models.FloatField()),
+        Cast(models.F(f"{step}_total"), models.FloatField()),
+    )
+    return models.GeneratedField(
+        expression=models.Case(
+            models.When(draft=True, then=models.Value(None)),
+            default=done * 100.0 / NullIf(total, 0.0),
+            output_field=models.FloatField(),
+        ),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
 
 
 def install(apps, schema_editor):
@@ -41,62 +57,8 @@ class Migration(migrations.Migration):
             name="draft",
             field=models.BooleanField(default=True),
         ),
-        migrations.AddField(
-            model_name="demarchestats",
-            name="delivery_pct",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=models.Case(
-                    models.When(draft=True, then=models.Value(None)),
-                    default=django.db.models.expressions.CombinedExpression(
-                        django.db.models.expressions.CombinedExpression(
-                            django.db.models.functions.comparison.Cast(
-                                models.F("delivery_done"), models.FloatField()
-                            ),
-                            "*",
-                            models.Value(100.0),
-                        ),
-                        "/",
-                        django.db.models.functions.comparison.NullIf(
-                            django.db.models.functions.comparison.Cast(
-                                models.F("delivery_total"), models.FloatField()
-                            ),
-                            0.0,
-                        ),
-                    ),
-                    output_field=models.FloatField(),
-                ),
-                output_field=models.FloatField(),
-            ),
-        ),
-        migrations.AddField(
-            model_name="demarchestats",
-            name="report_pct",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=models.Case(
-                    models.When(draft=True, then=models.Value(None)),
-                    default=django.db.models.expressions.CombinedExpression(
-                        django.db.models.expressions.CombinedExpression(
-                            django.db.models.functions.comparison.Cast(
-                                models.F("report_done"), models.FloatField()
-                            ),
-                            "*",
-                            models.Value(100.0),
-                        ),
-                        "/",
-                        django.db.models.functions.comparison.NullIf(
-                            django.db.models.functions.comparison.Cast(
-                                models.F("report_total"), models.FloatField()
-                            ),
-                            0.0,
-                        ),
-                    ),
-                    output_field=models.FloatField(),
-                ),
-                output_field=models.FloatField(),
-            ),
-        ),
+        migrations.AddField(model_name="demarchestats", name="delivery_pct", field=percent_done("delivery")),
+        migrations.AddField(model_name="demarchestats", name="report_pct", field=percent_done("report")),
         migrations.AddIndex(
             model_name="demarchestats",
             index=models.Index(fields=["delivery_pct"], name="dstats_delivery_pct_idx"),
