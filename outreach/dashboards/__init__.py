@@ -7,7 +7,9 @@
     posts.py        one post's figures and tasks
     overview.py     the overview page's figures and lists
     snapshots.py    the overview's figures for readers of every post, computed in the background
-    stats.py        DemarcheStats upkeep; stats_sql.py its SQL, shared with the migration
+    stats.py        DemarcheStats and TaskingTally upkeep; stats_sql.py and tally_sql.py their SQL, shared
+                    with the migrations
+    mapdata.py      the world map's states (the overview's from TaskingTally on PostgreSQL)
     columns.py, fastpath.py, tables.py, filters.py, charts.py, views.py, urls.py: the web pages
 
 The names below are the read API that views, the JSON API and commands use.
@@ -25,7 +27,7 @@ from .expressions import all_live_tasks, live_tasks
 from .figures import by_region, figures, slowest_posts, trend
 from .overview import overdue_tasks, overview, overview_window, unacknowledged, window_figures
 from .posts import post_summary, post_tasks
-from .stats import rebuild_stats, recomputed_stats, stored_stats
+from .stats import rebuild_stats, recomputed_stats, recomputed_tallies, stored_stats, stored_tallies
 
 __all__ = [
     "all_live_tasks",
@@ -42,9 +44,11 @@ __all__ = [
     "post_tasks",
     "rebuild_stats",
     "recomputed_stats",
+    "recomputed_tallies",
     "slowest_posts",
     "step_state",
     "stored_stats",
+    "stored_tallies",
     "timeline",
     "trend",
     "unacknowledged",

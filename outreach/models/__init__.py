@@ -1,6 +1,6 @@
 """The outreach models, one module per concern; import them from here."""
 
-from .dashboards import DemarcheStats, OverviewSnapshot
+from .dashboards import DemarcheStats, OverviewSnapshot, TaskingTally
 from .demarches import Demarche, DemarchePost, PostTask, PostTaskQuerySet
 from .history import ReplyMatch, TaskEvent
 from .notifications import CalendarFeed, Notification
@@ -36,4 +36,5 @@ __all__ = [
     "ReminderSweep",
     "ReplyMatch",
     "TaskEvent",
+    "TaskingTally",
 ]

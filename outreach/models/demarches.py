@@ -134,6 +134,12 @@ class DemarchePost(models.Model):
                 fields=["demarche"], name="dpost_unack_idx", include=["id", "post"],
                 condition=Q(acknowledged_at__isnull=True, removed=False),
             ),
+            # The overview's map (dashboards/mapdata.step_rows_from_tallies): every unacknowledged tasking of
+            # the issued demarches, removed ones too (a removed post's done tasks stay on the map).
+            models.Index(
+                fields=["demarche"], name="dpost_unack_any_idx", include=["id"],
+                condition=Q(acknowledged_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

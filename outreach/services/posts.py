@@ -77,15 +77,18 @@ def acknowledge(demarche_post: DemarchePost, *, by, note: str = "") -> bool:
     """Record that a post received its tasking; desk officers may do it on the post's behalf with a reason.
     True when this call recorded it, False when it already was."""
     bounds.check_texts(note=note)
-    dpost = DemarchePost.objects.select_for_update().select_related("demarche", "post").get(pk=demarche_post.pk)
+    # The demarche's row first, as a task's write takes it before acknowledging with the step it records:
+    # locked the other way round, an acknowledgement and a step recorded at once waited on each other.
+    demarche = Demarche.objects.select_for_update().get(pk=demarche_post.demarche_id)
+    dpost = DemarchePost.objects.select_for_update().select_related("post").get(pk=demarche_post.pk)
     on_behalf = not works_at(by, dpost.post_id)
     if on_behalf:
         require_desk_officer(by)
         if not note.strip():
             raise ValidationError("Give a reason when acknowledging on a post's behalf.")
-    if dpost.demarche.state != Demarche.State.ISSUED:
+    if demarche.state != Demarche.State.ISSUED:
         raise TransitionError("Only an issued demarche can be acknowledged.")
-    return record_receipt(dpost.demarche, dpost.pk, dpost.post, by=by, note=note.strip())
+    return record_receipt(demarche, dpost.pk, dpost.post, by=by, note=note.strip())
 
 
 def record_receipt(demarche: Demarche, demarche_post_id: int, post, *, by, note: str) -> bool:

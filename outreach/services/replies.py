@@ -87,6 +87,7 @@ def _match_one(demarche: Demarche, cable: Cable, post: Post | None) -> ReplyMatc
 
 
 def _attach(task: PostTask, cable: Cable, *, by) -> PostTask:
+    Demarche.objects.select_for_update().get(pk=task.demarche_id)  # before the task, as _locked_task does
     task = PostTask.objects.select_for_update().get(pk=task.pk)
     values = {"reply_cable": cable, "reply_reference_id": cable.reference_id}
     was_open = task.status == Status.OPEN

@@ -21,7 +21,11 @@ Status = PostTask.Status
 
 
 def _locked_task(task: PostTask, version: int | None, by) -> PostTask:
-    current = PostTask.objects.select_for_update().select_related("demarche", "post").get(pk=task.pk)
+    # The demarche's row first, then the task's: every write that locks both takes them in that order
+    # (closing, a post's removal or acknowledgement, a bulk extension), so no two wait on each other.
+    demarche = Demarche.objects.select_for_update().get(pk=task.demarche_id)
+    current = PostTask.objects.select_for_update().select_related("post").get(pk=task.pk)
+    current.demarche = demarche
     if not can_work_on(current, by):
         raise PermissionDenied("You cannot change this task.")
     if current.demarche.state == Demarche.State.CLOSED:

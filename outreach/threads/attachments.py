@@ -86,7 +86,12 @@ def store(dpost: DemarchePost, uploads, *, by, message: Message | None = None,
 @transaction.atomic
 def attach_to_task(task: PostTask, uploads, *, by) -> list[Attachment]:
     """Attach files to a task: the note as delivered, the host's written reply. Same writers as the thread."""
-    dpost = DemarchePost.objects.select_for_update().select_related("demarche", "post").get(pk=task.demarche_post_id)
+    # The tasking's row only, as post_message locks it: with its demarche's too (locked after the tasking's),
+    # an upload and a step recorded at the post (demarche, then tasking) could wait on each other.
+    dpost = (
+        DemarchePost.objects.select_for_update(of=("self",)).select_related("demarche", "post")
+        .get(pk=task.demarche_post_id)
+    )
     require_writer(by, dpost)
     if not [u for u in uploads if u]:
         raise ValidationError({"files": "Choose a file to attach."})

@@ -1,4 +1,4 @@
-"""The dashboards' denormalised data: PostTask.issued_on and DemarcheStats, kept exact by services and triggers."""
+"""The dashboards' denormalised data: PostTask.issued_on, DemarcheStats (and TaskingTally), kept exact by services and triggers."""
 
 import importlib
 from datetime import date, datetime
@@ -29,6 +29,7 @@ def issue_dates(demarche) -> set:
 def assert_stats_exact():
     stored, fresh = dashboards.stored_stats(), dashboards.recomputed_stats()
     assert stored == fresh
+    assert dashboards.stored_tallies() == dashboards.recomputed_tallies()  # the map's (test_tasking_tally.py)
 
 
 def test_draft_tasks_have_no_issue_date_and_issuing_dates_them_all(demarche, desk_officer):

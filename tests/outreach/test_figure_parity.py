@@ -1,7 +1,8 @@
 """One definition of each dashboard figure: the faster paths equal the reference, and the reference the definitions.
 
-The reference is dashboards/figures.py (ORM aggregates). Two faster paths serve the pages on PostgreSQL:
-the overview's one-pass SQL (onepass.py) and the demarche list's counts kept by triggers (DemarcheStats).
+The reference is dashboards/figures.py (ORM aggregates). Three faster paths serve the pages on PostgreSQL:
+the overview's one-pass SQL (onepass.py), the demarche list's counts kept by triggers (DemarcheStats) and
+the overview map's, summed from TaskingTally (mapdata.step_rows_from_tallies).
 On each database, for a reader of every post and for embassy staff, over several windows and regions:
   - the reference equals the definitions written out in Python (figure_world.oracle_*);
   - what the pages are served (window_figures, demarches_with_figures) equals the reference;
@@ -24,6 +25,7 @@ from outreach.dashboards.demarches import (
 from outreach.dashboards.expressions import live_tasks
 from outreach.dashboards.fastpath import FirstPagePaginator
 from outreach.dashboards.figures import figure_sets
+from outreach.dashboards.mapdata import step_rows_from_tallies, step_rows_from_tasks
 from outreach.dashboards.onepass import overview_one_pass
 from outreach.dashboards.overview import window_figures, window_tasks
 from outreach.dashboards.tables import DemarcheTable
@@ -202,3 +204,21 @@ def test_a_sort_by_a_percentage_gives_the_references_rows_order_and_count(world,
         assert table.paginator.count == len(reference), label
         stored = POSTGRES and post_ids is None
         assert ('INNER JOIN "outreach_demarchestats"' in str(table.data.data.query)) == stored, label
+
+
+def _map_rows(rows) -> dict[tuple, dict]:
+    # `unacknowledged` counts tasks from the tasks and tally rows from the tallies: only nought matters.
+    return {(r["post_id"], r["audience"]): {**r, "unacknowledged": r["unacknowledged"] > 0} for r in rows}
+
+
+@pytest.mark.postgres_only(reason="TaskingTally is kept by PostgreSQL's triggers")
+@pytest.mark.parametrize("days", [None, 30])
+@pytest.mark.parametrize("region", ["", "EUR"])
+def test_the_overview_maps_rows_are_the_same_from_the_tallies_as_from_the_tasks(world, days, region):
+    today = world["today"]
+    since = today - timedelta(days=days) if days else None
+    for label, user, _ in world["readers"]:
+        from_tasks = _map_rows(step_rows_from_tasks(user, since=since, region=region))
+        if world["name"] == "generated, large" and label == "manager" and not region:
+            assert len(from_tasks) > 20
+        assert _map_rows(step_rows_from_tallies(user, since=since, region=region)) == from_tasks, label
