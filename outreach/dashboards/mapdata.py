@@ -143,9 +143,8 @@ def step_rows_from_tallies(user, *, since: date | None, region: str):
     unacknowledged = DemarchePost.objects.filter(acknowledged_at__isnull=True, demarche__in=issued).values("pk")
     steps = {}
     for prefix, _ in STEPS:
-        steps.update({
-            f"{prefix}_{count}": Sum(f"{prefix}_{count}") for count in ("total", "done", "not")
-        })
+        for count in ("total", "done", "not"):
+            steps[f"{prefix}_{count}"] = Sum(f"{prefix}_{count}")
         steps[f"{prefix}_due"] = Min("due", filter=Q(**{f"{prefix}_open__gt": 0}))
     tallies = window_tasks(TaskingTally.objects.visible_to(user), since=since, region=region)
     return tallies.values("post_id", "audience").annotate(

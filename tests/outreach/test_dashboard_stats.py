@@ -145,11 +145,11 @@ def test_deleting_a_demarche_takes_its_stats_row(demarche):
 def test_rebuild_repairs_a_drifted_row_and_the_command_says_so(issued, capsys):
     DemarcheStats.objects.filter(demarche=issued).update(delivery_done=99, posts=0)
     call_command("rebuild_dashboard_stats")
-    assert "1 demarche row(s) were wrong or missing" in capsys.readouterr().out
+    assert "1 row(s) were wrong or missing" in capsys.readouterr().out
     assert_stats_exact()
     assert DemarcheStats.objects.get(demarche=issued).delivery_done == 0
     call_command("rebuild_dashboard_stats")
-    assert "0 demarche row(s)" in capsys.readouterr().out
+    assert "0 row(s)" in capsys.readouterr().out
 
 
 def test_the_demarche_list_reads_the_same_figures_as_the_tasks_give(
