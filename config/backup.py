@@ -3,8 +3,9 @@
 The file is one header line, then one line per row in Django's serialization layout
 ({"model", "pk", "fields"}), datetimes with full microseconds. Models are found through the app
 registry, so a model added later is backed up without a change here. Left out: rows that
-migrations recreate (content types, permissions: referenced by natural key) and state that must not
-come back from a backup (sessions, login-throttling records).
+migrations recreate (content types, permissions: referenced by natural key), rows the database's
+triggers recount as the tasks load (TaskingTally), and state that must not come back from a backup
+(sessions, login-throttling records).
 """
 
 import datetime as dt
@@ -22,8 +23,9 @@ FORMAT = "outreach-tracker-backup"
 VERSION = 1
 CHUNK = 1000
 SKIPPED_APPS = {"contenttypes", "sessions", "axes"}
-# Permissions are recreated by migrate; beat's PeriodicTasks is a change marker that every schedule save rewrites.
-SKIPPED_MODELS = {"auth.permission", "django_celery_beat.periodictasks"}
+# Permissions are recreated by migrate; beat's PeriodicTasks is a change marker that every schedule save rewrites;
+# the map's tallies are recounted by PostgreSQL's triggers as the tasks load (restored, they would collide).
+SKIPPED_MODELS = {"auth.permission", "django_celery_beat.periodictasks", "outreach.taskingtally"}
 # Rows in any of these mean the database is in use: importing would destroy work.
 IN_USE_MODELS = ("auth.user", "cables.cable")
 

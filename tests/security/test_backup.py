@@ -86,6 +86,12 @@ def test_it_round_trips_every_row_of_every_model(full_database, tmp_path):
 
     assert rows_of_everything() == before
     assert "restored" in out.getvalue()
+    from django.db import connection
+
+    from outreach import dashboards
+
+    if connection.vendor == "postgresql":  # the map's tallies, left out of the file, are recounted as tasks load
+        assert dashboards.stored_tallies() == dashboards.recomputed_tallies() != set()
 
 
 def test_restored_users_keep_their_passwords_and_roles(full_database, tmp_path, client):
@@ -162,7 +168,8 @@ def test_the_backup_holds_every_model_of_the_tracker_apps():
     labels = {m._meta.label for m in backed_up_models()}
     for app in ("cables", "outreach"):
         for model in apps.get_app_config(app).get_models():
-            assert model._meta.label in labels
+            # The one left out is derived: the triggers recount it (the round-trip test checks it).
+            assert (model._meta.label in labels) != (model._meta.label == "outreach.TaskingTally")
     assert "auth.User" in labels and "auth.Group" in labels
     assert "sessions.Session" not in labels and "auth.Permission" not in labels
 
