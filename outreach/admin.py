@@ -31,6 +31,7 @@ from .models import (
     ReplyMatch,
     StoredFile,
     TaskEvent,
+    TaskingTally,
 )
 from .services.history import save_admin_edit
 
@@ -189,6 +190,13 @@ class CalendarFeedAdmin(NoDelete, admin.ModelAdmin):
 class DemarcheStatsAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["demarche", "posts", "delivery_done", "delivery_total", "report_done", "report_total"]
     raw_id_fields = ["demarche"]
+
+
+@admin.register(TaskingTally)
+class TaskingTallyAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["demarche_post", "audience", "due", "deliver_done", "deliver_total", "report_done", "report_total"]
+    raw_id_fields = ["demarche_post", "demarche", "post"]
+    list_select_related = ["demarche_post__demarche", "demarche_post__post"]
 
 
 @admin.register(OverviewSnapshot)
