@@ -100,6 +100,8 @@ def recent_events(events, limit: int = EVENTS_ON_PAGE) -> dict:
 @transaction.atomic
 def save_admin_edit(obj: Demarche | PostTask, changes: dict, *, by) -> None:
     """Save an edit made in the admin as a service would: bump the version, record {field: [old, new]}."""
+    # The demarche's row first, as the services lock it before a task's (workflow._locked_task).
+    Demarche.objects.select_for_update().get(pk=obj.pk if isinstance(obj, Demarche) else obj.demarche_id)
     obj.version += 1
     obj.save()
     demarche, task = (obj, None) if isinstance(obj, Demarche) else (obj.demarche, obj)
