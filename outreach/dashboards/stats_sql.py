@@ -131,4 +131,3 @@ DROP FUNCTION IF EXISTS outreach_stats_demarche_state();
     for kind, table in (("task", "outreach_posttask"), ("post", "outreach_demarchepost"))
     for op in ("ins", "del", "upd")
 )
-

@@ -27,8 +27,8 @@ def assert_tallies_exact():
 def tallied(demarche, **filters) -> dict[str, int]:
     """Each count summed over the demarche's tallies."""
     rows = TaskingTally.objects.filter(demarche=demarche, **filters)
-    return {name: sum(getattr(row, name) for row in rows) for name in ("deliver_total", "talking_total",
-                                                                         "report_total", "deliver_done")}
+    names = ("deliver_total", "talking_total", "report_total", "deliver_done")
+    return {name: sum(getattr(row, name) for row in rows) for name in names}
 
 
 def map_state(user, code: str) -> str:
