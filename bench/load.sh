@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark: gunicorn (4 workers) on loopback under wrk, bounded in time and connections.
 # Measures a trivial view (/healthz) and the demarche dashboard in the same run, prints req/s,
-# their ratio and the error rate. Usage: bench/load.sh  (env: DURATION=10s CONNECTIONS=16 THREADS=2)
+# their ratio, the error rate and the CPU each request cost the web workers and the database
+# (bench/cpu_split.py). Usage: bench/load.sh  (env: DURATION=10s CONNECTIONS=16 THREADS=2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -44,24 +45,26 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: sessionid=${SESSION}
 
 measure() {  # name path [cookie]
   local out
+  $PY bench/cpu_split.py snapshot "/tmp/outreach-bench-$1.cpu"
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency ${3:+-H "Cookie: sessionid=$3"} \
         "http://127.0.0.1:${PORT}$2")
   echo "$out" > "/tmp/outreach-bench-$1.txt"
-  $PY - "$1" "$out" <<'PYEOF'
+  $PY - "$1" "$out" "$($PY bench/cpu_split.py report "/tmp/outreach-bench-$1.cpu" \
+        "$(grep -oE '[0-9]+ requests in' <<<"$out" | cut -d' ' -f1)")" <<'PYEOF'
 import re, sys
-name, out = sys.argv[1], sys.argv[2]
+name, out, cpu = sys.argv[1], sys.argv[2], sys.argv[3]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 total = int(re.search(r"(\d+) requests in", out).group(1))
 bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
 sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
 bad += sum(int(n) for n in sock.groups()) if sock else 0
 p99 = re.search(r"99%\s+(\S+)", out)
-print(f"{name}\t{rps:.1f}\t{total}\t{bad}\t{bad / max(total, 1):.4%}\t{p99.group(1) if p99 else '-'}")
+print(f"{name}\t{rps:.1f}\t{total}\t{bad}\t{bad / max(total, 1):.4%}\t{p99.group(1) if p99 else '-'}\t{cpu}")
 PYEOF
 }
 
 echo "gunicorn 4 workers, wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION} on 127.0.0.1; dashboard ${DASHBOARD}"
-printf 'page\treq/s\trequests\terrors\terror rate\tp99\n'
+printf 'page\treq/s\trequests\terrors\terror rate\tp99\tCPU per request (web workers, database)\n'
 trivial=$(measure healthz /healthz); echo "$trivial"
 dash=$(measure dashboard "$DASHBOARD" "$SESSION"); echo "$dash"
 $PY -c "import sys; t, d = float(sys.argv[1]), float(sys.argv[2]); print(f'dashboard / trivial = {d / t:.3f}')" \
