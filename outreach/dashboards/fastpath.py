@@ -4,6 +4,7 @@ import inspect
 from collections import OrderedDict
 from datetime import date
 from functools import lru_cache
+from html import escape as _escape
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
@@ -15,6 +16,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
+
+from .columns import html_text
 
 EXPORT_CHUNK = 2000  # rows per fetch from the server-side cursor of an export
 
@@ -159,16 +162,16 @@ class BaseTable(tables.Table):
             params = _parameters(getattr(render, "__func__", render)) if render else frozenset()
             td = bound.attrs["td"]
             td = {k: v for k, v in td.items() if v} if not callable(td) else {}
-            plan.append((bound, render, params, _attributes(td), escape(bound.header)))
+            plan.append((bound, render, params, _attributes(td), escape(bound.header), escape(bound.default)))
         rows = self.page.object_list if getattr(self, "page", None) else self.rows
         records = (row.record for row in rows)
         out = []
         for record in records:
             cells = []
-            for bound, render, params, td, header in plan:
+            for bound, render, params, td, header, default in plan:
                 value = bound.accessor.resolve(record, quiet=True)
                 if value in bound.column.empty_values:
-                    html = escape(bound.default)
+                    html = default
                 elif render:
                     kwargs = {
                         "value": value,
@@ -177,9 +180,9 @@ class BaseTable(tables.Table):
                         "column": bound.column,
                         "bound_column": bound,
                     }
-                    html = conditional_escape(render(**{k: kwargs[k] for k in params if k in kwargs}))
+                    html = html_text(render(**{k: kwargs[k] for k in params if k in kwargs}))
                 else:
-                    html = escape(value)
+                    html = _escape(str(value))  # escape(), which escapes even safe strings
                 cells.append(f'<td data-label="{header}"{td}>{html}</td>')
             css = self.row_class(record)
             row_attr = f' class="{css}"' if css else ""

@@ -2,10 +2,11 @@
 
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 
 from ..models import Demarche, PostTask
 from .columns import (
+    NO_VALUE,
     STATE_BADGES,
     STEP_BADGES,
     DateCol,
@@ -16,6 +17,7 @@ from .columns import (
     QuestionColumn,
     StepColumn,
     badge,
+    html_text,
     page_date,
     task_state,
     url_for,
@@ -97,6 +99,9 @@ class DemarcheTable(BaseTable):
         return format_html('<span class="badge {}">{}</span>', css, word)
 
 
+RESPONSE_WORDS = dict(PostTask.Response.choices)
+
+
 class MatrixTable(BaseTable):
     post_name = PostLinkColumn("Post", order_by=("post_sort", "audience"))
     region = tables.Column("Region")
@@ -128,27 +133,25 @@ class MatrixTable(BaseTable):
     def render_acknowledged_at(self, value):
         if not value:
             return badge("open", "Not acknowledged")
-        return format_html("{}<br><small>{}</small>", badge("done", "Acknowledged"), page_date(value))
+        return SafeString(f"{badge('done', 'Acknowledged')}<br><small>{page_date(value)}</small>")
 
     def value_acknowledged_at(self, value):
         return value or None
 
     def render_response(self, value, record):
         if not value:
-            return mark_safe('<span class="muted">—</span>')
-        word = dict(PostTask.Response.choices).get(value, value)
+            return NO_VALUE
+        word = RESPONSE_WORDS.get(value, value)
         text = record.get("response_text") or ""
-        return format_html(
-            "<strong>{}</strong>{}{}",
-            word,
-            format_html("<br>{}", text[:200]) if text else "",
-            format_html('<br><small class="mono">{}</small>', record["reply_reference_id"])
-            if record.get("reply_reference_id")
-            else "",
+        reply = record.get("reply_reference_id")
+        return SafeString(
+            f"<strong>{html_text(word)}</strong>"
+            + (f"<br>{html_text(text[:200])}" if text else "")
+            + (f'<br><small class="mono">{html_text(reply)}</small>' if reply else "")
         )
 
     def value_response(self, value, record):
-        word = dict(PostTask.Response.choices).get(value, value) if value else ""
+        word = RESPONSE_WORDS.get(value, value) if value else ""
         return f"{word}: {record.get('response_text') or ''}".strip(": ") if word else ""
 
 

@@ -271,6 +271,32 @@ def test_the_maps_data_table_is_what_the_template_wrote(note):
     assert drawn.table_body.count("<td>") == len(posts) * (4 if note else 3)
 
 
+# The list beside the map as the template wrote it before WorldMap.elsewhere_items wrote it in Python.
+ELSEWHERE_ITEMS = Template(
+    '{% for p in world_map.elsewhere %}<li><svg class="wm-swatch" viewBox="0 0 42 28" width="27" height="18" '
+    'aria-hidden="true" focusable="false"><rect width="42" height="28" fill="url(#wm-{{ p.state }})" '
+    'stroke="#222222" stroke-width="1.5"/></svg><a href="{{ p.url }}">{{ p.name }}</a>{% if p.country %} '
+    '<span class="muted">({{ p.country }})</span>{% endif %}: {{ p.state_label|lower }}{% if p.note %} '
+    '<span class="muted">· {{ p.note }}</span>{% endif %}</li>{% endfor %}'
+)
+
+
+def test_the_list_beside_the_map_is_what_the_template_wrote():
+    posts = [
+        mapdata.MapPost("usun", "USUN <NY> & Co", "mission", "", "", "overdue", "/p/usun?a=1&b=2", "2 demarches"),
+        mapdata.MapPost("useu", "USEU Brussels", "mission", "Belgium <EU>", "", "reported", "/p/useu"),
+        mapdata.MapPost("fr", "Paris", "embassy", "France", "FR", "delivered", "/p/fr"),
+    ]
+    drawn = worldmap.render(posts)
+
+    assert [p.code for p in drawn.elsewhere] == ["useu", "usun"]  # Paris is drawn on the map
+    assert drawn.elsewhere_items == ELSEWHERE_ITEMS.render(Context({"world_map": drawn}))
+    assert "USUN &lt;NY&gt; &amp; Co" in drawn.elsewhere_items and "?a=1&amp;b=2" in drawn.elsewhere_items
+    assert "(Belgium &lt;EU&gt;)" in drawn.elsewhere_items and "· 2 demarches" in drawn.elsewhere_items
+    assert drawn.elsewhere_items.count("<li>") == 2
+    assert worldmap.render([]).elsewhere_items == ""
+
+
 # ---------------------------------------------------------------- the outline
 
 

@@ -1,0 +1,73 @@
+"""The dashboards' SQL building blocks against the ORM spelling they replace (outreach/dashboards/expressions.py)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db.models import Count, Exists, OuterRef, Q
+
+from outreach.dashboards.expressions import DELIVERY, DELIVERY_KINDS, TALKING, live_tasks
+from outreach.dashboards.figures import by_region
+from outreach.models import Demarche, PostTask
+from tests.outreach.figure_world import Kind, State, Status, add_demarche, generate, task
+from tests.outreach.test_figure_parity import posts
+
+# The rule as an ORM Exists, as expressions.py wrote it before NonPaperBeside.
+ORM_NON_PAPER_BESIDE = Exists(
+    PostTask.objects.filter(
+        demarche=OuterRef("demarche"),
+        post=OuterRef("post"),
+        audience=OuterRef("audience"),
+        kind=Kind.DELIVER_NON_PAPER,
+    ).exclude(status=Status.CANCELLED)
+)
+ORM_DELIVERY = Q(kind__in=DELIVERY_KINDS) | (TALKING & ~ORM_NON_PAPER_BESIDE)
+
+
+def _edge_cases(owner, chosen, today: date) -> None:
+    """Talking points beside a non-paper of the same post and audience, a cancelled one, another
+    audience's, another post's, and another demarche's."""
+
+    def tasks_of(demarche, dpost):
+        first = dpost.post_id == chosen[0].pk
+        out = [task(demarche, dpost, Kind.TALKING_POINTS), task(demarche, dpost, Kind.REPORT_BACK, position=1)]
+        points = task(demarche, dpost, Kind.TALKING_POINTS, position=2)
+        points.audience = "Ministry of Defence"
+        out.append(points)
+        if first:  # the host government's non-paper, and a cancelled one for the ministry
+            out.append(task(demarche, dpost, Kind.DELIVER_NON_PAPER, position=3))
+            cancelled = task(demarche, dpost, Kind.DELIVER_NON_PAPER, position=4, status=Status.CANCELLED)
+            cancelled.audience = "Ministry of Defence"
+            out.append(cancelled)
+        return out
+
+    for number in range(2):
+        add_demarche(900 + number, owner=owner, posts=chosen, issued_on=today - timedelta(days=5 + number),
+                     state=State.ISSUED, tasks_of=tasks_of if number == 0 else lambda d, p: [
+                         task(d, p, Kind.TALKING_POINTS), task(d, p, Kind.SPECIAL, position=1)])
+
+
+@pytest.mark.django_db
+def test_the_delivery_rule_in_sql_is_the_orm_rule(desk_officer):
+    today = date.today()
+    chosen = posts(12)
+    generate(owner=desk_officer, posts=chosen, demarches=12, today=today, seed=5)
+    _edge_cases(desk_officer, chosen[:3], today)
+    tasks = PostTask.objects.all()
+
+    delivery = set(tasks.filter(DELIVERY).values_list("pk", flat=True))
+    assert delivery == set(tasks.filter(ORM_DELIVERY).values_list("pk", flat=True))
+    points = tasks.filter(kind=Kind.TALKING_POINTS)
+    # Both answers occur: points beside a non-paper are not a delivery, points alone are.
+    assert points.filter(pk__in=delivery).exists() and points.exclude(pk__in=delivery).exists()
+
+    # Inside an aggregate's filter, grouped, and in a correlated subquery (where the task table is U0).
+    grouped = tasks.values("demarche_id").annotate(n=Count("pk", filter=DELIVERY)).order_by("demarche_id")
+    orm = tasks.values("demarche_id").annotate(n=Count("pk", filter=ORM_DELIVERY)).order_by("demarche_id")
+    assert list(grouped) == list(orm)
+    per_demarche = tasks.filter(demarche=OuterRef("pk"), status=Status.DONE).filter(DELIVERY)
+    nested = Demarche.objects.annotate(n=Exists(per_demarche)).values_list("pk", "n").order_by("pk")
+    assert list(nested) == [
+        (pk, tasks.filter(demarche_id=pk, status=Status.DONE).filter(ORM_DELIVERY).exists())
+        for pk in Demarche.objects.order_by("pk").values_list("pk", flat=True)
+    ]
+    assert by_region(live_tasks(desk_officer), today=today)  # the figures compile and run with it
