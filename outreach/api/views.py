@@ -74,8 +74,8 @@ class DemarcheDetail(generics.RetrieveAPIView):
             raise Http404("No such demarche")
         demarche = super().get_object()
         user, today = self.request.user, timezone.localdate()
-        demarche.summary = dashboards.demarche_summary(demarche, user, today=today)
         demarche.post_status = dashboards.demarche_matrix(demarche, user, today=today)
+        demarche.summary = dashboards.demarche_summary(demarche, user, today=today, matrix=demarche.post_status)
         return demarche
 
     def retrieve(self, request, *args, **kwargs):

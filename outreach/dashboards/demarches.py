@@ -7,18 +7,14 @@ from functools import lru_cache
 
 from django.db import connections
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
-    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -193,30 +189,22 @@ def demarche_matrix(demarche: Demarche, user, *, today: date) -> list[dict]:
     return rows
 
 
-def demarche_summary(demarche: Demarche, user, *, today: date) -> dict:
-    """Totals for one demarche: posts, n of N delivered and reported, plus the figure set."""
-    tasks = live_tasks(user).filter(demarche=demarche)
-    per_post = (
-        tasks.values("post_id")
-        .annotate(
-            d_total=count_where(DELIVERY),
-            d_done=count_where(DELIVERY & DONE),
-            r_total=count_where(REPORT),
-            r_done=count_where(REPORT & DONE),
-        )
-        .order_by()
-    )
-    # A post has delivered (reported) when every delivery (report) task of it is done.
-    completion = per_post.annotate(
-        delivered=Case(
-            When(d_total__gt=0, d_done=F("d_total"), then=1), default=0, output_field=IntegerField()
-        ),
-        reported=Case(
-            When(r_total__gt=0, r_done=F("r_total"), then=1), default=0, output_field=IntegerField()
-        ),
-    ).aggregate(posts=Count("post_id"), delivered_posts=Sum("delivered"), reported_posts=Sum("reported"))
-    summary = tasks.aggregate(**figures(today))
-    summary.update({key: value or 0 for key, value in completion.items()})
+def demarche_summary(demarche: Demarche, user, *, today: date, matrix: list[dict] | None = None) -> dict:
+    """Totals for one demarche: posts, n of N delivered and reported, plus the figure set.
+
+    A post has delivered (reported) when every delivery (report) task of it is done, whatever the audience:
+    counted from demarche_matrix's rows (`matrix`, when the caller has them for the same user and day).
+    """
+    rows = demarche_matrix(demarche, user, today=today) if matrix is None else matrix
+    per_post: dict[int, list[int]] = {}
+    for row in rows:
+        counts = per_post.setdefault(row["post_id"], [0, 0, 0, 0])
+        for i, key in enumerate(("deliver_total", "deliver_done", "report_total", "report_done")):
+            counts[i] += row[key]
+    summary = live_tasks(user).filter(demarche=demarche).aggregate(**figures(today))
+    summary["posts"] = len(per_post)
+    summary["delivered_posts"] = sum(1 for total, done, _, _ in per_post.values() if total and done == total)
+    summary["reported_posts"] = sum(1 for _, _, total, done in per_post.values() if total and done == total)
     return summary
 
 

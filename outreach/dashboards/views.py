@@ -112,7 +112,7 @@ def dash_demarche(request, reference_id: str):
             "demarche": demarche,
             "table": table,
             "regions": regions,
-            "summary": dashboards.demarche_summary(demarche, request.user, today=today),
+            "summary": dashboards.demarche_summary(demarche, request.user, today=today, matrix=matrix),
             "world_map": worldmap.render(mapdata.demarche_map_posts(matrix), subject=demarche.reference_id),
             "region_chart": _region_chart(regions, f"{demarche.reference_id}: completion by region"),
             "timeline_chart": charts.line_chart(

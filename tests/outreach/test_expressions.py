@@ -1,11 +1,21 @@
-"""The dashboards' SQL building blocks against the ORM spelling they replace (outreach/dashboards/expressions.py)."""
+"""The dashboards' building blocks against the ORM spelling they replace: the delivery rule
+(outreach/dashboards/expressions.py) and a demarche's posts delivered and reported (demarches.demarche_summary)."""
 
 from datetime import date, timedelta
 
 import pytest
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, When
 
-from outreach.dashboards.expressions import DELIVERY, DELIVERY_KINDS, TALKING, live_tasks
+from outreach.dashboards.demarches import demarche_matrix, demarche_summary
+from outreach.dashboards.expressions import (
+    DELIVERY,
+    DELIVERY_KINDS,
+    DONE,
+    REPORT,
+    TALKING,
+    count_where,
+    live_tasks,
+)
 from outreach.dashboards.figures import by_region
 from outreach.models import Demarche, PostTask
 from tests.outreach.figure_world import Kind, State, Status, add_demarche, generate, task
@@ -71,3 +81,37 @@ def test_the_delivery_rule_in_sql_is_the_orm_rule(desk_officer):
         for pk in Demarche.objects.order_by("pk").values_list("pk", flat=True)
     ]
     assert by_region(live_tasks(desk_officer), today=today)  # the figures compile and run with it
+
+
+def _completion_in_sql(demarche, user) -> dict:
+    """The posts delivered and reported as demarche_summary counted them in SQL before it read the matrix."""
+    per_post = (
+        live_tasks(user).filter(demarche=demarche).values("post_id")
+        .annotate(d_total=count_where(DELIVERY), d_done=count_where(DELIVERY & DONE),
+                  r_total=count_where(REPORT), r_done=count_where(REPORT & DONE))
+        .order_by()
+    )
+    done = {name: Case(When(**{f"{step}_total__gt": 0, f"{step}_done": F(f"{step}_total")}, then=1), default=0,
+                       output_field=IntegerField()) for name, step in (("delivered", "d"), ("reported", "r"))}
+    counts = per_post.annotate(**done).aggregate(
+        posts=Count("post_id"), delivered_posts=Sum("delivered"), reported_posts=Sum("reported")
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+@pytest.mark.django_db
+def test_a_demarches_posts_delivered_and_reported_are_counted_as_in_sql(desk_officer):
+    today = date.today()
+    chosen = posts(12)
+    generate(owner=desk_officer, posts=chosen, demarches=12, today=today, seed=6)
+    _edge_cases(desk_officer, chosen[:3], today)
+
+    seen = set()
+    for demarche in Demarche.objects.order_by("pk"):
+        matrix = demarche_matrix(demarche, desk_officer, today=today)
+        summary = demarche_summary(demarche, desk_officer, today=today, matrix=matrix)
+        counts = {key: summary[key] for key in ("posts", "delivered_posts", "reported_posts")}
+        assert counts == _completion_in_sql(demarche, desk_officer), demarche.reference_id
+        assert demarche_summary(demarche, desk_officer, today=today) == summary  # without the matrix given
+        seen.add((counts["posts"] > counts["delivered_posts"] > 0, counts["posts"] > counts["reported_posts"] > 0))
+    assert (True, True) in seen  # some demarches have some posts done and others not
