@@ -160,30 +160,32 @@ class BaseTable(tables.Table):
             if render is None and type(column).render is not tables.Column.render:
                 render = column.render
             params = _parameters(getattr(render, "__func__", render)) if render else frozenset()
+            fixed = {"table": self, "column": column, "bound_column": bound}
+            fixed = {name: value for name, value in fixed.items() if name in params}
             td = bound.attrs["td"]
             td = {k: v for k, v in td.items() if v} if not callable(td) else {}
-            plan.append((bound, render, params, _attributes(td), escape(bound.header), escape(bound.default)))
+            opening = f'<td data-label="{escape(bound.header)}"{_attributes(td)}>'
+            plan.append((bound.accessor, column.empty_values, render, fixed, "value" in params,
+                         "record" in params, opening, escape(bound.default)))
         rows = self.page.object_list if getattr(self, "page", None) else self.rows
         records = (row.record for row in rows)
         out = []
         for record in records:
             cells = []
-            for bound, render, params, td, header, default in plan:
-                value = bound.accessor.resolve(record, quiet=True)
-                if value in bound.column.empty_values:
+            for accessor, empty_values, render, fixed, wants_value, wants_record, opening, default in plan:
+                value = accessor.resolve(record, quiet=True)
+                if value in empty_values:
                     html = default
                 elif render:
-                    kwargs = {
-                        "value": value,
-                        "record": record,
-                        "table": self,
-                        "column": bound.column,
-                        "bound_column": bound,
-                    }
-                    html = html_text(render(**{k: kwargs[k] for k in params if k in kwargs}))
+                    kwargs = dict(fixed)  # only the arguments the render function takes
+                    if wants_value:
+                        kwargs["value"] = value
+                    if wants_record:
+                        kwargs["record"] = record
+                    html = html_text(render(**kwargs))
                 else:
                     html = _escape(str(value))  # escape(), which escapes even safe strings
-                cells.append(f'<td data-label="{header}"{td}>{html}</td>')
+                cells.append(f"{opening}{html}</td>")
             css = self.row_class(record)
             row_attr = f' class="{css}"' if css else ""
             if anchor := self.row_id(record):

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import worldoutline
+from .columns import html_text
 from .mapdata import STATES, MapPost, rank
 
 KIND_ORDER = {"embassy": 0, "ait": 1, "consulate": 2, "office": 3}
@@ -95,10 +96,10 @@ class WorldMap:
         """The rows of that table as HTML: for 300 posts the template loop was a sixth of a demarche page."""
         notes = self.has_notes
         html = "".join(
-            f"<tr><td>{conditional_escape(country)}</td>"
-            f'<td><a href="{conditional_escape(p.url)}">{conditional_escape(p.name)}</a></td>'
-            f"<td>{conditional_escape(p.state_label)}</td>"
-            + (f"<td>{conditional_escape(p.note)}</td>" if notes else "")
+            f"<tr><td>{html_text(country)}</td>"
+            f'<td><a href="{html_text(p.url)}">{html_text(p.name)}</a></td>'
+            f"<td>{html_text(p.state_label)}</td>"
+            + (f"<td>{html_text(p.note)}</td>" if notes else "")
             + "</tr>"
             for country, p in self.rows
         )
@@ -109,11 +110,11 @@ class WorldMap:
         """The list beside the map as HTML: for 300 posts off the map the template loop was a sixth of the page."""
         return mark_safe(
             "".join(
-                f"<li>{SWATCH_OPEN}{conditional_escape(p.state)}{SWATCH_CLOSE}"
-                f'<a href="{conditional_escape(p.url)}">{conditional_escape(p.name)}</a>'
-                + (f' <span class="muted">({conditional_escape(p.country)})</span>' if p.country else "")
-                + f": {conditional_escape(p.state_label.lower())}"
-                + (f' <span class="muted">· {conditional_escape(p.note)}</span>' if p.note else "")
+                f"<li>{SWATCH_OPEN}{html_text(p.state)}{SWATCH_CLOSE}"
+                f'<a href="{html_text(p.url)}">{html_text(p.name)}</a>'
+                + (f' <span class="muted">({html_text(p.country)})</span>' if p.country else "")
+                + f": {html_text(p.state_label.lower())}"
+                + (f' <span class="muted">· {html_text(p.note)}</span>' if p.note else "")
                 + "</li>"
                 for p in self.elsewhere
             )
