@@ -16,6 +16,7 @@ The names below are the read API that views, the JSON API and commands use.
 """
 
 from .demarches import (
+    demarche_figures,
     demarche_matrix,
     demarche_summary,
     demarches_with_figures,
@@ -32,6 +33,7 @@ from .stats import rebuild_stats, recomputed_stats, recomputed_tallies, stored_s
 __all__ = [
     "all_live_tasks",
     "by_region",
+    "demarche_figures",
     "demarche_matrix",
     "demarche_summary",
     "demarches_with_figures",

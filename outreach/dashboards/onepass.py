@@ -175,6 +175,8 @@ def assemble(rows, *, limit: int, region: str = "") -> dict:
 
 def _top_slowest(per_post: list[dict], *, limit: int) -> list[dict]:
     """The slowest-posts rows from the per-post figures, in the order of figures.slowest_posts."""
+    if limit <= 0:  # one demarche's page asks for none (demarches.demarche_figures)
+        return []
     candidates = [r for r in per_post if r["median_days_to_deliver"] is not None]
     posts = {
         p["pk"]: p

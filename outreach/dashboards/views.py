@@ -97,7 +97,7 @@ def dash_demarche(request, reference_id: str):
     response = _export(request, {"posts": table}, f"{demarche.reference_id}-posts")
     if response:
         return response
-    regions = dashboards.by_region(dashboards.live_tasks(request.user).filter(demarche=demarche), today=today)
+    figure_set, regions = dashboards.demarche_figures(demarche, request.user, today=today)
     timeline = charts.cumulative(
         dashboards.timeline(demarche, request.user),
         ["delivered", "reported"],
@@ -112,7 +112,9 @@ def dash_demarche(request, reference_id: str):
             "demarche": demarche,
             "table": table,
             "regions": regions,
-            "summary": dashboards.demarche_summary(demarche, request.user, today=today, matrix=matrix),
+            "summary": dashboards.demarche_summary(
+                demarche, request.user, today=today, matrix=matrix, figure_set=figure_set
+            ),
             "world_map": worldmap.render(mapdata.demarche_map_posts(matrix), subject=demarche.reference_id),
             "region_chart": _region_chart(regions, f"{demarche.reference_id}: completion by region"),
             "timeline_chart": charts.line_chart(
