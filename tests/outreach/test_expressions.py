@@ -58,12 +58,18 @@ def _edge_cases(owner, chosen, today: date) -> None:
                          task(d, p, Kind.TALKING_POINTS), task(d, p, Kind.SPECIAL, position=1)])
 
 
+def _world(owner, *, posts_count: int, demarches: int, seed: int, today: date):
+    """A generated world plus the edge cases; returns its posts."""
+    chosen = posts(posts_count)
+    generate(owner=owner, posts=chosen, demarches=demarches, today=today, seed=seed)
+    _edge_cases(owner, chosen[:3], today)
+    return chosen
+
+
 @pytest.mark.django_db
 def test_the_delivery_rule_in_sql_is_the_orm_rule(desk_officer):
     today = date.today()
-    chosen = posts(12)
-    generate(owner=desk_officer, posts=chosen, demarches=12, today=today, seed=5)
-    _edge_cases(desk_officer, chosen[:3], today)
+    _world(desk_officer, posts_count=12, demarches=12, seed=5, today=today)
     tasks = PostTask.objects.all()
 
     delivery = set(tasks.filter(DELIVERY).values_list("pk", flat=True))
@@ -104,9 +110,7 @@ def _completion_in_sql(demarche, user) -> dict:
 @pytest.mark.django_db
 def test_a_demarches_posts_delivered_and_reported_are_counted_as_in_sql(desk_officer):
     today = date.today()
-    chosen = posts(12)
-    generate(owner=desk_officer, posts=chosen, demarches=12, today=today, seed=6)
-    _edge_cases(desk_officer, chosen[:3], today)
+    _world(desk_officer, posts_count=12, demarches=12, seed=6, today=today)
 
     seen = set()
     for demarche in Demarche.objects.order_by("pk"):
@@ -123,9 +127,7 @@ def test_a_demarches_posts_delivered_and_reported_are_counted_as_in_sql(desk_off
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serves the reference itself (no GROUPING SETS)")
 def test_a_demarches_figures_in_one_read_are_the_reference(desk_officer, make_embassy_user):
     today = date.today()
-    chosen = posts(30)
-    generate(owner=desk_officer, posts=chosen, demarches=20, today=today, seed=7)
-    _edge_cases(desk_officer, chosen[:3], today)
+    chosen = _world(desk_officer, posts_count=30, demarches=20, seed=7, today=today)
     staff = make_embassy_user("figures-staff", chosen[0].code)
 
     checked = 0
