@@ -28,8 +28,8 @@ from .expressions import (
     OPEN,
     REPORT,
     TALKING,
+    OverdueTasks,
     Status,
-    all_live_tasks,
     count_where,
     done_on,
     live_tasks,
@@ -121,7 +121,7 @@ def demarches_with_stored_figures(user, *, today: date):
             posts_count=Coalesce(F("stats__posts"), 0),
             delivered_pct=F("stats__delivery_pct"),
             reported_pct=F("stats__report_pct"),
-            overdue_count=_overdue_count(all_live_tasks(), today),
+            overdue_count=OverdueTasks(today),
         )
     )
 

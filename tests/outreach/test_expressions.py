@@ -1,5 +1,5 @@
-"""The dashboards' building blocks against the ORM spelling they replace: the delivery rule
-(outreach/dashboards/expressions.py), a demarche's posts delivered and reported (demarches.demarche_summary)
+"""The dashboards' building blocks against the ORM spelling they replace: the delivery rule and the
+overdue count (outreach/dashboards/expressions.py), a demarche's posts delivered and reported (demarches.demarche_summary)
 and its figures in one read (demarches.demarche_figures)."""
 
 from datetime import date, timedelta
@@ -15,6 +15,7 @@ from outreach.dashboards.expressions import (
     DONE,
     REPORT,
     TALKING,
+    OverdueTasks,
     count_where,
     live_tasks,
 )
@@ -138,3 +139,37 @@ def test_a_demarches_figures_in_one_read_are_the_reference(desk_officer, make_em
             assert demarche_figures(demarche, user, today=today) == reference, (demarche.reference_id, user)
             checked += bool(reference[1])
     assert checked > 20  # most demarches have tasks, for both users
+
+
+@pytest.mark.django_db
+def test_the_overdue_count_in_sql_counts_open_tasks_due_before_today_of_issued_demarches(desk_officer):
+    """Due yesterday is overdue, due today is not; done and cancelled tasks never are; a closed demarche's
+    or a draft's open tasks are not counted; every post's tasks are."""
+    today = date.today()
+    chosen = posts(3)
+
+    def tasks_of(demarche, dpost):
+        return [
+            task(demarche, dpost, Kind.DELIVER_NON_PAPER, due=today - timedelta(days=1)),
+            task(demarche, dpost, Kind.TALKING_POINTS, position=1, due=today),
+            task(demarche, dpost, Kind.SPECIAL, position=2, due=today - timedelta(days=3), status=Status.DONE),
+            task(demarche, dpost, Kind.REPORT_BACK, position=3, due=today - timedelta(days=3),
+                 status=Status.CANCELLED),
+        ]
+
+    made = {
+        state: add_demarche(950 + n, owner=desk_officer, posts=chosen, issued_on=today - timedelta(days=20),
+                            state=state, tasks_of=tasks_of)
+        for n, state in enumerate((State.ISSUED, State.CLOSED, State.DRAFT))
+    }
+    counts = dict(Demarche.objects.annotate(n=OverdueTasks(today)).values_list("pk", "n"))
+
+    assert counts == {made[State.ISSUED].pk: 3, made[State.CLOSED].pk: 0, made[State.DRAFT].pk: 0}
+    # The ORM spelling it replaced, over the live tasks.
+    orm = dict(
+        Demarche.objects.filter(state=State.ISSUED)
+        .annotate(n=Count("tasks", filter=Q(tasks__in=live_tasks(desk_officer).filter(
+            status=Status.OPEN, due__lt=today))))
+        .values_list("pk", "n")
+    )
+    assert orm == {made[State.ISSUED].pk: 3}
