@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.template import Context, Template
 
 from cables.models import Post
 from cables.parser import parse
@@ -25,6 +26,7 @@ from outreach.models import (
 from outreach.reminders import compose, deliver_email
 from outreach.reminders.markings import level, may_email
 from outreach.reminders.sweep import sweep
+from outreach.templatetags.reminder_tags import post_links
 from tests.outreach.factories import DUE, make_demarche, make_post, make_task
 
 pytestmark = pytest.mark.django_db
@@ -293,6 +295,21 @@ def test_posts_that_cannot_be_reminded_are_listed_for_the_desk_officer(client, d
         assert "Post 02" in html
     client.force_login(manager)
     assert "cannot be reminded" not in client.get("/dashboards/").content.decode()
+
+
+# The notice's list as the template wrote it before reminder_tags.post_links wrote it in Python.
+POST_LINKS = Template(
+    "{% for post in posts %}<li><a href=\"{% url 'outreach:dash_post' post.code %}\">{{ post.name }}</a></li>"
+    "{% endfor %}"
+)
+
+
+def test_the_notices_links_are_what_the_template_wrote():
+    posts = [make_post("kw-1", name="Kuwait <City> & Co"), make_post("oslo", name="Oslo")]
+
+    assert post_links(posts) == POST_LINKS.render(Context({"posts": posts}))
+    assert post_links(posts).count("<li>") == 2 and "Kuwait &lt;City&gt; &amp; Co" in post_links(posts)
+    assert post_links([]) == ""
 
 
 def test_the_matrix_has_the_row_an_escalation_links_to(client, desk_officer):
