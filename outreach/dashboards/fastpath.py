@@ -58,6 +58,12 @@ def _attributes(attrs: dict) -> str:
     return "".join(f" {key}" if value is True else f' {key}="{escape(value)}"' for key, value in attrs.items())
 
 
+def _attribute_html(attrs) -> str:
+    """django-tables2's AttributeDict.as_html(), without format_html_join's lazy checks per attribute: the
+    list's header spent ~0.5 ms of CPU in it."""
+    return " ".join(f'{html_text(key)}="{html_text(value)}"' for key, value in attrs._iteritems())
+
+
 class SharedColumns(OrderedDict):
     """A table class's columns, shared by its tables rather than deep-copied into each.
 
@@ -100,7 +106,7 @@ class BaseTable(tables.Table):
         """
         query = dict(request.GET) if request else {}
         head = self._fast_head(query) if self.show_header else ""
-        attrs = self.attrs.as_html()
+        attrs = _attribute_html(self.attrs)
         return mark_safe(
             f'<div class="table-container"><table{" " if attrs else ""}{attrs}>{head}'
             f"<tbody>{self.fast_body()}</tbody></table>{self._fast_pagination(query)}</div>"
@@ -114,7 +120,7 @@ class BaseTable(tables.Table):
     def _fast_head(self, query: dict) -> str:
         cells = []
         for column in self.columns:
-            th = column.attrs["th"].as_html()
+            th = _attribute_html(column.attrs["th"])
             th = f" {th}" if th else ""
             if column.is_ordered:
                 descending = column.order_by_alias.is_descending
