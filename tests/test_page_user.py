@@ -1,10 +1,9 @@
 """config.auth.PageUserBackend: the request's user, its roles and unread count in one query, never stale."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
-
-from django.contrib.auth.models import Group
 
 from accounts.roles import DESK_OFFICERS, EMBASSY_STAFF, MANAGERS, ROLES, roles_of
 from config.auth import PageUserBackend
