@@ -1,6 +1,6 @@
 """The dashboards' building blocks against the ORM spelling they replace: the delivery rule and the
-overdue count (outreach/dashboards/expressions.py), a demarche's posts delivered and reported (demarches.demarche_summary)
-and its figures in one read (demarches.demarche_figures)."""
+overdue count (outreach/dashboards/expressions.py), a demarche's posts delivered and reported
+(demarches.demarche_summary) and its figures in one read (demarches.demarche_figures)."""
 
 from datetime import date, timedelta
 
