@@ -220,7 +220,7 @@ def demarche_summary(
         for i, key in enumerate(("deliver_total", "deliver_done", "report_total", "report_done")):
             counts[i] += row[key]
     if figure_set is None:
-        figure_set = live_tasks(user).filter(demarche=demarche).aggregate(**figures(today))
+        figure_set, _ = demarche_figures(demarche, user, today=today)
     summary = dict(figure_set)
     summary["posts"] = len(per_post)
     summary["delivered_posts"] = sum(1 for total, done, _, _ in per_post.values() if total and done == total)
